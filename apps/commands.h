@@ -1,0 +1,13 @@
+#pragma once
+// Subcommands of the imcsim command line. Each add_* registers its options on `app` and sets `exit_code`
+// when it runs; errors are thrown and reported once by main.
+
+#include <CLI/CLI.hpp>
+
+namespace imcsim::apps {
+
+void add_device_command(CLI::App& app, int& exit_code);
+void add_bench_command(CLI::App& app, int& exit_code);
+void add_demo_command(CLI::App& app, int& exit_code);
+
+}  // namespace imcsim::apps

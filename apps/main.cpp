@@ -1,0 +1,37 @@
+// The imcsim command line. Debian's libsystemc provides main() and calls sc_main(), so this is the entry.
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "apps/commands.h"
+#include "base/errors.h"
+#include "hw/gemm_backend.h"
+
+// SystemC declares the entry with C linkage (sc_externs.h); repeated here to keep <systemc> out of this file.
+extern "C" int sc_main(int argc, char* argv[]);
+
+int sc_main(int argc, char* argv[]) {
+  // Keep stdout machine-readable: no SystemC banner.
+  setenv("SYSC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  imcsim::hw::use_single_threaded_gemm();
+  CLI::App app{"imcsim: a SystemC/TLM-2.0 simulator of analog in-memory-computing chips", "imcsim"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "imcsim 0.1.0");
+  int exit_code = 0;
+  imcsim::apps::add_device_command(app, exit_code);
+  imcsim::apps::add_bench_command(app, exit_code);
+  imcsim::apps::add_demo_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const imcsim::Error& e) {
+    std::cerr << "imcsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "imcsim: internal error: " << e.what() << "\n";
+    return 3;
+  }
+  return exit_code;
+}

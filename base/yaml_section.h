@@ -1,0 +1,76 @@
+#pragma once
+// Reading YAML mappings into resolved config structs, with errors that name the file, position and key.
+//
+// Contract: a YamlSection remembers every key its reader asked for; finish() then fails on the first key
+// nobody asked for, so a misspelt key is an error, never silently ignored. Include this header only in
+// the .cpp files that load configs (it pulls in yaml-cpp).
+
+#include <yaml-cpp/yaml.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "base/errors.h"
+
+namespace imcsim {
+
+class YamlSection {
+ public:
+  /// Parses `path`; a syntax error becomes an InputError at the parser's position.
+  static YamlSection load_file(const std::string& path);
+  /// Parses YAML text; `name` stands for the file in messages.
+  static YamlSection load_string(const std::string& text, const std::string& name);
+
+  YamlSection(YAML::Node node, std::string file, std::string prefix);
+
+  bool has(const std::string& key) const;
+  /// Reads an optional scalar key into `value`; leaves `value` unchanged when the key is absent.
+  template <typename T>
+  void read(const std::string& key, T& value);
+  /// Reads an optional scalar that must lie in [lo, hi].
+  template <typename T>
+  void read_in_range(const std::string& key, T& value, T lo, T hi);
+  /// A nested mapping; an absent key gives an empty section (all defaults).
+  YamlSection section(const std::string& key);
+  /// Fails on the first key of this mapping that was never read.
+  void finish() const;
+
+  /// Throws an InputError at `key`'s position (or the mapping's when the key is absent).
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  std::string dotted(const std::string& key) const { return m_prefix.empty() ? key : m_prefix + "." + key; }
+  const std::string& file() const { return m_file; }
+
+ private:
+  /// Looks a key up without inserting it (yaml-cpp's non-const operator[] may add the key).
+  YAML::Node child(const std::string& key) const { return static_cast<const YAML::Node&>(m_node)[key]; }
+
+  YAML::Node m_node;
+  std::string m_file;
+  std::string m_prefix;
+  std::shared_ptr<std::set<std::string>> m_used = std::make_shared<std::set<std::string>>();
+};
+
+template <typename T>
+void YamlSection::read(const std::string& key, T& value) {
+  m_used->insert(key);
+  if (!has(key)) return;
+  const YAML::Node node = child(key);
+  if (!node.IsScalar()) fail(key, "expected a single value");
+  try {
+    value = node.as<T>();
+  } catch (const YAML::Exception&) {
+    fail(key, "cannot read '" + node.Scalar() + "' as the expected type");
+  }
+}
+
+template <typename T>
+void YamlSection::read_in_range(const std::string& key, T& value, T lo, T hi) {
+  read(key, value);
+  if (!(value >= lo && value <= hi)) {
+    fail(key, "value " + std::to_string(value) + " is outside [" + std::to_string(lo) + ", " +
+                  std::to_string(hi) + "]");
+  }
+}
+
+}  // namespace imcsim

@@ -1,0 +1,15 @@
+#include "bench/benchmarks.h"
+
+#include "base/errors.h"
+#include "bench/mvm_bench.h"
+
+namespace imcsim::bench {
+
+std::vector<std::string> benchmark_names() { return {"mvm"}; }
+
+nlohmann::ordered_json run_benchmark(const std::string& name, const BenchOptions& options) {
+  if (name == "mvm") return run_mvm_benchmark(options);
+  throw Error("unknown benchmark '" + name + "' (known: mvm)");
+}
+
+}  // namespace imcsim::bench

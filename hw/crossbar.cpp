@@ -1,0 +1,107 @@
+#include "hw/crossbar.h"
+
+#include <vector>
+
+#include "base/check.h"
+
+namespace imcsim::hw {
+
+namespace {
+CrossbarConfig validated(const CrossbarConfig& config) {
+  require_in_range("crossbar.rows", config.rows, 1, 1 << 16);
+  require_in_range("crossbar.cols", config.cols, 1, 1 << 16);
+  require_non_negative("crossbar.output_noise_std", config.output_noise_std);
+  require_non_negative("crossbar.pcm_read_noise", config.pcm_read_noise);
+  if (config.input_scaling != "fixed" && config.input_scaling != "abs_max") {
+    throw ParameterError("crossbar.input_scaling",
+                         "unknown input scaling '" + config.input_scaling + "' (known: fixed, abs_max)");
+  }
+  return config;
+}
+
+StreamKey mismatch_key(std::uint64_t seed, std::uint32_t array_id, std::uint32_t bank) {
+  return {seed, RandomPurpose::adc_mismatch, array_id, bank};
+}
+}  // namespace
+
+Crossbar::Crossbar(const CrossbarConfig& config, std::uint64_t seed, std::uint32_t array_id)
+    : m_config(validated(config)),
+      m_seed(seed),
+      m_array_id(array_id),
+      m_dac(config.dac),
+      m_column_adc(config.adc, config.cols, RandomStream(mismatch_key(seed, array_id, 0))),
+      m_row_adc(config.adc, config.rows, RandomStream(mismatch_key(seed, array_id, 1))) {
+  m_column_adc.calibrate();
+  m_row_adc.calibrate();
+}
+
+void Crossbar::set_weights(const WeightMatrix& normalised, const Vector& column_scales) {
+  if (normalised.rows() > m_config.rows || normalised.cols() > m_config.cols) {
+    throw ParameterError("crossbar.weights", "a " + std::to_string(normalised.rows()) + " x " +
+                                                 std::to_string(normalised.cols()) + " block does not fit a " +
+                                                 std::to_string(m_config.rows) + " x " +
+                                                 std::to_string(m_config.cols) + " array");
+  }
+  if (column_scales.size() != normalised.cols()) {
+    throw ParameterError("crossbar.column_scales", "needs one scale per weight column");
+  }
+  m_weights = normalised;
+  m_weights_t = normalised.transpose();
+  m_abs_weights = normalised.cwiseAbs();
+  m_abs_weights_t = m_abs_weights.transpose();
+  m_column_scales = column_scales;
+}
+
+StreamKey Crossbar::key(RandomPurpose purpose, Direction direction, const ReadId& read) const {
+  return {m_seed, purpose, (m_array_id << 1) | static_cast<std::uint32_t>(direction), read.pass};
+}
+
+BatchMatrix Crossbar::read(const BatchMatrix& x, const WeightMatrix& w, const WeightMatrix& abs_w, const Adc& adc,
+                           Direction direction, const ReadId& read_id) const {
+  if (x.cols() != w.rows()) {
+    throw ParameterError("crossbar.input", "input width " + std::to_string(x.cols()) + " does not match the " +
+                                               std::to_string(w.rows()) + " driven lines");
+  }
+  Vector scale(x.rows());
+  if (m_config.input_scaling == "abs_max") {
+    scale = x.cwiseAbs().rowwise().maxCoeff();
+  } else {
+    scale.setConstant(m_config.dac.input_range);
+  }
+  BatchMatrix levels = x;
+  m_dac.convert(levels, scale, RandomStream(key(RandomPurpose::dac_rounding, direction, read_id)), read_id);
+
+  BatchMatrix y = levels * w;
+  const float w_noise = m_config.pcm_read_noise;
+  const float out_noise = m_config.output_noise_std;
+  if (w_noise > 0 || out_noise > 0) {
+    BatchMatrix sigma(y.rows(), y.cols());
+    if (w_noise > 0) {
+      sigma.noalias() = levels.cwiseAbs2() * abs_w;
+      sigma = (sigma.array() * (w_noise * w_noise) + out_noise * out_noise).sqrt().matrix();
+    } else {
+      sigma.setConstant(out_noise);
+    }
+    BatchMatrix xi(y.rows(), y.cols());
+    RandomStream(key(RandomPurpose::output_noise, direction, read_id))
+        .normal(xi.data(), static_cast<std::size_t>(xi.size()), read_id.first_image * static_cast<std::uint64_t>(y.cols()));
+    y.array() += sigma.array() * xi.array();
+  }
+  adc.convert(y, RandomStream(key(RandomPurpose::adc_noise, direction, read_id)), read_id);
+  y.array().colwise() *= scale.array();
+  return y;
+}
+
+BatchMatrix Crossbar::forward(const BatchMatrix& x, const ReadId& read_id) const {
+  BatchMatrix y = read(x, m_weights, m_abs_weights, m_column_adc, Direction::forward, read_id);
+  y.array().rowwise() *= m_column_scales.transpose().array();
+  return y;
+}
+
+BatchMatrix Crossbar::backward(const BatchMatrix& d, const ReadId& read_id) const {
+  BatchMatrix scaled = d;
+  if (scaled.cols() == m_column_scales.size()) scaled.array().rowwise() *= m_column_scales.transpose().array();
+  return read(scaled, m_weights_t, m_abs_weights_t, m_row_adc, Direction::backward, read_id);
+}
+
+}  // namespace imcsim::hw

@@ -1,0 +1,24 @@
+#pragma once
+// Soft-bounds device: steps vanish at the bounds, up = a+ (1 - w / b_max), down = a- (1 - w / b_min).
+// Symmetry point (steps equal): w* = (a+ - a-) / (a+ / b_max - a- / b_min). Requires b_min < 0 < b_max.
+
+#include <algorithm>
+
+#include "hw/device/pulsed_device.h"
+
+namespace imcsim::hw {
+
+class SoftBoundsDevice final : public PulsedDeviceModel {
+ public:
+  explicit SoftBoundsDevice(const PulsedDeviceConfig& config);
+  std::string name() const override { return "soft-bounds"; }
+  float step_up(const PulsedDeviceParams& p, float w) const override {
+    return std::max(0.0f, p.a_up * (1.0f - w / p.b_max));
+  }
+  float step_down(const PulsedDeviceParams& p, float w) const override {
+    return std::max(0.0f, p.a_down * (1.0f - w / p.b_min));
+  }
+  float symmetry_point(const PulsedDeviceParams& p) const override;
+};
+
+}  // namespace imcsim::hw

@@ -1,0 +1,34 @@
+#pragma once
+// Weight-to-conductance mapping of inference arrays: differential pairs with N devices per polarity.
+//
+// A weight w of column j is first clipped to +-clip (when clip > 0), normalised by its scale
+// s (per array: max |w| of the array; per column: max |w| of the column) to u = w / s in [-1, 1], and then
+// programmed as G+ = g_min + max(u, 0) * (g_max - g_min) and G- = g_min + max(-u, 0) * (g_max - g_min) on
+// each of the N devices of each polarity. Reading back: u = sum(G+ - G-) / (N * (g_max - g_min)).
+
+#include <string>
+
+#include "hw/types.h"
+
+namespace imcsim::hw {
+
+struct MappingConfig {
+  int devices_per_polarity = 1;
+  float g_min_us = 0.0f;          ///< conductance of a device that holds no weight
+  std::string scale = "per_column";  ///< per_column | per_array
+  float weight_clip = 0.0f;       ///< clip |w| to this before mapping; 0: no clipping
+  float stuck_off_probability = 0.0f;  ///< chance that a device is stuck at 0 uS
+  float stuck_on_probability = 0.0f;   ///< chance that a device is stuck at g_max
+};
+
+/// Validates a mapping against a device of conductance range [0, g_max_us]; throws ParameterError
+/// ("mapping.<field>").
+void validate_mapping(const MappingConfig& config, float g_max_us);
+
+/// Per-column scales s_j (> 0) of `weights` under `config` (all equal for per_array).
+Vector mapping_scales(const WeightMatrix& weights, const MappingConfig& config);
+
+/// u = clip(w) / s per column, in [-1, 1].
+WeightMatrix normalise_weights(const WeightMatrix& weights, const Vector& scales, const MappingConfig& config);
+
+}  // namespace imcsim::hw
