@@ -13,7 +13,7 @@ extern "C" int sc_main(int argc, char* argv[]);
 
 int sc_main(int argc, char* argv[]) {
   // Keep stdout machine-readable: no SystemC banner.
-  setenv("SYSC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   imcsim::hw::use_single_threaded_gemm();
   CLI::App app{"imcsim: a SystemC/TLM-2.0 simulator of analog in-memory-computing chips", "imcsim"};
   app.require_subcommand(1);

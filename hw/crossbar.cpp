@@ -56,52 +56,70 @@ StreamKey Crossbar::key(RandomPurpose purpose, Direction direction, const ReadId
   return {m_seed, purpose, (m_array_id << 1) | static_cast<std::uint32_t>(direction), read.pass};
 }
 
-BatchMatrix Crossbar::read(const BatchMatrix& x, const WeightMatrix& w, const WeightMatrix& abs_w, const Adc& adc,
-                           Direction direction, const ReadId& read_id) const {
+namespace {
+struct ReadWorkspace {
+  Vector scale;
+  BatchMatrix levels;
+  BatchMatrix squares;
+  BatchMatrix sigma;
+  BatchMatrix xi;
+};
+}  // namespace
+
+void Crossbar::read(const BatchMatrix& x, const WeightMatrix& w, const WeightMatrix& abs_w, const Adc& adc,
+                    Direction direction, const ReadId& read_id, BatchMatrix& y) const {
   if (x.cols() != w.rows()) {
     throw ParameterError("crossbar.input", "input width " + std::to_string(x.cols()) + " does not match the " +
                                                std::to_string(w.rows()) + " driven lines");
   }
-  Vector scale(x.rows());
+  thread_local ReadWorkspace ws;
+  ws.scale.resize(x.rows());
   if (m_config.input_scaling == "abs_max") {
-    scale = x.cwiseAbs().rowwise().maxCoeff();
+    ws.scale = x.cwiseAbs().rowwise().maxCoeff();
   } else {
-    scale.setConstant(m_config.dac.input_range);
+    ws.scale.setConstant(m_config.dac.input_range);
   }
-  BatchMatrix levels = x;
-  m_dac.convert(levels, scale, RandomStream(key(RandomPurpose::dac_rounding, direction, read_id)), read_id);
+  ws.levels = x;
+  m_dac.convert(ws.levels, ws.scale, RandomStream(key(RandomPurpose::dac_rounding, direction, read_id)), read_id);
 
-  BatchMatrix y = levels * w;
+  y.noalias() = ws.levels * w;
   const float w_noise = m_config.pcm_read_noise;
   const float out_noise = m_config.output_noise_std;
   if (w_noise > 0 || out_noise > 0) {
-    BatchMatrix sigma(y.rows(), y.cols());
-    if (w_noise > 0) {
-      sigma.noalias() = levels.cwiseAbs2() * abs_w;
-      sigma = (sigma.array() * (w_noise * w_noise) + out_noise * out_noise).sqrt().matrix();
-    } else {
-      sigma.setConstant(out_noise);
-    }
-    BatchMatrix xi(y.rows(), y.cols());
+    ws.xi.resize(y.rows(), y.cols());
     RandomStream(key(RandomPurpose::output_noise, direction, read_id))
-        .normal(xi.data(), static_cast<std::size_t>(xi.size()), read_id.first_image * static_cast<std::uint64_t>(y.cols()));
-    y.array() += sigma.array() * xi.array();
+        .normal(ws.xi.data(), static_cast<std::size_t>(ws.xi.size()),
+                read_id.first_image * static_cast<std::uint64_t>(y.cols()));
+    if (w_noise > 0) {
+      // Plain matrices on both sides so the product goes to the GEMM backend.
+      ws.squares = ws.levels.cwiseAbs2();
+      ws.sigma.noalias() = ws.squares * abs_w;
+      y.array() += (ws.sigma.array() * (w_noise * w_noise) + out_noise * out_noise).sqrt() * ws.xi.array();
+    } else {
+      y.array() += out_noise * ws.xi.array();
+    }
   }
   adc.convert(y, RandomStream(key(RandomPurpose::adc_noise, direction, read_id)), read_id);
-  y.array().colwise() *= scale.array();
-  return y;
+  y.array().colwise() *= ws.scale.array();
+}
+
+void Crossbar::forward(const BatchMatrix& x, const ReadId& read_id, BatchMatrix& y) const {
+  read(x, m_weights, m_abs_weights, m_column_adc, Direction::forward, read_id, y);
+  y.array().rowwise() *= m_column_scales.transpose().array();
 }
 
 BatchMatrix Crossbar::forward(const BatchMatrix& x, const ReadId& read_id) const {
-  BatchMatrix y = read(x, m_weights, m_abs_weights, m_column_adc, Direction::forward, read_id);
-  y.array().rowwise() *= m_column_scales.transpose().array();
+  BatchMatrix y;
+  forward(x, read_id, y);
   return y;
 }
 
 BatchMatrix Crossbar::backward(const BatchMatrix& d, const ReadId& read_id) const {
   BatchMatrix scaled = d;
   if (scaled.cols() == m_column_scales.size()) scaled.array().rowwise() *= m_column_scales.transpose().array();
-  return read(scaled, m_weights_t, m_abs_weights_t, m_row_adc, Direction::backward, read_id);
+  BatchMatrix e;
+  read(scaled, m_weights_t, m_abs_weights_t, m_row_adc, Direction::backward, read_id, e);
+  return e;
 }
 
 }  // namespace imcsim::hw

@@ -41,6 +41,8 @@ class Crossbar {
   void set_weights(const WeightMatrix& normalised, const Vector& column_scales);
   BatchMatrix forward(const BatchMatrix& x, const ReadId& read) const;
   BatchMatrix backward(const BatchMatrix& d, const ReadId& read) const;
+  /// As forward(), writing into y (resized as needed; no allocation when y already has the shape).
+  void forward(const BatchMatrix& x, const ReadId& read, BatchMatrix& y) const;
 
   const CrossbarConfig& config() const { return m_config; }
   const Dac& dac() const { return m_dac; }
@@ -52,8 +54,9 @@ class Crossbar {
  private:
   enum class Direction : std::uint32_t { forward = 0, backward = 1 };
   /// y = DAC(x) * w (+ noise) through `adc`, in normalised units, then times the per-vector input scale.
-  BatchMatrix read(const BatchMatrix& x, const WeightMatrix& w, const WeightMatrix& abs_w, const Adc& adc,
-                   Direction direction, const ReadId& read) const;
+  /// Temporaries live in a per-thread workspace, so repeated reads of one shape do not allocate.
+  void read(const BatchMatrix& x, const WeightMatrix& w, const WeightMatrix& abs_w, const Adc& adc,
+            Direction direction, const ReadId& read, BatchMatrix& y) const;
   StreamKey key(RandomPurpose purpose, Direction direction, const ReadId& read) const;
 
   CrossbarConfig m_config;
