@@ -45,7 +45,10 @@ void run_demo(const DemoOptions& o) {
 
   std::uint32_t pass = 0;
   const auto readout = [&](const hw::BatchMatrix& probe) { return crossbar.forward(probe, hw::ReadId{pass++, 0}); };
-  hw::DriftCompensation compensation(hw::DriftCompensationKind::global, hw::identity_probe(size));
+  // Calibration inputs: 64 vectors drawn like the workload's, but not the workload itself.
+  hw::BatchMatrix calibration(64, size);
+  RandomStream({o.seed, RandomPurpose::test_input, 3, 0}).uniform(calibration.data(), static_cast<std::size_t>(calibration.size()));
+  hw::DriftCompensation compensation(hw::DriftCompensationKind::global, calibration);
   crossbar.set_weights(array.normalised_weights_at(0.0, 0), array.column_scales());
   compensation.set_reference(readout);
 

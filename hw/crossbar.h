@@ -2,7 +2,8 @@
 // One analog crossbar with its periphery: the same code computes one vector or a batch.
 //
 // forward (rows drive, columns read): y = x W, x is batch x rows, W is rows x cols (rows = inputs).
-// backward (columns drive, rows read): e = d W^T, the transposed read of the training pass.
+// backward (columns drive, rows read): e = d W^T, the transposed read of the training pass; the column
+// scales multiply d before its DAC, so with input_scaling fixed d * scale must fit the DAC range.
 // A read goes through the DAC (quantised, clipped inputs), the array (normalised weights), per-read noise
 // referred to the outputs, and the ADC; the digital side then rescales to weight units. Per-read noise is
 //   y_i += sqrt(pcm_read_noise^2 * sum_j |w_ij| x_j^2 + output_noise_std^2) * N(0,1)

@@ -4,6 +4,10 @@
 // again and outputs are multiplied by reference / now. "global" uses one factor per array (mean over all
 // outputs), "per_column" one factor per output column.
 //
+// The probe should be a calibration batch drawn like the workload's inputs: drift depends on the conductance,
+// so the factor is only exact for inputs that weigh the devices as the workload does. identity_probe()
+// (aihwkit's choice: every device once) leaves a few percent of the drift of typical outputs uncorrected.
+//
 // Contract: the readout given to set_reference() and measure() must be the array's own (noisy) read path, as
 // the hardware has no other view of its weights.
 

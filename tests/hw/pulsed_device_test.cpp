@@ -1,0 +1,113 @@
+#include "hw/device/pulsed_device.h"
+
+#include <gtest/gtest.h>
+
+#include "base/errors.h"
+#include "hw/device/characterisation.h"
+
+namespace imcsim::hw {
+namespace {
+
+PulsedDeviceConfig soft_bounds(float up_down) {
+  PulsedDeviceConfig c;
+  c.model = "soft-bounds";
+  c.dw_min = 0.01f;
+  c.up_down = up_down;
+  return c;
+}
+
+TEST(PulsedDevice, StepLaws) {
+  PulsedDeviceConfig c = soft_bounds(0.2f);
+  const auto sb = make_pulsed_device(c);
+  const PulsedDeviceParams p = sb->nominal();
+  EXPECT_FLOAT_EQ(p.a_up, 0.012f);
+  EXPECT_FLOAT_EQ(p.a_down, 0.008f);
+  EXPECT_FLOAT_EQ(sb->step_up(p, 0.5f), 0.012f * 0.5f);
+  EXPECT_FLOAT_EQ(sb->step_down(p, 0.5f), 0.008f * 1.5f);
+  EXPECT_FLOAT_EQ(sb->step_up(p, 1.0f), 0.0f);
+  EXPECT_FLOAT_EQ(sb->step_down(p, -1.0f), 0.0f);
+
+  c.model = "constant-step";
+  const auto cs = make_pulsed_device(c);
+  EXPECT_FLOAT_EQ(cs->step_up(p, 0.9f), 0.012f);
+  EXPECT_FLOAT_EQ(cs->pulse(p, 0.995f, +1, 0.0f), 1.0f);  // clipped at the bound
+  EXPECT_FLOAT_EQ(cs->symmetry_point(p), 1.0f);           // up always wins: runs to the upper bound
+
+  c.model = "linear-step";
+  c.gamma_up = 0.5f;
+  c.gamma_down = 0.25f;
+  const auto ls = make_pulsed_device(c);
+  const PulsedDeviceParams q = ls->nominal();
+  EXPECT_FLOAT_EQ(ls->step_up(q, 0.4f), 0.012f * (1.0f - 0.2f));
+  EXPECT_FLOAT_EQ(ls->step_down(q, 0.4f), 0.008f * (1.0f + 0.1f));
+  // Closed form w* = (a+ - a-) / (a+ gamma+ + a- gamma-) against the generic bisection.
+  EXPECT_NEAR(ls->symmetry_point(q), (0.012 - 0.008) / (0.012 * 0.5 + 0.008 * 0.25), 1e-5);
+}
+
+TEST(PulsedDevice, SoftBoundsSymmetryPointFormula) {
+  const auto sb = make_pulsed_device(soft_bounds(0.3f));
+  const PulsedDeviceParams p = sb->nominal();
+  // w* = (a+ - a-) / (a+/b_max - a-/b_min) = (0.013 - 0.007) / (0.013 + 0.007) = 0.3
+  EXPECT_NEAR(sb->symmetry_point(p), 0.3, 1e-6);
+}
+
+TEST(PulsedDevice, SoftBoundsConvergesToSymmetryPointUnderAlternatingPulses) {
+  for (const float up_down : {-0.4f, 0.1f, 0.3f}) {
+    PulsedDeviceConfig c = soft_bounds(up_down);
+    c.dw_min_std = 0.3f;  // cycle-to-cycle noise does not move the fixed point
+    const auto sb = make_pulsed_device(c);
+    const PulsedDeviceParams p = sb->nominal();
+    std::vector<float> xi(40000);
+    RandomStream({3, RandomPurpose::pulse_cycle_noise, 0, 0}).normal(xi.data(), xi.size());
+    for (const float start : {-0.9f, 0.9f}) {
+      float w = start;
+      double tail_sum = 0;
+      int tail = 0;
+      for (std::size_t k = 0; k < xi.size(); k += 2) {
+        w = sb->pulse(p, w, +1, xi[k]);
+        w = sb->pulse(p, w, -1, xi[k + 1]);
+        if (k >= xi.size() / 2) {
+          tail_sum += w;
+          ++tail;
+        }
+      }
+      // The discrete up-down map settles within a fraction of one step of the continuous symmetry point.
+      EXPECT_NEAR(tail_sum / tail, sb->symmetry_point(p), 0.01) << "up_down " << up_down << " start " << start;
+    }
+  }
+}
+
+TEST(PulsedDevice, DeviceToDeviceVariationSpreadsParameters) {
+  PulsedDeviceConfig c = soft_bounds(0.0f);
+  c.dw_min_dtod = 0.3f;
+  c.up_down_dtod = 0.05f;
+  c.w_bounds_dtod = 0.2f;
+  const auto sb = make_pulsed_device(c);
+  const PulsedDeviceStats s = characterise_pulsed_device(*sb, 0.5, 20000, 9);
+  EXPECT_NEAR(s.dw_up_mean, 0.01, 0.0005);
+  EXPECT_NEAR(s.dw_up_std / s.dw_up_mean, 0.3, 0.03);
+  EXPECT_GT(s.symmetry_point_std, 0.01);
+  EXPECT_NEAR(s.symmetry_point, 0.0, 0.01);
+}
+
+TEST(PulsedDevice, InvalidConfigNamesTheParameter) {
+  PulsedDeviceConfig c = soft_bounds(0.0f);
+  c.dw_min = 0.0f;
+  try {
+    make_pulsed_device(c);
+    FAIL();
+  } catch (const ParameterError& e) {
+    EXPECT_EQ(e.parameter(), "device.dw_min");
+  }
+  c = soft_bounds(0.0f);
+  c.w_min = 0.5f;
+  EXPECT_THROW(make_pulsed_device(c), ParameterError);
+  c = soft_bounds(1.5f);
+  EXPECT_THROW(make_pulsed_device(c), ParameterError);
+  c = soft_bounds(0.0f);
+  c.model = "ecram-magic";
+  EXPECT_THROW(make_pulsed_device(c), ParameterError);
+}
+
+}  // namespace
+}  // namespace imcsim::hw
