@@ -76,18 +76,25 @@ void words_to_uniform(const std::uint32_t* words, float* out, std::size_t n) {
 }
 
 /// Box-Muller on whole blocks: words (4b, 4b+1) give normals 4b and 4b+1, (4b+2, 4b+3) give 4b+2 and 4b+3.
+/// The transform always runs over a multiple of the widest SIMD packet: Eigen's vector and scalar log/sin/cos
+/// round differently, so a value must never depend on whether it fell into a vectorised part or the tail.
 void words_to_normal(const std::uint32_t* words, float* out, std::size_t n_words) {
+  constexpr std::size_t packet = 16;
+  static_assert((chunk_words / 2) % packet == 0, "chunk must hold whole packets");
   const std::size_t pairs = n_words / 2;
-  std::array<float, chunk_words / 2> u_radius;
-  std::array<float, chunk_words / 2> u_angle;
+  const std::size_t padded = (pairs + packet - 1) / packet * packet;
+  alignas(64) std::array<float, chunk_words / 2> u_radius;
+  alignas(64) std::array<float, chunk_words / 2> u_angle;
   for (std::size_t p = 0; p < pairs; ++p) {
     u_radius[p] = static_cast<float>((words[2 * p] >> 8) + 1u) * (1.0f / 16777216.0f);
     u_angle[p] = static_cast<float>(words[2 * p + 1] >> 8) * (1.0f / 16777216.0f) - 0.5f;
   }
+  std::fill(u_radius.begin() + static_cast<std::ptrdiff_t>(pairs), u_radius.begin() + static_cast<std::ptrdiff_t>(padded), 0.5f);
+  std::fill(u_angle.begin() + static_cast<std::ptrdiff_t>(pairs), u_angle.begin() + static_cast<std::ptrdiff_t>(padded), 0.0f);
   // Fixed maximum size: no heap allocation per call.
   using Array = Eigen::Array<float, Eigen::Dynamic, 1, 0, static_cast<int>(chunk_words / 2), 1>;
-  const Eigen::Map<const Array> ur(u_radius.data(), static_cast<Eigen::Index>(pairs));
-  const Eigen::Map<const Array> ua(u_angle.data(), static_cast<Eigen::Index>(pairs));
+  const Eigen::Map<const Array, Eigen::Aligned64> ur(u_radius.data(), static_cast<Eigen::Index>(padded));
+  const Eigen::Map<const Array, Eigen::Aligned64> ua(u_angle.data(), static_cast<Eigen::Index>(padded));
   constexpr float two_pi = 6.283185307179586f;
   const Array radius = (-2.0f * ur.log()).sqrt();
   const Array angle = two_pi * ua;

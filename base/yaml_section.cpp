@@ -55,8 +55,13 @@ void YamlSection::finish() const {
 }
 
 void YamlSection::fail(const std::string& key, const std::string& message) const {
+  // Point at the key itself: a nested mapping's own mark is its first child's line.
   YAML::Mark mark = m_node.Mark();
-  if (has(key)) mark = child(key).Mark();
+  if (m_node.IsMap()) {
+    for (const auto& entry : m_node) {
+      if (entry.first.Scalar() == key) mark = entry.first.Mark();
+    }
+  }
   throw InputError(m_file, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1, dotted(key),
                    message);
 }

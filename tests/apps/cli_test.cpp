@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -31,7 +32,9 @@ std::string binary() {
 
 /// Runs `imcsim <args>`; `args` is passed to the shell as written.
 RunResult run_imcsim(const std::string& args) {
-  const std::string base = ::testing::TempDir() + "cli_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  // Unique per process: the same test may run concurrently from several build trees.
+  const std::string base = ::testing::TempDir() + "imcsim_cli_" + std::to_string(getpid()) + "_" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
   const std::string out_path = base + ".out";
   const std::string err_path = base + ".err";
   const std::string command = "'" + binary() + "' " + args + " >'" + out_path + "' 2>'" + err_path + "'";
@@ -53,7 +56,8 @@ class Cli : public ::testing::Test {
 TEST_F(Cli, HelpListsTheSubcommands) {
   const RunResult r = run_imcsim("--help");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  for (const char* command : {"device", "bench", "demo"}) EXPECT_TRUE(contains(r.out, command)) << command << "\n" << r.out;
+  for (const char* command : {"device", "bench", "demo"})
+    EXPECT_TRUE(contains(r.out, command)) << command << "\n" << r.out;
 }
 
 TEST_F(Cli, NoSubcommandFails) {

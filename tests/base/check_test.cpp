@@ -67,8 +67,7 @@ TEST(CheckNonNegative, AcceptsZeroAndPositive) {
 
 TEST(CheckNonNegative, RejectsNegativeAndNonFinite) {
   for (double value : {-1e-300, -1.0, -inf, inf, nan}) {
-    expect_names(thrown_by([&] { require_non_negative("device.read_noise_scale", value); }),
-                 "device.read_noise_scale");
+    expect_names(thrown_by([&] { require_non_negative("device.read_noise_scale", value); }), "device.read_noise_scale");
   }
 }
 

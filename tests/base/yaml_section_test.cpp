@@ -4,6 +4,7 @@
 #include "base/yaml_section.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <functional>
@@ -304,7 +305,7 @@ TEST(YamlSectionLoad, SyntaxErrorNamesFileLineAndColumn) {
 }
 
 TEST(YamlSectionLoad, FileIsReadAndNamedInErrors) {
-  const std::string path = ::testing::TempDir() + "yaml_section_file.yaml";
+  const std::string path = ::testing::TempDir() + std::to_string(getpid()) + "_yaml_section_file.yaml";
   {
     std::ofstream out(path);
     out << "x: 2\ny: 3\n";

@@ -4,6 +4,7 @@
 #include "hw/technology.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -18,7 +19,8 @@ namespace {
 constexpr double rel_tol = 0.005;  // 0.5 % against the published HERMES figures
 
 void expect_within_rel(double actual, double expected, double tol) {
-  EXPECT_NEAR(actual, expected, std::fabs(expected) * tol) << "expected " << expected << " within " << tol * 100 << " %";
+  EXPECT_NEAR(actual, expected, std::fabs(expected) * tol)
+      << "expected " << expected << " within " << tol * 100 << " %";
 }
 
 CostModel model_at(DesignPoint point) { return CostModel(hermes_technology(), std::move(point)); }
@@ -35,9 +37,10 @@ std::string source_dir() {
   return dir ? dir : "";
 }
 
-/// Writes `text` to a file under gtest's temporary directory and returns its path.
+/// Writes `text` to a file under gtest's temporary directory and returns its path. The process id keeps
+/// concurrent runs of the same test (several build trees) apart.
 std::string write_temp(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + name;
+  const std::string path = ::testing::TempDir() + std::to_string(getpid()) + "_" + name;
   std::ofstream out(path);
   out << text;
   return path;
@@ -104,8 +107,7 @@ TEST(TechnologyHermes, EnergySplitSumsToMvmEnergyMinusOneOverhead) {
       p.rows = 128;
       const CostModel m = model_at(p);
       const double split = m.mvm_array_energy_pj() + m.mvm_adc_energy_pj() + m.mvm_dac_energy_pj();
-      EXPECT_NEAR(split, m.mvm().energy_pj - m.table().mvm_overhead_energy_pj * 1,
-                  1e-9 * m.mvm().energy_pj)
+      EXPECT_NEAR(split, m.mvm().energy_pj - m.table().mvm_overhead_energy_pj * 1, 1e-9 * m.mvm().energy_pj)
           << "phases " << phases << ", adc_bits " << adc_bits;
     }
   }
@@ -310,7 +312,8 @@ TEST(TechnologyScaling, DacDriveEnergyScalesWithColumnsAndBits) {
       p.cols = cols;
       p.dac_bits = bits;
       const ActionCost drive = model_at(p).dac_drive();
-      EXPECT_NEAR(drive.energy_pj, ref * (cols / 256.0) * (bits / 8.0), 1e-12 * ref) << cols << " cols, " << bits << " bits";
+      EXPECT_NEAR(drive.energy_pj, ref * (cols / 256.0) * (bits / 8.0), 1e-12 * ref)
+          << cols << " cols, " << bits << " bits";
       EXPECT_DOUBLE_EQ(drive.latency_ns, model_at(p).pwm_max_ns());
     }
   }
@@ -550,8 +553,7 @@ TEST(TechnologyYamlErrors, WrongTypeNamesTheKey) {
   EXPECT_EQ(e.key(), "mvm.pwm_lsb_ns");
 
   EXPECT_EQ(load_error("tech_wrong_int.yaml", "reference:\n  rows: 2.5\n").key(), "reference.rows");
-  EXPECT_EQ(load_error("tech_wrong_bool.yaml", "adc:\n  cco:\n    integrating: maybe\n").key(),
-            "adc.cco.integrating");
+  EXPECT_EQ(load_error("tech_wrong_bool.yaml", "adc:\n  cco:\n    integrating: maybe\n").key(), "adc.cco.integrating");
   EXPECT_EQ(load_error("tech_list.yaml", "mvm:\n  pwm_lsb_ns: [1, 2]\n").key(), "mvm.pwm_lsb_ns");
   EXPECT_EQ(load_error("tech_section_scalar.yaml", "mvm: 3\n").key(), "mvm");
 }
