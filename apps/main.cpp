@@ -11,9 +11,14 @@
 // SystemC declares the entry with C linkage (sc_externs.h); repeated here to keep <systemc> out of this file.
 extern "C" int sc_main(int argc, char* argv[]);
 
+namespace {
+// SystemC prints its banner before sc_main runs; only an environment variable set during static
+// initialisation keeps the output of imcsim free of it.
+const int systemc_banner_off = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+}  // namespace
+
 int sc_main(int argc, char* argv[]) {
-  // Keep stdout machine-readable: no SystemC banner.
-  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  static_cast<void>(systemc_banner_off);
   imcsim::hw::use_single_threaded_gemm();
   CLI::App app{"imcsim: a SystemC/TLM-2.0 simulator of analog in-memory-computing chips", "imcsim"};
   app.require_subcommand(1);
