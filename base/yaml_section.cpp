@@ -37,7 +37,8 @@ bool YamlSection::has(const std::string& key) const { return m_node.IsMap() && c
 
 YamlSection YamlSection::section(const std::string& key) {
   m_used->insert(key);
-  if (!has(key)) return YamlSection(YAML::Node(YAML::NodeType::Map), m_file, dotted(key));
+  // An absent key, or one whose entries are all commented out (a null value), leaves every default.
+  if (!has(key) || child(key).IsNull()) return YamlSection(YAML::Node(YAML::NodeType::Map), m_file, dotted(key));
   const YAML::Node node = child(key);
   if (!node.IsMap()) fail(key, "expected a mapping of keys");
   return YamlSection(node, m_file, dotted(key));
@@ -45,8 +46,13 @@ YamlSection YamlSection::section(const std::string& key) {
 
 void YamlSection::finish() const {
   if (!m_node.IsMap()) return;
+  std::set<std::string> seen;
   for (const auto& entry : m_node) {
     const std::string key = entry.first.Scalar();
+    if (!seen.insert(key).second) {
+      const YAML::Mark mark = entry.first.Mark();
+      throw InputError(m_file, mark.line + 1, mark.column + 1, dotted(key), "duplicate key");
+    }
     if (m_used->count(key) == 0) {
       const YAML::Mark mark = entry.first.Mark();
       throw InputError(m_file, mark.line + 1, mark.column + 1, dotted(key), "unknown key");

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "base/errors.h"
@@ -68,8 +69,9 @@ template <typename T>
 void YamlSection::read_in_range(const std::string& key, T& value, T lo, T hi) {
   read(key, value);
   if (!(value >= lo && value <= hi)) {
-    fail(key, "value " + std::to_string(value) + " is outside [" + std::to_string(lo) + ", " +
-                  std::to_string(hi) + "]");
+    std::ostringstream message;
+    message << "value " << value << " is outside [" << lo << ", " << hi << "]";
+    fail(key, message.str());
   }
 }
 

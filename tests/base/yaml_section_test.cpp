@@ -326,5 +326,35 @@ TEST(YamlSectionLoad, MissingFileNamesThePath) {
   EXPECT_TRUE(contains(e.what(), path)) << e.what();
 }
 
+TEST(YamlSectionErrors, DuplicateKeyIsAnErrorAtItsSecondPlace) {
+  YamlSection root = YamlSection::load_string("a: 1\nb: 2\na: 3\n", "dup.yaml");
+  int a = 0, b = 0;
+  root.read("a", a);
+  root.read("b", b);
+  const InputError e = thrown_by([&] { root.finish(); });
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_EQ(e.key(), "a");
+  EXPECT_TRUE(contains(e.what(), "duplicate key")) << e.what();
+}
+
+TEST(YamlSectionRead, SectionWithEveryEntryCommentedOutKeepsDefaults) {
+  YamlSection root = YamlSection::load_string("mvm:\n  # array_phase_energy_pj: 3\nother: 1\n", "empty.yaml");
+  YamlSection mvm = root.section("mvm");
+  double energy = 7.0;
+  mvm.read("array_phase_energy_pj", energy);
+  EXPECT_DOUBLE_EQ(energy, 7.0);
+  mvm.finish();
+  int other = 0;
+  root.read("other", other);
+  EXPECT_NO_THROW(root.finish());
+}
+
+TEST(YamlSectionErrors, RangeMessageIsReadable) {
+  YamlSection root = YamlSection::load_string("energy: -7.5\n", "range.yaml");
+  double energy = 0;
+  const InputError e = thrown_by([&] { root.read_in_range("energy", energy, 0.0, 1e12); });
+  EXPECT_TRUE(contains(e.what(), "value -7.5 is outside [0, 1e+12]")) << e.what();
+}
+
 }  // namespace
 }  // namespace imcsim
