@@ -33,6 +33,7 @@ TechnologyTable hermes_technology() {
   t.global_digital_area_mm2 = 0.281;
   t.link_bit_energy_pj = 0.15;
   t.router_bit_energy_pj = 0.05;
+  t.router_latency_ns = 2.5;
   t.link_gbit_per_s = 3.2;
   t.core_leakage_mw = 5.0;
   return t;
@@ -93,6 +94,7 @@ TechnologyTable read_technology(YamlSection& root) {
   YamlSection network = root.section("network");
   read_cost(network, "link_bit_energy_pj", t.link_bit_energy_pj);
   read_cost(network, "router_bit_energy_pj", t.router_bit_energy_pj);
+  read_cost(network, "router_latency_ns", t.router_latency_ns);
   network.read_in_range("link_gbit_per_s", t.link_gbit_per_s, 1e-6, 1e6);
   network.finish();
 
@@ -191,7 +193,8 @@ ActionCost CostModel::sram_access() const {
 }
 
 ActionCost CostModel::bit_hop(double bits) const {
-  return {bits * (m_table.link_bit_energy_pj + m_table.router_bit_energy_pj), bits / m_table.link_gbit_per_s};
+  return {bits * (m_table.link_bit_energy_pj + m_table.router_bit_energy_pj),
+          m_table.router_latency_ns + bits / m_table.link_gbit_per_s};
 }
 
 double CostModel::adc_area_mm2() const {

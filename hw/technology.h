@@ -56,6 +56,7 @@ struct TechnologyTable {
   // Network.
   double link_bit_energy_pj = 0;      ///< one bit over one hop (link wires)
   double router_bit_energy_pj = 0;    ///< one bit through one router
+  double router_latency_ns = 0;       ///< pipeline delay of one router traversal
   double link_gbit_per_s = 0;
   // Static.
   double core_leakage_mw = 0;
@@ -110,7 +111,7 @@ class CostModel {
   ActionCost digital_op() const;
   /// One 64-bit SRAM word access at the design point's capacity; throws when the design has no SRAM.
   ActionCost sram_access() const;
-  /// Energy of `bits` over one hop (link + router) and the serialisation time on one link.
+  /// Energy of `bits` over one hop (link + router); latency: router traversal plus serialisation on one link.
   ActionCost bit_hop(double bits) const;
   double core_leakage_w() const { return m_table.core_leakage_mw * 1e-3; }
 

@@ -139,7 +139,7 @@ TEST(TechnologyHermes, DigitalNetworkAndLeakageActions) {
   EXPECT_DOUBLE_EQ(m.digital_op().energy_pj, m.table().digital_op_energy_pj);
   const ActionCost hop = m.bit_hop(64);
   EXPECT_DOUBLE_EQ(hop.energy_pj, 64 * (m.table().link_bit_energy_pj + m.table().router_bit_energy_pj));
-  EXPECT_DOUBLE_EQ(hop.latency_ns, 20.0);  // 64 bits at 3.2 Gbit/s
+  EXPECT_DOUBLE_EQ(hop.latency_ns, 2.5 + 20.0);  // one router cycle, then 64 bits at 3.2 Gbit/s
   EXPECT_DOUBLE_EQ(m.core_leakage_w(), m.table().core_leakage_mw * 1e-3);
 }
 
@@ -180,6 +180,7 @@ void expect_same_table(const TechnologyTable& a, const TechnologyTable& b) {
   EXPECT_EQ(a.global_digital_area_mm2, b.global_digital_area_mm2);
   EXPECT_EQ(a.link_bit_energy_pj, b.link_bit_energy_pj);
   EXPECT_EQ(a.router_bit_energy_pj, b.router_bit_energy_pj);
+  EXPECT_EQ(a.router_latency_ns, b.router_latency_ns);
   EXPECT_EQ(a.link_gbit_per_s, b.link_gbit_per_s);
   EXPECT_EQ(a.core_leakage_mw, b.core_leakage_mw);
 }
