@@ -47,16 +47,17 @@ void run_demo(const DemoOptions& o) {
   const auto readout = [&](const hw::BatchMatrix& probe) { return crossbar.forward(probe, hw::ReadId{pass++, 0}); };
   // Calibration inputs: 64 vectors drawn like the workload's, but not the workload itself.
   hw::BatchMatrix calibration(64, size);
-  RandomStream({o.seed, RandomPurpose::test_input, 3, 0}).uniform(calibration.data(), static_cast<std::size_t>(calibration.size()));
+  RandomStream({o.seed, RandomPurpose::test_input, 3, 0})
+      .uniform(calibration.data(), static_cast<std::size_t>(calibration.size()));
   hw::DriftCompensation compensation(hw::DriftCompensationKind::global, calibration);
   crossbar.set_weights(array.normalised_weights_at(0.0, 0), array.column_scales());
   compensation.set_reference(readout);
 
-  std::printf("imcsim demo: one 256 x 256 layer on a %s core, %d random inputs, seed %llu\n",
-              device->name().c_str(), o.images, static_cast<unsigned long long>(o.seed));
+  std::printf("imcsim demo: one 256 x 256 layer on a %s core, %d random inputs, seed %llu\n", device->name().c_str(),
+              o.images, static_cast<unsigned long long>(o.seed));
   std::printf("%-10s %22s %22s %16s\n", "t", "rel. error (no comp.)", "rel. error (global)", "drift factor");
-  const std::pair<const char*, double> times[] = {{"1 s", 1.0}, {"1 h", 3600.0}, {"1 day", 86400.0},
-                                                  {"1 year", 365.25 * 86400.0}};
+  const std::pair<const char*, double> times[] = {
+      {"1 s", 1.0}, {"1 h", 3600.0}, {"1 day", 86400.0}, {"1 year", 365.25 * 86400.0}};
   std::uint32_t draw = 1;
   for (const auto& [label, t_s] : times) {
     crossbar.set_weights(array.normalised_weights_at(t_s, draw++), array.column_scales());
@@ -90,7 +91,9 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--device", options->device, "Inference device model")
       ->check(CLI::IsMember(hw::inference_device_models()))
       ->capture_default_str();
-  cmd->add_option("--images", options->images, "Random input vectors")->check(CLI::Range(1, 1000000))->capture_default_str();
+  cmd->add_option("--images", options->images, "Random input vectors")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   cmd->add_option("--seed", options->seed, "Seed")->capture_default_str();
   cmd->callback([options, &exit_code]() {
     run_demo(*options);

@@ -96,12 +96,16 @@ void add_device_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--t", options->t_s, "Time after programming, s (inference devices)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd->add_option("--samples", options->samples, "Number of devices")->check(CLI::Range(2, 1000000000))->capture_default_str();
+  cmd->add_option("--samples", options->samples, "Number of devices")
+      ->check(CLI::Range(2, 1000000000))
+      ->capture_default_str();
   cmd->add_option("--seed", options->seed, "Seed of all random streams")->capture_default_str();
-  cmd->add_option("--g-max-us", options->g_max_us, "Override g_max of an inference model, uS")->check(CLI::PositiveNumber);
+  cmd->add_option("--g-max-us", options->g_max_us, "Override g_max of an inference model, uS")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--prog-noise-scale", options->inference.prog_noise_scale, "Scale of the programming noise")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--drift-scale", options->inference.drift_scale, "Scale of the drift exponent")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--drift-scale", options->inference.drift_scale, "Scale of the drift exponent")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--read-noise-scale", options->inference.read_noise_scale, "Scale of the read noise")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--dw-min", options->pulsed.dw_min, "Pulsed: nominal step size")->capture_default_str();
@@ -115,7 +119,8 @@ void add_device_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--w-bounds-dtod", options->pulsed.w_bounds_dtod, "Pulsed: device-to-device spread of the bounds");
   cmd->add_option("--dw-min-std", options->pulsed.dw_min_std, "Pulsed: cycle-to-cycle spread of each step");
   cmd->callback([options, &exit_code]() {
-    const nlohmann::ordered_json j = is_inference_model(options->model) ? run_inference(*options) : run_pulsed(*options);
+    const nlohmann::ordered_json j =
+        is_inference_model(options->model) ? run_inference(*options) : run_pulsed(*options);
     std::cout << j.dump(2) << "\n";
     exit_code = 0;
   });

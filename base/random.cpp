@@ -89,8 +89,10 @@ void words_to_normal(const std::uint32_t* words, float* out, std::size_t n_words
     u_radius[p] = static_cast<float>((words[2 * p] >> 8) + 1u) * (1.0f / 16777216.0f);
     u_angle[p] = static_cast<float>(words[2 * p + 1] >> 8) * (1.0f / 16777216.0f) - 0.5f;
   }
-  std::fill(u_radius.begin() + static_cast<std::ptrdiff_t>(pairs), u_radius.begin() + static_cast<std::ptrdiff_t>(padded), 0.5f);
-  std::fill(u_angle.begin() + static_cast<std::ptrdiff_t>(pairs), u_angle.begin() + static_cast<std::ptrdiff_t>(padded), 0.0f);
+  std::fill(u_radius.begin() + static_cast<std::ptrdiff_t>(pairs),
+            u_radius.begin() + static_cast<std::ptrdiff_t>(padded), 0.5f);
+  std::fill(u_angle.begin() + static_cast<std::ptrdiff_t>(pairs), u_angle.begin() + static_cast<std::ptrdiff_t>(padded),
+            0.0f);
   // Fixed maximum size: no heap allocation per call.
   using Array = Eigen::Array<float, Eigen::Dynamic, 1, 0, static_cast<int>(chunk_words / 2), 1>;
   const Eigen::Map<const Array, Eigen::Aligned64> ur(u_radius.data(), static_cast<Eigen::Index>(padded));
@@ -117,8 +119,8 @@ void generate(const StreamKey& key, T* out, std::size_t n, std::uint64_t first, 
   const std::uint64_t end = first + n;
   while (pos < end) {
     const std::uint64_t block0 = pos / words_per_block;
-    const std::uint64_t block_end = std::min<std::uint64_t>((end + words_per_block - 1) / words_per_block,
-                                                            block0 + chunk_blocks);
+    const std::uint64_t block_end =
+        std::min<std::uint64_t>((end + words_per_block - 1) / words_per_block, block0 + chunk_blocks);
     const auto blocks = static_cast<std::size_t>(block_end - block0);
     generate_blocks(key, block0, blocks, words.data());
     convert(words.data(), values.data(), blocks * words_per_block);
@@ -133,9 +135,8 @@ void generate(const StreamKey& key, T* out, std::size_t n, std::uint64_t first, 
 }  // namespace
 
 void RandomStream::bits(std::uint32_t* out, std::size_t n, std::uint64_t first) const {
-  generate(m_key, out, n, first, [](const std::uint32_t* w, std::uint32_t* v, std::size_t count) {
-    std::copy(w, w + count, v);
-  });
+  generate(m_key, out, n, first,
+           [](const std::uint32_t* w, std::uint32_t* v, std::size_t count) { std::copy(w, w + count, v); });
 }
 
 void RandomStream::uniform(float* out, std::size_t n, std::uint64_t first) const {

@@ -43,7 +43,9 @@ nlohmann::ordered_json run_mvm_benchmark(const BenchOptions& options) {
   hw::BatchMatrix y_noisy;
   std::uint32_t pass = 0;
   const PairTiming t = time_pair([&] { y_gemm.noalias() = x * w; },
-                                 [&] { crossbar.forward(x, hw::ReadId{pass++, 0}, y_noisy); },
+                                 [&] {
+                                   crossbar.forward(x, hw::ReadId{pass++, 0}, y_noisy);
+                                 },
                                  options.min_time_s, options.repetitions);
   const double error = (y_noisy - y_gemm).norm() / y_gemm.norm();
 

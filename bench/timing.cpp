@@ -31,8 +31,8 @@ double median(std::vector<double> v) {
 }
 }  // namespace
 
-PairTiming time_pair(const std::function<void()>& reference, const std::function<void()>& candidate,
-                     double min_time_s, int repetitions) {
+PairTiming time_pair(const std::function<void()>& reference, const std::function<void()>& candidate, double min_time_s,
+                     int repetitions) {
   const long n_ref = calibrate(reference, min_time_s);
   const long n_cand = calibrate(candidate, min_time_s);
   std::vector<double> ref, cand;

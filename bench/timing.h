@@ -12,7 +12,7 @@ struct PairTiming {
 
 /// Calibrates an iteration count per side so one repetition takes at least min_time_s, then alternates
 /// repetitions of the two and returns the median time per call of each.
-PairTiming time_pair(const std::function<void()>& reference, const std::function<void()>& candidate,
-                     double min_time_s, int repetitions);
+PairTiming time_pair(const std::function<void()>& reference, const std::function<void()>& candidate, double min_time_s,
+                     int repetitions);
 
 }  // namespace imcsim::bench

@@ -39,8 +39,8 @@ void Crossbar::set_weights(const WeightMatrix& normalised, const Vector& column_
   if (normalised.rows() > m_config.rows || normalised.cols() > m_config.cols) {
     throw ParameterError("crossbar.weights", "a " + std::to_string(normalised.rows()) + " x " +
                                                  std::to_string(normalised.cols()) + " block does not fit a " +
-                                                 std::to_string(m_config.rows) + " x " +
-                                                 std::to_string(m_config.cols) + " array");
+                                                 std::to_string(m_config.rows) + " x " + std::to_string(m_config.cols) +
+                                                 " array");
   }
   if (column_scales.size() != normalised.cols()) {
     throw ParameterError("crossbar.column_scales", "needs one scale per weight column");

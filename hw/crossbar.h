@@ -28,8 +28,8 @@ struct CrossbarConfig {
   int cols = 256;
   DacConfig dac;
   AdcConfig adc;
-  float output_noise_std = 0.0f;  ///< additive per-read output noise, normalised output units
-  float pcm_read_noise = 0.0f;    ///< PCM-read-type weight noise coefficient
+  float output_noise_std = 0.0f;        ///< additive per-read output noise, normalised output units
+  float pcm_read_noise = 0.0f;          ///< PCM-read-type weight noise coefficient
   std::string input_scaling = "fixed";  ///< fixed: DAC full scale = dac.input_range; abs_max: per vector max |x|
 };
 
@@ -56,8 +56,8 @@ class Crossbar {
   enum class Direction : std::uint32_t { forward = 0, backward = 1 };
   /// y = DAC(x) * w (+ noise) through `adc`, in normalised units, then times the per-vector input scale.
   /// Temporaries live in a per-thread workspace, so repeated reads of one shape do not allocate.
-  void read(const BatchMatrix& x, const WeightMatrix& w, const WeightMatrix& abs_w, const Adc& adc,
-            Direction direction, const ReadId& read, BatchMatrix& y) const;
+  void read(const BatchMatrix& x, const WeightMatrix& w, const WeightMatrix& abs_w, const Adc& adc, Direction direction,
+            const ReadId& read, BatchMatrix& y) const;
   StreamKey key(RandomPurpose purpose, Direction direction, const ReadId& read) const;
 
   CrossbarConfig m_config;

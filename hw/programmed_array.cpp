@@ -8,8 +8,8 @@ namespace {
 constexpr std::uint32_t max_slots = 64;
 }
 
-ProgrammedArray::ProgrammedArray(const InferenceDeviceModel& device, const MappingConfig& mapping,
-                                 std::uint64_t seed, std::uint32_t array_id)
+ProgrammedArray::ProgrammedArray(const InferenceDeviceModel& device, const MappingConfig& mapping, std::uint64_t seed,
+                                 std::uint32_t array_id)
     : m_device(device), m_mapping(mapping), m_seed(seed), m_array_id(array_id) {
   validate_mapping(mapping, device.params().g_max_us);
 }

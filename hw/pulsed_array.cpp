@@ -7,8 +7,7 @@
 
 namespace imcsim::hw {
 
-PulsedArray::PulsedArray(const PulsedDeviceModel& model, int rows, int cols, std::uint64_t seed,
-                         std::uint32_t array_id)
+PulsedArray::PulsedArray(const PulsedDeviceModel& model, int rows, int cols, std::uint64_t seed, std::uint32_t array_id)
     : m_model(model), m_seed(seed), m_array_id(array_id) {
   require_in_range("pulsed_array.rows", rows, 1, 1 << 16);
   require_in_range("pulsed_array.cols", cols, 1, 1 << 16);
@@ -31,14 +30,16 @@ void PulsedArray::set_weights(const WeightMatrix& w) {
 }
 
 void PulsedArray::set_reference(const WeightMatrix& r) {
-  if (r.rows() != m_r.rows() || r.cols() != m_r.cols()) throw ParameterError("pulsed_array.reference", "shape mismatch");
+  if (r.rows() != m_r.rows() || r.cols() != m_r.cols())
+    throw ParameterError("pulsed_array.reference", "shape mismatch");
   m_r = r;
 }
 
 WeightMatrix PulsedArray::symmetry_points() const {
   WeightMatrix s(m_w.rows(), m_w.cols());
   for (Eigen::Index j = 0; j < s.cols(); ++j) {
-    for (Eigen::Index i = 0; i < s.rows(); ++i) s(i, j) = m_model.symmetry_point(device(static_cast<int>(i), static_cast<int>(j)));
+    for (Eigen::Index i = 0; i < s.rows(); ++i)
+      s(i, j) = m_model.symmetry_point(device(static_cast<int>(i), static_cast<int>(j)));
   }
   return s;
 }
@@ -83,7 +84,8 @@ void PulsedArray::update(const BatchMatrix& x, const BatchMatrix& d, float lr, c
     const float c_d = config.update_management ? std::sqrt(k * x_max / d_max) : std::sqrt(k);
     for (int i = 0; i < rows(); ++i) p[static_cast<std::size_t>(i)] = std::min(1.0f, c_x * std::fabs(x(b, i)));
     for (int j = 0; j < cols(); ++j) q[static_cast<std::size_t>(j)] = std::min(1.0f, c_d * std::fabs(d(b, j)));
-    const std::uint64_t vector_base = static_cast<std::uint64_t>(b) * static_cast<std::uint64_t>(bl) * (n_rows + n_cols);
+    const std::uint64_t vector_base =
+        static_cast<std::uint64_t>(b) * static_cast<std::uint64_t>(bl) * (n_rows + n_cols);
     train.uniform(u_rows.data(), u_rows.size(), vector_base);
     train.uniform(u_cols.data(), u_cols.size(), vector_base + u_rows.size());
     for (int slot = 0; slot < bl; ++slot) {
@@ -91,13 +93,15 @@ void PulsedArray::update(const BatchMatrix& x, const BatchMatrix& d, float lr, c
       active_cols.clear();
       // u is in (0, 1]: P(u < p) = p for p in [0, 1).
       for (int i = 0; i < rows(); ++i) {
-        if (u_rows[static_cast<std::size_t>(slot) * n_rows + static_cast<std::size_t>(i)] < p[static_cast<std::size_t>(i)] ||
+        if (u_rows[static_cast<std::size_t>(slot) * n_rows + static_cast<std::size_t>(i)] <
+                p[static_cast<std::size_t>(i)] ||
             p[static_cast<std::size_t>(i)] >= 1.0f) {
           active_rows.push_back(i);
         }
       }
       for (int j = 0; j < cols(); ++j) {
-        if (u_cols[static_cast<std::size_t>(slot) * n_cols + static_cast<std::size_t>(j)] < q[static_cast<std::size_t>(j)] ||
+        if (u_cols[static_cast<std::size_t>(slot) * n_cols + static_cast<std::size_t>(j)] <
+                q[static_cast<std::size_t>(j)] ||
             q[static_cast<std::size_t>(j)] >= 1.0f) {
           active_cols.push_back(j);
         }
@@ -105,7 +109,8 @@ void PulsedArray::update(const BatchMatrix& x, const BatchMatrix& d, float lr, c
       if (active_cols.empty()) continue;
       for (const int i : active_rows) {
         const std::uint64_t row_base =
-            (static_cast<std::uint64_t>(b) * static_cast<std::uint64_t>(bl) + static_cast<std::uint64_t>(slot)) * n_rows * n_cols +
+            (static_cast<std::uint64_t>(b) * static_cast<std::uint64_t>(bl) + static_cast<std::uint64_t>(slot)) *
+                n_rows * n_cols +
             static_cast<std::uint64_t>(i) * n_cols;
         if (c2c) cycle.normal(xi.data(), xi.size(), row_base);
         const bool x_positive = x(b, i) > 0;

@@ -18,7 +18,7 @@
 namespace imcsim::hw {
 
 struct PulseUpdateConfig {
-  int pulse_length = 31;           ///< BL, slots per update
+  int pulse_length = 31;  ///< BL, slots per update
   bool update_management = true;
 };
 

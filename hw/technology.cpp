@@ -40,9 +40,7 @@ TechnologyTable hermes_technology() {
 }
 
 namespace {
-void read_cost(YamlSection& s, const std::string& key, double& value) {
-  s.read_in_range(key, value, 0.0, 1e12);
-}
+void read_cost(YamlSection& s, const std::string& key, double& value) { s.read_in_range(key, value, 0.0, 1e12); }
 }  // namespace
 
 TechnologyTable read_technology(YamlSection& root) {
@@ -117,7 +115,8 @@ CostModel::CostModel(TechnologyTable table, DesignPoint point) : m_table(std::mo
   require_bits("design.dac_bits", m_point.dac_bits);
   if (m_point.dac_bits < 2) throw ParameterError("design.dac_bits", "a signed DAC needs at least 2 bits");
   if (m_point.phases != 1 && m_point.phases != 4) {
-    throw ParameterError("design.phases", "must be 1 (one-phase) or 4 (four-phase), not " + std::to_string(m_point.phases));
+    throw ParameterError("design.phases",
+                         "must be 1 (one-phase) or 4 (four-phase), not " + std::to_string(m_point.phases));
   }
   require_non_negative("design.sram_kib", m_point.sram_kib);
   if (m_table.adc.count(m_point.adc_kind) == 0) {
@@ -175,8 +174,9 @@ double CostModel::mvm_dac_energy_pj() const { return m_point.phases * m_point.ro
 ActionCost CostModel::mvm() const {
   const ActionCost adc = adc_conversion();
   // An integrating ADC counts during the pulse; the others convert after it.
-  const double phase_ns = (adc_tech().integrating ? std::max(pwm_max_ns(), adc.latency_ns) : pwm_max_ns() + adc.latency_ns) +
-                          m_table.phase_overhead_ns;
+  const double phase_ns =
+      (adc_tech().integrating ? std::max(pwm_max_ns(), adc.latency_ns) : pwm_max_ns() + adc.latency_ns) +
+      m_table.phase_overhead_ns;
   ActionCost c;
   c.energy_pj = mvm_array_energy_pj() + mvm_adc_energy_pj() + mvm_dac_energy_pj() + m_table.mvm_overhead_energy_pj;
   c.latency_ns = m_point.phases * phase_ns + m_table.mvm_overhead_ns;

@@ -19,10 +19,10 @@ namespace imcsim::hw {
 
 /// Per-kind ADC costs at the reference resolution.
 struct AdcTechnology {
-  double energy_pj = 0;       ///< one conversion
-  double area_mm2 = 0;        ///< one converter
-  double time_per_step_ns = 0;///< cco/ramp: per count; sar: per bit cycle; flash: per conversion
-  bool integrating = false;   ///< converts while the input pulse is applied (cco): latency overlaps PWM
+  double energy_pj = 0;         ///< one conversion
+  double area_mm2 = 0;          ///< one converter
+  double time_per_step_ns = 0;  ///< cco/ramp: per count; sar: per bit cycle; flash: per conversion
+  bool integrating = false;     ///< converts while the input pulse is applied (cco): latency overlaps PWM
 };
 
 struct TechnologyTable {
@@ -41,22 +41,22 @@ struct TechnologyTable {
   double phase_overhead_ns = 0;       ///< per phase (settling, counter reset)
   double mvm_overhead_ns = 0;         ///< per MVM
   double array_area_mm2 = 0;
-  double dac_area_mm2 = 0;            ///< one row driver (PWM generator)
+  double dac_area_mm2 = 0;                   ///< one row driver (PWM generator)
   std::map<std::string, AdcTechnology> adc;  ///< by kind: cco, ramp, sar, flash
   double adc_counter_area_fraction = 0;      ///< cco/ramp: share of area in the counter (grows with bits)
   // Local digital unit and memory.
   double digital_clock_mhz = 0;
-  double digital_op_energy_pj = 0;    ///< one datum through the affine/ReLU/add pipeline
-  double sram_access_energy_pj = 0;   ///< one 64-bit word at ref_sram_kib
+  double digital_op_energy_pj = 0;           ///< one datum through the affine/ReLU/add pipeline
+  double sram_access_energy_pj = 0;          ///< one 64-bit word at ref_sram_kib
   double sram_energy_capacity_exponent = 0;  ///< access energy ~ capacity^exponent
   double sram_access_ns = 0;
   double sram_area_mm2_per_kib = 0;
   double local_digital_area_mm2 = 0;  ///< rest of the core outside MVM, SRAM and global digital units
   double global_digital_area_mm2 = 0;
   // Network.
-  double link_bit_energy_pj = 0;      ///< one bit over one hop (link wires)
-  double router_bit_energy_pj = 0;    ///< one bit through one router
-  double router_latency_ns = 0;       ///< pipeline delay of one router traversal
+  double link_bit_energy_pj = 0;    ///< one bit over one hop (link wires)
+  double router_bit_energy_pj = 0;  ///< one bit through one router
+  double router_latency_ns = 0;     ///< pipeline delay of one router traversal
   double link_gbit_per_s = 0;
   // Static.
   double core_leakage_mw = 0;
@@ -76,8 +76,8 @@ struct DesignPoint {
   int adc_bits = 8;
   std::string adc_kind = "cco";
   int dac_bits = 8;
-  int phases = 1;           ///< 1 (one-phase read) or 4 (four-phase: each sign quadrant separately)
-  double sram_kib = 0;      ///< local SRAM; HERMES publishes none (its buffers are in the digital area)
+  int phases = 1;       ///< 1 (one-phase read) or 4 (four-phase: each sign quadrant separately)
+  double sram_kib = 0;  ///< local SRAM; HERMES publishes none (its buffers are in the digital area)
 };
 
 struct ActionCost {
@@ -120,7 +120,7 @@ class CostModel {
   double array_area_mm2() const;
   double mvm_area_mm2() const;  ///< array + cols ADCs + rows DACs
   double sram_area_mm2() const;
-  double core_area_mm2() const; ///< MVM + SRAM + local and global digital units
+  double core_area_mm2() const;  ///< MVM + SRAM + local and global digital units
 
  private:
   const AdcTechnology& adc_tech() const;

@@ -14,9 +14,9 @@ namespace imcsim::hw {
 
 struct MappingConfig {
   int devices_per_polarity = 1;
-  float g_min_us = 0.0f;          ///< conductance of a device that holds no weight
-  std::string scale = "per_column";  ///< per_column | per_array
-  float weight_clip = 0.0f;       ///< clip |w| to this before mapping; 0: no clipping
+  float g_min_us = 0.0f;               ///< conductance of a device that holds no weight
+  std::string scale = "per_column";    ///< per_column | per_array
+  float weight_clip = 0.0f;            ///< clip |w| to this before mapping; 0: no clipping
   float stuck_off_probability = 0.0f;  ///< chance that a device is stuck at 0 uS
   float stuck_on_probability = 0.0f;   ///< chance that a device is stuck at g_max
 };

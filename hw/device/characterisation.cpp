@@ -54,10 +54,12 @@ InferenceDeviceStats characterise_inference_device(const InferenceDeviceModel& m
   std::vector<float> target(samples, static_cast<float>(s.g_target_us));
   std::vector<float> prog(samples), nu(samples), drifted(samples), read(samples), noise(samples);
   model.program(target.data(), prog.data(), samples, RandomStream({seed, RandomPurpose::programming_noise, 0, 0}), 0);
-  model.draw_drift_exponents(target.data(), nu.data(), samples, RandomStream({seed, RandomPurpose::drift_exponent, 0, 0}), 0);
+  model.draw_drift_exponents(target.data(), nu.data(), samples,
+                             RandomStream({seed, RandomPurpose::drift_exponent, 0, 0}), 0);
   model.drift(prog.data(), nu.data(), t_s, drifted.data(), samples);
   read = drifted;
-  model.add_read_noise(prog.data(), t_s, read.data(), samples, RandomStream({seed, RandomPurpose::read_noise, 0, 0}), 0);
+  model.add_read_noise(prog.data(), t_s, read.data(), samples, RandomStream({seed, RandomPurpose::read_noise, 0, 0}),
+                       0);
   double expected_read_sq = 0;
   for (std::size_t i = 0; i < samples; ++i) {
     noise[i] = read[i] - drifted[i];

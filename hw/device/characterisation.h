@@ -12,8 +12,8 @@
 namespace imcsim::hw {
 
 struct InferenceDeviceStats {
-  double g = 0;               ///< normalised target
-  double t_s = 0;             ///< read time after programming
+  double g = 0;    ///< normalised target
+  double t_s = 0;  ///< read time after programming
   double g_max_us = 0;
   double g_target_us = 0;
   double g_prog_mean_us = 0;
@@ -22,11 +22,11 @@ struct InferenceDeviceStats {
   double nu_std = 0;
   double g_drift_mean_us = 0;  ///< drifted conductance at t, without read noise
   double g_drift_std_us = 0;
-  double g_read_mean_us = 0;   ///< drifted conductance plus read noise (what a read returns)
+  double g_read_mean_us = 0;  ///< drifted conductance plus read noise (what a read returns)
   double g_read_std_us = 0;
   double read_noise_std_us = 0;  ///< std of the read noise alone at t
   double expected_prog_noise_std_us = 0;
-  double expected_nu_mean = 0;   ///< mean of |N(mu, sigma)| (folded normal), times drift_scale
+  double expected_nu_mean = 0;  ///< mean of |N(mu, sigma)| (folded normal), times drift_scale
   double expected_nu_std = 0;
   double expected_read_noise_std_us = 0;  ///< RMS over the devices of |G(t)| Q_s(g_prog) sqrt(ln(...))
 };
@@ -36,13 +36,13 @@ InferenceDeviceStats characterise_inference_device(const InferenceDeviceModel& m
                                                    std::size_t samples, std::uint64_t seed);
 
 struct PulsedDeviceStats {
-  double g = 0;                ///< normalised state: w = w_min + g (w_max - w_min)
+  double g = 0;  ///< normalised state: w = w_min + g (w_max - w_min)
   double w = 0;
-  double dw_up_mean = 0;       ///< change of one up pulse at state w (d2d and c2c variation included)
+  double dw_up_mean = 0;  ///< change of one up pulse at state w (d2d and c2c variation included)
   double dw_up_std = 0;
-  double dw_down_mean = 0;     ///< magnitude of the change of one down pulse at state w
+  double dw_down_mean = 0;  ///< magnitude of the change of one down pulse at state w
   double dw_down_std = 0;
-  double symmetry_point = 0;   ///< mean over devices
+  double symmetry_point = 0;  ///< mean over devices
   double symmetry_point_std = 0;
 };
 

@@ -100,8 +100,7 @@ std::unique_ptr<InferenceDeviceModel> make_inference_device(const InferenceDevic
   }
   if (config.model == "pcm-hermes" || config.model == "pcm-hermes-single") {
     const int devices = config.model == "pcm-hermes" ? 2 : 1;
-    return std::make_unique<PcmHermesDevice>(with_overrides(PcmHermesDevice::default_params(devices), config),
-                                             devices);
+    return std::make_unique<PcmHermesDevice>(with_overrides(PcmHermesDevice::default_params(devices), config), devices);
   }
   if (config.model == "ideal") {
     return std::make_unique<IdealDevice>(with_overrides(IdealDevice::default_params(), config));

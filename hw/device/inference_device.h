@@ -31,11 +31,11 @@ struct InferenceDeviceConfig {
 
 /// Resolved parameters shared by every inference-device model.
 struct InferenceDeviceParams {
-  float g_max_us = 25.0f;      ///< conductance of the fully SET device
-  float t0_s = 20.0f;          ///< drift reference time
-  float t_read_s = 250e-9f;    ///< duration of one read (lower cut-off of the 1/f noise)
+  float g_max_us = 25.0f;    ///< conductance of the fully SET device
+  float t0_s = 20.0f;        ///< drift reference time
+  float t_read_s = 250e-9f;  ///< duration of one read (lower cut-off of the 1/f noise)
   float prog_noise_scale = 1.0f;
-  float drift_scale = 1.0f;    ///< scales the mean and spread of the drift exponent
+  float drift_scale = 1.0f;  ///< scales the mean and spread of the drift exponent
   float read_noise_scale = 1.0f;
 };
 

@@ -66,7 +66,10 @@ float PulsedDeviceModel::symmetry_point(const PulsedDeviceParams& p) const {
   if (imbalance(lo) >= 0 && imbalance(hi) >= 0) return hi;
   for (int it = 0; it < 60; ++it) {
     const float mid = 0.5f * (lo + hi);
-    if ((imbalance(mid) > 0) == (imbalance(p.b_min) > 0)) lo = mid; else hi = mid;
+    if ((imbalance(mid) > 0) == (imbalance(p.b_min) > 0))
+      lo = mid;
+    else
+      hi = mid;
   }
   return 0.5f * (lo + hi);
 }

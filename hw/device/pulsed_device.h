@@ -22,16 +22,16 @@ namespace imcsim::hw {
 
 struct PulsedDeviceConfig {
   std::string model = "soft-bounds";  ///< constant-step | linear-step | soft-bounds
-  float dw_min = 0.001f;      ///< nominal step size
-  float up_down = 0.0f;       ///< up/down asymmetry, in (-1, 1)
-  float w_max = 1.0f;         ///< upper bound b_max
-  float w_min = -1.0f;        ///< lower bound b_min
-  float gamma_up = 0.0f;      ///< linear-step slope of the up step
-  float gamma_down = 0.0f;    ///< linear-step slope of the down step
-  float dw_min_dtod = 0.0f;   ///< relative d2d spread of the step size
-  float up_down_dtod = 0.0f;  ///< absolute d2d spread of up_down
-  float w_bounds_dtod = 0.0f; ///< relative d2d spread of the bounds
-  float dw_min_std = 0.0f;    ///< relative c2c spread of every step
+  float dw_min = 0.001f;              ///< nominal step size
+  float up_down = 0.0f;               ///< up/down asymmetry, in (-1, 1)
+  float w_max = 1.0f;                 ///< upper bound b_max
+  float w_min = -1.0f;                ///< lower bound b_min
+  float gamma_up = 0.0f;              ///< linear-step slope of the up step
+  float gamma_down = 0.0f;            ///< linear-step slope of the down step
+  float dw_min_dtod = 0.0f;           ///< relative d2d spread of the step size
+  float up_down_dtod = 0.0f;          ///< absolute d2d spread of up_down
+  float w_bounds_dtod = 0.0f;         ///< relative d2d spread of the bounds
+  float dw_min_std = 0.0f;            ///< relative c2c spread of every step
 };
 
 /// Parameters of one device (after d2d variation).

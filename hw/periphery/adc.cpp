@@ -89,7 +89,8 @@ void Adc::convert(BatchMatrix& y, const RandomStream& noise, const ReadId& read)
       for (Eigen::Index j = 0; j < cols; ++j) row[j] = distort(row[j], static_cast<int>(j));
     }
     if (noisy) {
-      noise.normal(xi.data(), xi.size(), (read.first_image + static_cast<std::uint64_t>(b)) * static_cast<std::uint64_t>(cols));
+      noise.normal(xi.data(), xi.size(),
+                   (read.first_image + static_cast<std::uint64_t>(b)) * static_cast<std::uint64_t>(cols));
       row += m_config.noise_std_lsb * m_lsb * Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(xi.data(), cols);
     }
     row = (row * inv_lsb).round().max(-limit).min(limit) * m_lsb;

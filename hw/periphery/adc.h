@@ -20,15 +20,15 @@
 namespace imcsim::hw {
 
 struct AdcConfig {
-  int bits = 8;                   ///< including sign; 2..16
-  std::string kind = "cco";       ///< cco | sar | flash | ramp (sets cost scaling, see TechnologyTable)
-  float output_range = 1.0f;      ///< |analog output| that maps to the full-scale code
-  float noise_std_lsb = 0.0f;     ///< additive conversion noise, in LSB
-  float gain_error_std = 0.0f;    ///< relative per-column gain mismatch
+  int bits = 8;                       ///< including sign; 2..16
+  std::string kind = "cco";           ///< cco | sar | flash | ramp (sets cost scaling, see TechnologyTable)
+  float output_range = 1.0f;          ///< |analog output| that maps to the full-scale code
+  float noise_std_lsb = 0.0f;         ///< additive conversion noise, in LSB
+  float gain_error_std = 0.0f;        ///< relative per-column gain mismatch
   float offset_error_std_lsb = 0.0f;  ///< per-column offset mismatch, in LSB
-  float nonlinearity_lsb = 0.0f;  ///< amplitude of the cubic INL, in LSB
-  bool calibrate = true;          ///< one-time affine calibration of each column
-  int calibration_points = 64;    ///< points of the calibration ramp
+  float nonlinearity_lsb = 0.0f;      ///< amplitude of the cubic INL, in LSB
+  bool calibrate = true;              ///< one-time affine calibration of each column
+  int calibration_points = 64;        ///< points of the calibration ramp
 };
 
 class Adc {
@@ -65,7 +65,7 @@ class Adc {
   float m_lsb;
   Vector m_gain;
   Vector m_offset_lsb;
-  Vector m_corr_gain;    ///< digital = (code * lsb - corr_offset) * corr_gain
+  Vector m_corr_gain;  ///< digital = (code * lsb - corr_offset) * corr_gain
   Vector m_corr_offset;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // Input DAC of a crossbar: signed, symmetric, pulse-width-modulated (HERMES: sign + 7-bit magnitude at
-// 1 GHz; pulse timing and energy live in the TechnologyTable). Codes run from -max_code to +max_code with max_code = 2^(bits-1) - 1; inputs beyond
+// 1 GHz; pulse timing and energy live in the TechnologyTable). Codes run from -max_code to +max_code with max_code =
+// 2^(bits-1) - 1; inputs beyond
 // +-input_range clip to the end codes.
 
 #include <cstdint>
@@ -11,9 +12,9 @@
 namespace imcsim::hw {
 
 struct DacConfig {
-  int bits = 8;                     ///< including the sign bit; 2..16
-  float input_range = 1.0f;         ///< |x| that maps to the full-scale code
-  bool stochastic_rounding = false; ///< round up with probability equal to the fractional part
+  int bits = 8;                      ///< including the sign bit; 2..16
+  float input_range = 1.0f;          ///< |x| that maps to the full-scale code
+  bool stochastic_rounding = false;  ///< round up with probability equal to the fractional part
 };
 
 class Dac {
@@ -25,7 +26,8 @@ class Dac {
   const DacConfig& config() const { return m_config; }
 
   /// Integer codes of x / scale (deterministic rounding to nearest, ties away from zero).
-  void encode(const BatchMatrix& x, float scale, Eigen::Matrix<int, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>& codes) const;
+  void encode(const BatchMatrix& x, float scale,
+              Eigen::Matrix<int, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>& codes) const;
   /// Replaces x (batch x n) by its normalised analog level code / max_code in [-1, 1], where code is the
   /// quantised x / scale_b (scale_b: entry b of row_scale, the full-scale input of vector b). With
   /// stochastic rounding, uniforms come from `rounding` at positions (read.first_image + b) * n + i.

@@ -17,7 +17,8 @@ TEST(RandomStream, BitsEqualRandom123Philox4x32) {
   std::vector<std::uint32_t> words(4 * 1000 + 3);
   RandomStream(key).bits(words.data(), words.size(), 0);
   r123::Philox4x32 philox;
-  const r123::Philox4x32::key_type k = {{static_cast<std::uint32_t>(key.seed), static_cast<std::uint32_t>(key.seed >> 32)}};
+  const r123::Philox4x32::key_type k = {
+      {static_cast<std::uint32_t>(key.seed), static_cast<std::uint32_t>(key.seed >> 32)}};
   for (std::uint32_t block = 0; block < 1000; ++block) {
     const r123::Philox4x32::ctr_type c = {{block, static_cast<std::uint32_t>(key.purpose), key.id_a, key.id_b}};
     const r123::Philox4x32::ctr_type r = philox(c, k);

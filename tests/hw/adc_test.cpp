@@ -14,7 +14,7 @@ const RandomStream noise({1, RandomPurpose::adc_noise, 0, 0});
 
 TEST(Adc, IdealCodesAreExactAndClip) {
   AdcConfig c;
-  c.bits = 4;  // codes -7..7
+  c.bits = 4;             // codes -7..7
   c.output_range = 3.5f;  // lsb 0.5
   Adc adc(c, 8, mismatch);
   adc.calibrate();

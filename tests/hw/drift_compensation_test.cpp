@@ -118,8 +118,9 @@ TEST(DriftCompensation, FactorIsReferenceOverNow) {
   comp.set_reference([](const BatchMatrix& p) { return BatchMatrix(p * 2.0f); });
   comp.measure([](const BatchMatrix& p) { return BatchMatrix(p * 1.6f); });
   EXPECT_FLOAT_EQ(comp.factors()[0], 1.25f);
-  EXPECT_THROW(DriftCompensation(DriftCompensationKind::global, identity_probe(3)).measure(
-                   [](const BatchMatrix& p) { return p; }),
+  EXPECT_THROW(DriftCompensation(DriftCompensationKind::global, identity_probe(3)).measure([](const BatchMatrix& p) {
+    return p;
+  }),
                Error);
   EXPECT_THROW(parse_drift_compensation("sometimes"), ParameterError);
   EXPECT_EQ(parse_drift_compensation("per_column"), DriftCompensationKind::per_column);

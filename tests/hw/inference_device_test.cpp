@@ -131,7 +131,8 @@ TEST(InferenceDevice, ConductancesNeverNegative) {
   config.prog_noise_scale = 20.0f;
   const auto model = make_inference_device(config);
   std::vector<float> target(10000, 0.5f), prog(10000);
-  model->program(target.data(), prog.data(), target.size(), RandomStream({1, RandomPurpose::programming_noise, 0, 0}), 0);
+  model->program(target.data(), prog.data(), target.size(), RandomStream({1, RandomPurpose::programming_noise, 0, 0}),
+                 0);
   for (const float g : prog) ASSERT_GE(g, 0.0f);
 }
 

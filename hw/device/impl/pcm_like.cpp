@@ -19,9 +19,7 @@ float PcmLikeDevice::prog_noise_std_us(float g) const {
   return std::max(0.0f, sigma * params().g_max_us / reference_g_max_us);
 }
 
-float PcmLikeDevice::drift_nu_mean(float g) const {
-  return std::clamp(-0.0155f * std::log(g) + 0.0244f, 0.049f, 0.1f);
-}
+float PcmLikeDevice::drift_nu_mean(float g) const { return std::clamp(-0.0155f * std::log(g) + 0.0244f, 0.049f, 0.1f); }
 
 float PcmLikeDevice::drift_nu_std(float g) const {
   return std::clamp(-0.0125f * std::log(g) - 0.0059f, 0.008f, 0.045f);
