@@ -45,6 +45,8 @@ void check_mean_outer_product(bool update_management) {
   const WeightMatrix mean_update = array.weights() / static_cast<float>(repeats);
   const WeightMatrix expected = -lr * x1.transpose() * d1;
   const auto [slope, correlation] = slope_and_correlation(mean_update, expected);
+  ::testing::Test::RecordProperty("slope", std::to_string(slope));
+  ::testing::Test::RecordProperty("correlation", std::to_string(correlation));
   EXPECT_NEAR(slope, 1.0, 0.02) << "management " << update_management;
   EXPECT_GT(correlation, 0.9);
   // Signs of the mean update follow -sign(x d) where the expected change is well above the noise.

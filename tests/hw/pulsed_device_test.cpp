@@ -72,6 +72,8 @@ TEST(PulsedDevice, SoftBoundsConvergesToSymmetryPointUnderAlternatingPulses) {
         }
       }
       // The discrete up-down map settles within a fraction of one step of the continuous symmetry point.
+      ::testing::Test::RecordProperty("settled_" + std::to_string(up_down) + "_" + std::to_string(start),
+                                      std::to_string(tail_sum / tail) + " vs " + std::to_string(sb->symmetry_point(p)));
       EXPECT_NEAR(tail_sum / tail, sb->symmetry_point(p), 0.01) << "up_down " << up_down << " start " << start;
     }
   }
