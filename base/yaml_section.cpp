@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace imcsim {
 
@@ -37,11 +38,52 @@ bool YamlSection::has(const std::string& key) const { return m_node.IsMap() && c
 
 YamlSection YamlSection::section(const std::string& key) {
   m_used->insert(key);
+  YamlSection nested(YAML::Node(YAML::NodeType::Map), m_file, dotted(key));
+  nested.m_overridden = m_overridden;
   // An absent key, or one whose entries are all commented out (a null value), leaves every default.
-  if (!has(key) || child(key).IsNull()) return YamlSection(YAML::Node(YAML::NodeType::Map), m_file, dotted(key));
+  if (!has(key) || child(key).IsNull()) return nested;
   const YAML::Node node = child(key);
   if (!node.IsMap()) fail(key, "expected a mapping of keys");
-  return YamlSection(node, m_file, dotted(key));
+  nested.m_node = node;
+  return nested;
+}
+
+void YamlSection::apply_override(const std::string& assignment) {
+  const auto equals = assignment.find('=');
+  const std::string path = assignment.substr(0, equals);
+  if (equals == std::string::npos || path.empty()) {
+    throw InputError("--set", 0, 0, path, "expected key.path=value, got '" + assignment + "'");
+  }
+  const std::string value = assignment.substr(equals + 1);
+  YAML::Node parsed;
+  try {
+    parsed = YAML::Load(value);
+  } catch (const YAML::Exception& e) {
+    throw InputError("--set", 0, 0, path, "cannot parse value '" + value + "': " + e.msg);
+  }
+  if (!parsed.IsScalar()) throw InputError("--set", 0, 0, path, "expected a single value, got '" + value + "'");
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t dot = path.find('.'); ; dot = path.find('.', start)) {
+    parts.push_back(path.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  // yaml-cpp nodes are handles: walking with reset() keeps every level attached to the root.
+  YAML::Node node;
+  node.reset(m_node);
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (parts[i].empty()) throw InputError("--set", 0, 0, path, "empty key in the path");
+    YAML::Node next = node[parts[i]];
+    if (next.IsDefined() && !next.IsNull() && !next.IsMap()) {
+      throw InputError("--set", 0, 0, path, "'" + parts[i] + "' is a value, not a section");
+    }
+    if (!next.IsDefined() || next.IsNull()) next = YAML::Node(YAML::NodeType::Map);
+    node[parts[i]] = next;
+    node.reset(next);
+  }
+  node[parts.back()] = parsed;
+  m_overridden->insert(m_prefix.empty() ? path : m_prefix + "." + path);
 }
 
 void YamlSection::finish() const {
@@ -49,14 +91,8 @@ void YamlSection::finish() const {
   std::set<std::string> seen;
   for (const auto& entry : m_node) {
     const std::string key = entry.first.Scalar();
-    if (!seen.insert(key).second) {
-      const YAML::Mark mark = entry.first.Mark();
-      throw InputError(m_file, mark.line + 1, mark.column + 1, dotted(key), "duplicate key");
-    }
-    if (m_used->count(key) == 0) {
-      const YAML::Mark mark = entry.first.Mark();
-      throw InputError(m_file, mark.line + 1, mark.column + 1, dotted(key), "unknown key");
-    }
+    if (!seen.insert(key).second) fail_at(key, entry.first.Mark(), "duplicate key");
+    if (m_used->count(key) == 0) fail_at(key, entry.first.Mark(), "unknown key");
   }
 }
 
@@ -68,8 +104,42 @@ void YamlSection::fail(const std::string& key, const std::string& message) const
       if (entry.first.Scalar() == key) mark = entry.first.Mark();
     }
   }
-  throw InputError(m_file, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1, dotted(key),
-                   message);
+  fail_at(key, mark, message);
+}
+
+void YamlSection::fail_path(const std::string& dotted_path, const std::string& message) const {
+  YAML::Node node;
+  node.reset(m_node);
+  YAML::Mark mark = m_node.Mark();
+  std::size_t start = 0;
+  while (node.IsMap()) {
+    const auto dot = dotted_path.find('.', start);
+    const std::string part = dotted_path.substr(start, dot - start);
+    bool found = false;
+    for (const auto& entry : node) {
+      if (entry.first.Scalar() == part) {
+        mark = entry.first.Mark();
+        node.reset(entry.second);
+        found = true;
+        break;
+      }
+    }
+    if (!found || dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  fail_at(dotted_path, mark, message);
+}
+
+void YamlSection::fail_at(const std::string& key, const YAML::Mark& mark, const std::string& message) const {
+  // A key set or created by an override has no position in the file; name the override instead.
+  const std::string name = dotted(key);
+  for (std::string prefix = name;;) {
+    if (m_overridden->count(prefix) != 0) throw InputError("--set", 0, 0, name, message);
+    const auto dot = prefix.rfind('.');
+    if (dot == std::string::npos) break;
+    prefix.resize(dot);
+  }
+  throw InputError(m_file, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1, name, message);
 }
 
 }  // namespace imcsim

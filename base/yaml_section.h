@@ -25,6 +25,10 @@ class YamlSection {
 
   YamlSection(YAML::Node node, std::string file, std::string prefix);
 
+  /// Applies a command-line override "dotted.key=value" to this (root) mapping; the value is read as YAML
+  /// (numbers, booleans, strings). Errors about an overridden key then name "--set" instead of a file position.
+  void apply_override(const std::string& assignment);
+
   bool has(const std::string& key) const;
   /// Reads an optional scalar key into `value`; leaves `value` unchanged when the key is absent.
   template <typename T>
@@ -39,10 +43,15 @@ class YamlSection {
 
   /// Throws an InputError at `key`'s position (or the mapping's when the key is absent).
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  /// Throws an InputError at the position of a dotted path below this mapping ("adc.bits"), or at the
+  /// deepest part of it that exists.
+  [[noreturn]] void fail_path(const std::string& dotted_path, const std::string& message) const;
   std::string dotted(const std::string& key) const { return m_prefix.empty() ? key : m_prefix + "." + key; }
   const std::string& file() const { return m_file; }
 
  private:
+  /// Throws at `key` with the override's name or the file position.
+  [[noreturn]] void fail_at(const std::string& key, const YAML::Mark& mark, const std::string& message) const;
   /// Looks a key up without inserting it (yaml-cpp's non-const operator[] may add the key).
   YAML::Node child(const std::string& key) const { return static_cast<const YAML::Node&>(m_node)[key]; }
 
@@ -50,6 +59,7 @@ class YamlSection {
   std::string m_file;
   std::string m_prefix;
   std::shared_ptr<std::set<std::string>> m_used = std::make_shared<std::set<std::string>>();
+  std::shared_ptr<std::set<std::string>> m_overridden = std::make_shared<std::set<std::string>>();
 };
 
 template <typename T>

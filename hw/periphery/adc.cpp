@@ -93,7 +93,7 @@ void Adc::convert(BatchMatrix& y, const RandomStream& noise, const ReadId& read)
                    (read.first_image + static_cast<std::uint64_t>(b)) * static_cast<std::uint64_t>(cols));
       row += m_config.noise_std_lsb * m_lsb * Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>>(xi.data(), cols);
     }
-    row = (row * inv_lsb).round().max(-limit).min(limit) * m_lsb;
+    if (m_config.quantise) row = (row * inv_lsb).round().max(-limit).min(limit) * m_lsb;
     if (mismatch && m_config.calibrate) {
       row = (row - m_corr_offset.head(cols).transpose().array()) * m_corr_gain.head(cols).transpose().array();
     }

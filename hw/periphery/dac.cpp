@@ -30,7 +30,9 @@ void Dac::convert(BatchMatrix& x, const Vector& row_scale, const RandomStream& r
   for (Eigen::Index b = 0; b < x.rows(); ++b) {
     const float to_code = row_scale[b] > 0 ? limit / row_scale[b] : 0.0f;
     auto row = x.row(b).array();
-    if (m_config.stochastic_rounding) {
+    if (!m_config.quantise) {
+      row *= to_code * inv_max;
+    } else if (m_config.stochastic_rounding) {
       rounding.uniform(u.data(), cols, (read.first_image + static_cast<std::uint64_t>(b)) * cols);
       const Eigen::Map<const Eigen::Array<float, 1, Eigen::Dynamic>> uniform(u.data(), x.cols());
       // floor(v + u) with u in [0, 1) rounds up with probability frac(v): unbiased in the mean.

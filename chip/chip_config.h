@@ -1,0 +1,93 @@
+#pragma once
+// The chip configuration: one YAML file (a preset in configs/ or the user's own) plus `--set key.path=value`
+// overrides, validated and resolved once into ChipConfig, which is passed into every constructor.
+//
+// Contract: every key has a default (the HERMES 64-core chip), so a file need only name what differs; an
+// unknown key, a wrong type or an out-of-range value is an InputError naming the file, line and dotted key
+// (or "--set" for an override). The dotted names are stable: sweeps, reports and tests address keys by them.
+// Schema and units: docs/configuration.md.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw/crossbar.h"
+#include "hw/device/inference_device.h"
+#include "hw/technology.h"
+#include "hw/weight_mapping.h"
+#include "interconnect/network_config.h"
+
+namespace imcsim::chip {
+
+enum class ReadMode { one_phase, four_phase };
+std::string read_mode_name(ReadMode mode);
+
+struct CoresConfig {
+  int count = 64;
+  int rows = 256;
+  int cols = 256;
+  ReadMode read_mode = ReadMode::one_phase;
+  double input_buffer_kib = 0.5;   ///< per core: one 256-element input vector of 8-bit codes, double-buffered
+  double output_buffer_kib = 1.0;  ///< per core: 256 outputs of 16-bit, double-buffered
+  float one_phase_noise_std = 0.0f;      ///< extra output noise of one-phase reads (normalised units)
+  float one_phase_nonlinearity_lsb = 0.0f;  ///< extra ADC nonlinearity of one-phase reads
+  double program_verify_iterations = 10;  ///< program-and-verify pulses per device row (cost of programming)
+};
+
+struct NoiseConfig {
+  float output_noise_std = 0.04f;   ///< additive per-read output noise (normalised units)
+  float pcm_read_noise = 0.0f;      ///< PCM-read-type per-read weight noise
+  std::string input_scaling = "fixed";
+  std::string drift_compensation = "global";  ///< none | global | per_column
+  double t_inference_s = 3600.0;    ///< time after programming at which the network is evaluated
+};
+
+struct DigitalConfig {
+  double clock_mhz = 400.0;  ///< local digital units: one datum per clock
+  int global_units = 8;      ///< global digital units (FP16, tanh/sigmoid) on the chip
+  int global_unit_cycles_per_output = 4;
+};
+
+struct SimConfig {
+  std::uint64_t seed = 1;
+  double quantum_ns = 1000.0;  ///< temporal-decoupling quantum of the loosely timed mode
+};
+
+struct ChipConfig {
+  std::string name = "hermes64";
+  std::string source;  ///< the file it came from
+  CoresConfig cores;
+  hw::InferenceDeviceConfig device;
+  hw::MappingConfig mapping;
+  hw::DacConfig dac;
+  hw::AdcConfig adc;
+  NoiseConfig noise;
+  DigitalConfig digital;
+  interconnect::NetworkConfig interconnect;
+  std::string technology_file;  ///< empty: the built-in HERMES table
+  hw::TechnologyTable technology;
+  SimConfig sim;
+
+  /// The crossbar of one core, with the read mode's extra error folded in.
+  hw::CrossbarConfig crossbar() const;
+  /// The cost model's design point.
+  hw::DesignPoint design_point() const;
+};
+
+/// The defaults of every key: the HERMES 64-core chip (configs/hermes64.yaml spells them all out).
+ChipConfig default_chip_config();
+
+/// Loads a preset name (configs/NAME.yaml) or a YAML path, applies the overrides ("key.path=value", in order)
+/// and resolves. Throws InputError for bad input.
+ChipConfig load_chip_config(const std::string& preset_or_path, const std::vector<std::string>& overrides = {});
+/// Parses YAML text (for tests and embedding); `name` stands for the file in messages.
+ChipConfig parse_chip_config(const std::string& yaml_text, const std::string& name,
+                             const std::vector<std::string>& overrides = {});
+/// The resolved configuration as YAML, every key with its value; loading it gives the same configuration.
+std::string to_yaml(const ChipConfig& config);
+/// Directory searched for presets: $IMCSIM_CONFIG_DIR, else the installed or source configs/ directory.
+std::string preset_directory();
+/// Names of the presets found there.
+std::vector<std::string> preset_names();
+
+}  // namespace imcsim::chip

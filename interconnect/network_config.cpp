@@ -1,0 +1,44 @@
+#include "interconnect/network_config.h"
+
+#include "base/check.h"
+#include "base/errors.h"
+
+namespace imcsim::interconnect {
+
+Topology parse_topology(const std::string& name) {
+  if (name == "mesh") return Topology::mesh;
+  if (name == "torus") return Topology::torus;
+  if (name == "neighbour") return Topology::neighbour;
+  throw ParameterError("interconnect.topology", "unknown topology '" + name + "' (known: mesh, torus, neighbour)");
+}
+
+std::string topology_name(Topology topology) {
+  switch (topology) {
+    case Topology::mesh:
+      return "mesh";
+    case Topology::torus:
+      return "torus";
+    case Topology::neighbour:
+      return "neighbour";
+  }
+  return "neighbour";
+}
+
+void validate(const NetworkConfig& config) {
+  require_in_range("interconnect.grid_x", config.grid_x, 1, 4096);
+  require_in_range("interconnect.grid_y", config.grid_y, 1, 4096);
+  require_in_range("interconnect.link_width_bits", config.link_width_bits, 1, 4096);
+  require_positive("interconnect.clock_mhz", config.clock_mhz);
+  require_in_range("interconnect.router_latency_cycles", config.router_latency_cycles, 0, 1000);
+  require_in_range("interconnect.buffer_flits", config.buffer_flits, 1, 1 << 16);
+  require_in_range("interconnect.virtual_channels", config.virtual_channels, 1, 64);
+  if (config.topology == Topology::torus && config.virtual_channels < 2) {
+    throw ParameterError("interconnect.virtual_channels", "a torus needs at least 2 virtual channels (dateline)");
+  }
+  require_in_range("interconnect.max_packet_flits", config.max_packet_flits, 1, 1 << 20);
+  if (config.mode != "lt" && config.mode != "at") {
+    throw ParameterError("interconnect.mode", "unknown mode '" + config.mode + "' (known: lt, at)");
+  }
+}
+
+}  // namespace imcsim::interconnect
