@@ -11,5 +11,6 @@ void add_bench_command(CLI::App& app, int& exit_code);
 void add_demo_command(CLI::App& app, int& exit_code);
 void add_config_command(CLI::App& app, int& exit_code);
 void add_chip_command(CLI::App& app, int& exit_code);
+void add_layer_command(CLI::App& app, int& exit_code);
 
 }  // namespace imcsim::apps

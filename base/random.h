@@ -27,6 +27,7 @@ enum class RandomPurpose : std::uint32_t {
   pulse_cycle_noise = 11,
   pulse_train = 12,
   test_input = 13,
+  network_traffic = 14,
   user = 100,
 };
 

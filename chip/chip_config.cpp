@@ -138,6 +138,7 @@ void read_interconnect(YamlSection s, interconnect::NetworkConfig& n) {
   s.read_in_range("virtual_channels", n.virtual_channels, 1, 64);
   s.read_in_range("max_packet_flits", n.max_packet_flits, 1, 1 << 20);
   read_choice(s, "mode", n.mode, {"lt", "at"});
+  s.read_in_range("offchip_node", n.offchip_node, 0, 1 << 20);
   s.finish();
 }
 
@@ -176,6 +177,11 @@ ChipConfig resolve(YamlSection& root) {
                    "the " + interconnect::topology_name(c.interconnect.topology) + " grid " +
                        std::to_string(c.interconnect.grid_x) + " x " + std::to_string(c.interconnect.grid_y) +
                        " does not fit cores.count = " + std::to_string(c.cores.count));
+  }
+  if (c.interconnect.offchip_node >= c.cores.count) {
+    root.fail_path("interconnect.offchip_node", "node " + std::to_string(c.interconnect.offchip_node) +
+                                                    " does not exist on a chip of " + std::to_string(c.cores.count) +
+                                                    " cores");
   }
   if (!c.technology_file.empty()) {
     c.technology_file = relative_to(root.file(), c.technology_file);

@@ -114,6 +114,7 @@ std::string to_yaml(const ChipConfig& c) {
   key(out, "virtual_channels", c.interconnect.virtual_channels);
   key(out, "max_packet_flits", c.interconnect.max_packet_flits);
   key(out, "mode", c.interconnect.mode);
+  key(out, "offchip_node", c.interconnect.offchip_node);
   out << YAML::EndMap;
 
   begin(out, "sim");

@@ -26,9 +26,18 @@ struct NetworkConfig {
   int virtual_channels = 2;       ///< per port (the torus needs 2 for its dateline)
   int max_packet_flits = 32;      ///< larger messages are split into packets of at most this many flits
   std::string mode = "lt";        ///< lt: link reservations (fast); at: flit-level wormhole model
+  int offchip_node = 0;           ///< node whose router also connects the off-chip port (inputs, outputs)
 };
 
-/// Throws ParameterError naming "interconnect.<field>" for invalid values.
+/// Largest network the models accept (the neighbour network keeps a nodes x nodes routing table).
+inline constexpr int max_network_nodes = 4096;
+/// Largest number of virtual channels per port of the flit-level model.
+inline constexpr int max_virtual_channels = 8;
+
+/// Throws ParameterError naming "interconnect.<field>" for invalid values: grid_x, grid_y >= 1 with at most
+/// max_network_nodes nodes; link_width_bits >= 1; clock_mhz > 0; router_latency_cycles >= 1;
+/// buffer_flits >= 1; 1 <= virtual_channels <= max_virtual_channels (torus: >= 2); max_packet_flits >= 1;
+/// mode "lt" or "at". That grid_x * grid_y equals the core count is the chip config's check.
 void validate(const NetworkConfig& config);
 
 }  // namespace imcsim::interconnect

@@ -1,0 +1,79 @@
+// imcsim layer: one fully connected layer mapped onto the chip, run on the timed model (JSON).
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "apps/chip_options.h"
+#include "apps/commands.h"
+#include "base/errors.h"
+#include "chip/simulation.h"
+#include "firmware/layer_compiler.h"
+
+namespace imcsim::apps {
+
+namespace {
+
+struct LayerOptions {
+  ChipOptions chip;
+  firmware::FcLayer layer;
+  std::string program_out;
+};
+
+void run_layer(const LayerOptions& o) {
+  const chip::ChipConfig config = o.chip.load();
+  const firmware::LayerMapping mapping =
+      firmware::map_fc_layer(o.layer, config.cores.rows, config.cores.cols, config.interconnect.grid_x,
+                             config.interconnect.grid_y);
+  const firmware::Program program = firmware::compile_fc_layer(o.layer, mapping);
+  if (!o.program_out.empty()) {
+    std::ofstream out(o.program_out);
+    if (!out) throw Error("cannot write " + o.program_out);
+    out << firmware::to_text(program);
+  }
+  const chip::SimulationResult r = chip::simulate(config, program);
+
+  nlohmann::ordered_json j;
+  j["chip"] = config.name;
+  j["read_mode"] = chip::read_mode_name(config.cores.read_mode);
+  j["layer"] = {{"in", o.layer.in}, {"out", o.layer.out}, {"batch", o.layer.batch}};
+  j["cores_used"] = mapping.cores_used();
+  j["row_tiles"] = mapping.row_tiles;
+  j["col_tiles"] = mapping.col_tiles;
+  j["placement"] = nlohmann::ordered_json::array();
+  for (const auto& t : mapping.tiles) {
+    j["placement"].push_back({{"core", t.core}, {"rows", {t.row0, t.row0 + t.rows}}, {"cols", {t.col0, t.col0 + t.cols}}});
+  }
+  j["cell_utilisation"] = mapping.cell_utilisation;
+  j["latency_ns"] = r.latency_ns;
+  j["energy_uj"] = r.energy_pj * 1e-6;
+  nlohmann::ordered_json breakdown;
+  for (const char* part : {"array", "adc", "dac", "digital", "sram", "network", "programming", "leakage"}) {
+    breakdown[part] = r.energy_breakdown_pj.at(part) * 1e-6;
+  }
+  j["energy_breakdown_uj"] = breakdown;
+  j["busy_utilisation"] = r.latency_ns > 0 ? r.busy_ns / (mapping.cores_used() * r.latency_ns) : 0.0;
+  j["mvm_vectors"] = r.mvm_vectors;
+  j["ops"] = 2.0 * o.layer.in * o.layer.out * o.layer.batch;
+  j["tops_per_w"] = r.energy_pj > 0 ? 2.0 * o.layer.in * o.layer.out * o.layer.batch / r.energy_pj : 0.0;
+  std::cout << j.dump(2) << "\n";
+}
+
+}  // namespace
+
+void add_layer_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<LayerOptions>();
+  CLI::App* cmd = app.add_subcommand("layer", "Map one fully connected layer onto the chip and run it (JSON)");
+  add_chip_options(cmd, o->chip);
+  cmd->add_option("--in", o->layer.in, "Inputs of the layer")->check(CLI::Range(1, 1 << 24))->capture_default_str();
+  cmd->add_option("--out", o->layer.out, "Outputs of the layer")->check(CLI::Range(1, 1 << 24))->capture_default_str();
+  cmd->add_option("--batch", o->layer.batch, "Input vectors per pass")->check(CLI::Range(1, 1 << 20))->capture_default_str();
+  cmd->add_flag("--program-weights", o->layer.program_weights, "Include programming the weights");
+  cmd->add_option("--program-out", o->program_out, "Write the compiled program (text form) to this file");
+  cmd->callback([o, &exit_code]() {
+    run_layer(*o);
+    exit_code = 0;
+  });
+}
+
+}  // namespace imcsim::apps

@@ -1,0 +1,30 @@
+#include "chip/simulation.h"
+
+#include "base/errors.h"
+#include "chip/chip.h"
+
+namespace imcsim::chip {
+
+SimulationResult simulate(const ChipConfig& config, const firmware::Program& program) {
+  static bool used = false;
+  if (used) throw Error("simulate(): SystemC elaborates once per process; run another process for another design");
+  used = true;
+  SimulationResult r;
+  Chip chip("chip", config, program, r.stats);
+  sc_core::sc_start();
+  chip.controller().rethrow_error();
+  r.latency_ns = chip.controller().finish_ns();
+  for (const char* component : {"array", "adc", "dac", "digital", "sram", "programming", "network"}) {
+    r.energy_breakdown_pj[component] = r.stats.sum_suffix(std::string(".energy_") + component + "_pj");
+  }
+  r.energy_breakdown_pj["leakage"] = config.cores.count * config.technology.core_leakage_mw * 1e-3 * r.latency_ns * 1e3;
+  for (const auto& [name, pj] : r.energy_breakdown_pj) r.energy_pj += pj;
+  r.busy_ns = r.stats.sum_suffix(".busy_ns");
+  r.mvm_vectors = r.stats.sum_suffix(".mvm_vectors");
+  for (int i = 0; i < chip.core_count(); ++i) {
+    if (r.stats.get(chip.core(i).name() + std::string(".commands")).value > 0) ++r.cores_active;
+  }
+  return r;
+}
+
+}  // namespace imcsim::chip

@@ -1,0 +1,27 @@
+#pragma once
+// Running a program on a chip from plain C++: elaborate, simulate, collect. SystemC elaborates once per
+// process, so simulate() can be called once per process (sweeps use worker processes).
+
+#include <map>
+#include <string>
+
+#include "base/statistics.h"
+#include "chip/chip_config.h"
+#include "firmware/program.h"
+
+namespace imcsim::chip {
+
+struct SimulationResult {
+  double latency_ns = 0;     ///< completion of the program
+  double energy_pj = 0;      ///< all components, leakage included
+  std::map<std::string, double> energy_breakdown_pj;  ///< array, adc, dac, digital, sram, programming, network, leakage
+  double busy_ns = 0;        ///< sum over cores of the time they were busy
+  int cores_active = 0;      ///< cores that executed at least one command
+  double mvm_vectors = 0;
+  StatisticsRegistry stats;
+};
+
+/// Throws InputError when the program does not fit the chip; throws Error if called twice in one process.
+SimulationResult simulate(const ChipConfig& config, const firmware::Program& program);
+
+}  // namespace imcsim::chip

@@ -1,0 +1,74 @@
+#include "cores/core.h"
+
+#include "base/errors.h"
+
+namespace imcsim::cores {
+
+tlm::tlm_extension_base* CoreCommandExtension::clone() const { return new CoreCommandExtension(*this); }
+
+void CoreCommandExtension::copy_from(const tlm::tlm_extension_base& other) {
+  command = static_cast<const CoreCommandExtension&>(other).command;
+}
+
+namespace {
+Stat& declare(StatisticsRegistry& stats, const std::string& prefix, const std::string& name, const std::string& what,
+              const std::string& unit) {
+  return stats.declare(prefix + "." + name, what, unit);
+}
+}  // namespace
+
+Core::Core(const sc_core::sc_module_name& name, int id, const CoreParams& params, StatisticsRegistry& stats,
+           std::unique_ptr<CoreNumerics> numerics)
+    : sc_module(name),
+      socket("socket"),
+      m_id(id),
+      m_costs(params),
+      m_numerics(std::move(numerics)),
+      m_commands(declare(stats, this->name(), "commands", "commands executed", "count")),
+      m_mvms(declare(stats, this->name(), "mvm_vectors", "vectors read by analog MVMs (both directions)", "count")),
+      m_busy_ns(declare(stats, this->name(), "busy_ns", "time spent executing commands", "ns")),
+      m_energy_array(declare(stats, this->name(), "energy_array_pj", "crossbar array energy", "pJ")),
+      m_energy_adc(declare(stats, this->name(), "energy_adc_pj", "ADC conversions and MVM overhead", "pJ")),
+      m_energy_dac(declare(stats, this->name(), "energy_dac_pj", "PWM input drivers", "pJ")),
+      m_energy_digital(declare(stats, this->name(), "energy_digital_pj", "local digital unit", "pJ")),
+      m_energy_sram(declare(stats, this->name(), "energy_sram_pj", "input and output buffers", "pJ")),
+      m_energy_programming(declare(stats, this->name(), "energy_programming_pj", "program-and-verify", "pJ")) {
+  socket.register_b_transport(this, &Core::b_transport);
+}
+
+void Core::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  const auto* extension = payload.get_extension<CoreCommandExtension>();
+  if (extension == nullptr || payload.get_command() != tlm::TLM_WRITE_COMMAND) {
+    payload.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  const CoreCommand& command = extension->command;
+  CommandCost cost;
+  try {
+    cost = m_costs.cost(command);
+  } catch (const ParameterError&) {
+    payload.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  if (m_numerics && command.input != nullptr && command.output != nullptr) m_numerics->execute(command);
+
+  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
+  const sc_core::sc_time start = arrival > m_busy_until ? arrival : m_busy_until;
+  const sc_core::sc_time end = start + sc_core::sc_time(cost.latency_ns, sc_core::SC_NS);
+  m_busy_until = end;
+  delay = end - sc_core::sc_time_stamp();
+  if (m_record) m_intervals.push_back({start.to_seconds() * 1e9, end.to_seconds() * 1e9, command.op});
+
+  m_commands += 1;
+  if (command.op == CoreOp::mvm || command.op == CoreOp::mvm_transposed) m_mvms += command.vectors;
+  m_busy_ns += cost.latency_ns;
+  m_energy_array += cost.energy.array_pj;
+  m_energy_adc += cost.energy.adc_pj;
+  m_energy_dac += cost.energy.dac_pj;
+  m_energy_digital += cost.energy.digital_pj;
+  m_energy_sram += cost.energy.sram_pj;
+  m_energy_programming += cost.energy.programming_pj;
+  payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+}  // namespace imcsim::cores

@@ -1,0 +1,42 @@
+#pragma once
+// The command interface of one core (plain C++; the TLM transport is in cores/core.h).
+//
+// A command travels as a tlm_generic_payload WRITE to the core's target socket with a CoreCommandExtension;
+// the payload's address is the core's base address (core id << 20) plus the command register offset 0, its
+// data pointer and length may carry the input vector bytes (informational; the numeric path passes matrices
+// through the extension). The core answers with TLM_OK_RESPONSE and annotates the delay until the command has
+// finished; invalid commands get TLM_GENERIC_ERROR_RESPONSE. See docs/cores.md.
+
+#include <cstdint>
+#include <string>
+
+#include "hw/types.h"
+
+namespace imcsim::cores {
+
+enum class CoreOp : std::uint8_t {
+  program_weights,  ///< program-and-verify a rows x cols weight block
+  mvm,              ///< `vectors` analog reads of rows inputs, cols outputs (into the output buffer)
+  mvm_transposed,   ///< `vectors` transposed reads (training backward pass)
+  pulsed_update,    ///< `vectors` stochastic pulse-train updates (training)
+  digital,          ///< `elements` data through the local digital unit (affine, activation, requantise, pool)
+  accumulate,       ///< add `elements` partial sums that arrived from other cores (local digital unit)
+  buffer_write,     ///< `bytes` into the input buffer (from the network or the off-chip port)
+  buffer_read,      ///< `bytes` out of the output buffer
+};
+
+std::string op_name(CoreOp op);
+
+struct CoreCommand {
+  CoreOp op = CoreOp::mvm;
+  int rows = 0;      ///< rows used (driven lines); 0: all
+  int cols = 0;      ///< columns used; 0: all
+  int vectors = 1;   ///< MVM batch
+  int elements = 0;  ///< digital and accumulate
+  int bytes = 0;     ///< buffer operations
+  /// Numeric path (optional): inputs (vectors x rows) and the matrix the outputs (vectors x cols) go to.
+  const hw::BatchMatrix* input = nullptr;
+  hw::BatchMatrix* output = nullptr;
+};
+
+}  // namespace imcsim::cores

@@ -1,0 +1,101 @@
+#include "cores/core_costs.h"
+
+#include <cmath>
+
+#include "base/errors.h"
+
+namespace imcsim::cores {
+
+std::string op_name(CoreOp op) {
+  switch (op) {
+    case CoreOp::program_weights:
+      return "program_weights";
+    case CoreOp::mvm:
+      return "mvm";
+    case CoreOp::mvm_transposed:
+      return "mvm_transposed";
+    case CoreOp::pulsed_update:
+      return "pulsed_update";
+    case CoreOp::digital:
+      return "digital";
+    case CoreOp::accumulate:
+      return "accumulate";
+    case CoreOp::buffer_write:
+      return "buffer_write";
+    case CoreOp::buffer_read:
+      return "buffer_read";
+  }
+  return "unknown";
+}
+
+CoreCosts::CoreCosts(const CoreParams& params) : m_params(params), m_model(params.technology, params.design) {}
+
+namespace {
+/// SRAM energy of `bytes` moved in 64-bit words (zero when the core has no SRAM).
+double sram_energy_pj(const hw::CostModel& model, double bytes) {
+  if (!(model.point().sram_kib > 0) || bytes <= 0) return 0;
+  return std::ceil(bytes / 8.0) * model.sram_access().energy_pj;
+}
+}  // namespace
+
+CommandCost CoreCosts::cost(const CoreCommand& c) const {
+  const int rows = c.rows > 0 ? c.rows : m_params.rows;
+  const int cols = c.cols > 0 ? c.cols : m_params.cols;
+  if (rows > m_params.rows || cols > m_params.cols) {
+    throw ParameterError("core.command", op_name(c.op) + " on " + std::to_string(rows) + " x " + std::to_string(cols) +
+                                             " does not fit a " + std::to_string(m_params.rows) + " x " +
+                                             std::to_string(m_params.cols) + " core");
+  }
+  if (c.vectors < 0 || c.elements < 0 || c.bytes < 0) throw ParameterError("core.command", "negative size");
+  const double used_cells = static_cast<double>(rows) * cols / (static_cast<double>(m_params.rows) * m_params.cols);
+  const double clock_ns = m_model.digital_op().latency_ns;
+  CommandCost out;
+  switch (c.op) {
+    case CoreOp::mvm:
+    case CoreOp::mvm_transposed: {
+      // Every vector is one full MVM (the integration window does not shrink with fewer rows); energy
+      // counts the cells, converters and drivers in use. Transposed reads swap the roles of rows and columns.
+      const double phases = m_model.point().phases;
+      const int driven = c.op == CoreOp::mvm ? rows : cols;
+      const int converted = c.op == CoreOp::mvm ? cols : rows;
+      out.latency_ns = c.vectors * m_model.mvm().latency_ns;
+      out.energy.array_pj = c.vectors * phases * m_model.array_phase().energy_pj * used_cells;
+      out.energy.adc_pj = c.vectors * phases * converted * m_model.adc_conversion().energy_pj;
+      out.energy.dac_pj = c.vectors * phases * driven * m_model.dac_drive().energy_pj;
+      out.energy.adc_pj += c.vectors * m_model.table().mvm_overhead_energy_pj;
+      out.energy.sram_pj = sram_energy_pj(m_model, static_cast<double>(c.vectors) * (driven + 2.0 * converted));
+      break;
+    }
+    case CoreOp::pulsed_update: {
+      // Row and column pulse trains: one phase-length window per update, drivers on both sides.
+      out.latency_ns = c.vectors * m_model.mvm().latency_ns;
+      out.energy.dac_pj = c.vectors * (rows + cols) * m_model.dac_drive().energy_pj;
+      out.energy.array_pj = c.vectors * m_model.array_phase().energy_pj * used_cells;
+      break;
+    }
+    case CoreOp::program_weights: {
+      const hw::ActionCost p =
+          m_model.program_rows(rows, cols, m_params.device_slots, m_params.program_verify_iterations);
+      out.latency_ns = p.latency_ns;
+      out.energy.programming_pj = p.energy_pj;
+      break;
+    }
+    case CoreOp::digital:
+    case CoreOp::accumulate:
+      // One datum per clock through a pipeline a few stages deep.
+      out.latency_ns = c.elements > 0 ? (c.elements + 2) * clock_ns : 0;
+      out.energy.digital_pj = c.elements * m_model.digital_op().energy_pj;
+      out.energy.sram_pj = sram_energy_pj(m_model, c.op == CoreOp::accumulate ? 2.0 * c.elements : c.elements);
+      break;
+    case CoreOp::buffer_write:
+    case CoreOp::buffer_read: {
+      const double words = std::ceil(c.bytes / 8.0);
+      out.latency_ns = words * (m_model.point().sram_kib > 0 ? m_model.sram_access().latency_ns : clock_ns);
+      out.energy.sram_pj = sram_energy_pj(m_model, c.bytes);
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace imcsim::cores

@@ -1,0 +1,47 @@
+#pragma once
+// Latency and energy of every core command: action counts times the technology table (plain C++).
+
+#include "cores/core_command.h"
+#include "hw/technology.h"
+
+namespace imcsim::cores {
+
+/// Energy of one command by component, pJ.
+struct CommandEnergy {
+  double array_pj = 0;
+  double adc_pj = 0;
+  double dac_pj = 0;
+  double digital_pj = 0;
+  double sram_pj = 0;
+  double programming_pj = 0;
+  double total_pj() const { return array_pj + adc_pj + dac_pj + digital_pj + sram_pj + programming_pj; }
+};
+
+struct CommandCost {
+  double latency_ns = 0;
+  CommandEnergy energy;
+};
+
+struct CoreParams {
+  int rows = 256;
+  int cols = 256;
+  int device_slots = 2;                 ///< devices per weight (both polarities)
+  double program_verify_iterations = 10;
+  hw::TechnologyTable technology;
+  hw::DesignPoint design;               ///< rows, cols, converters, phases, SRAM of this core
+};
+
+class CoreCosts {
+ public:
+  explicit CoreCosts(const CoreParams& params);
+  /// Throws ParameterError for a command that does not fit the core (rows or cols beyond the array, ...).
+  CommandCost cost(const CoreCommand& command) const;
+  const hw::CostModel& model() const { return m_model; }
+  const CoreParams& params() const { return m_params; }
+
+ private:
+  CoreParams m_params;
+  hw::CostModel m_model;
+};
+
+}  // namespace imcsim::cores

@@ -1,0 +1,70 @@
+#pragma once
+// The controller: a SystemC initiator that executes a Program on the cores and the network.
+//
+// Each core's instruction stream runs in its own SC_THREAD with a tlm_quantumkeeper (loosely timed, temporal
+// decoupling with the global quantum): core instructions become b_transport calls on that core's socket,
+// load/store/send become transfers on the network socket. A recv waits (synchronising with the kernel) until
+// its send has been issued and then continues at the later of its own time and the data's arrival; a barrier
+// holds every stream until all have reached it. Independent streams overlap; each stream is in order.
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <exception>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "base/statistics.h"
+#include "firmware/program.h"
+
+namespace imcsim::firmware {
+
+class Controller : public sc_core::sc_module {
+ public:
+  /// Socket i drives core i.
+  std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<Controller>>> core_sockets;
+  tlm_utils::simple_initiator_socket<Controller> network_socket;
+
+  /// `program` is validated against core_count; offchip_node is the network node of the off-chip port.
+  Controller(const sc_core::sc_module_name& name, Program program, int core_count, int offchip_node,
+             StatisticsRegistry& stats);
+
+  /// Completion time of the whole program (after sc_start has returned), ns.
+  double finish_ns() const { return m_finish_ns; }
+  /// Completion time of each core's stream, ns (-1 for cores without instructions).
+  const std::vector<double>& stream_finish_ns() const { return m_stream_finish_ns; }
+  /// Rethrows an error raised while executing (streams stop the simulation on the first error).
+  void rethrow_error() const;
+
+ private:
+  struct Mailbox {
+    bool posted = false;
+    double arrival_ns = 0;
+    std::unique_ptr<sc_core::sc_event> event = std::make_unique<sc_core::sc_event>();
+  };
+  using MailKey = std::tuple<int, int, std::string>;
+
+  void run_stream(int core, std::vector<const Instruction*> stream);
+  void execute_stream(int core, const std::vector<const Instruction*>& stream);
+  /// Sends one command to a core; returns the updated local time offset.
+  sc_core::sc_time core_command(const Instruction& ins, sc_core::sc_time local);
+  sc_core::sc_time transfer(const Instruction& ins, int src, int dst, double bits, sc_core::sc_time local);
+  void arrive_at_barrier();
+
+  Program m_program;
+  int m_offchip_node;
+  std::map<MailKey, Mailbox> m_mail;
+  int m_streams = 0;
+  int m_barrier_waiting = 0;
+  sc_core::sc_event m_barrier_release;
+  double m_finish_ns = 0;
+  std::exception_ptr m_error;
+  std::vector<double> m_stream_finish_ns;
+  Stat& m_instructions;
+};
+
+}  // namespace imcsim::firmware

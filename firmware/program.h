@@ -1,0 +1,60 @@
+#pragma once
+// A Program: what the controller executes. One instruction stream per core, in program order, plus global
+// barriers; cores run their streams concurrently and synchronise only through send/recv pairs and barriers.
+//
+// Text form (docs/program.md), one instruction per line, '#' starts a comment:
+//   program NAME
+//   core C: OP key=value ...
+//   barrier
+// with OP one of
+//   program rows=R cols=K          program-and-verify the core's weight block
+//   load bytes=N                   off-chip port -> input buffer (over the network from the port's node)
+//   mvm rows=R cols=K [vectors=V]  analog MVM
+//   mvmt rows=R cols=K [vectors=V] transposed MVM
+//   update rows=R cols=K [vectors=V]  pulsed update
+//   act elements=N                 local digital unit: affine correction, activation, requantisation
+//   pool elements=N                local digital unit: pooling
+//   acc elements=N                 local digital unit: add partial sums received from other cores
+//   send to=D bytes=N [tag=T]      output buffer -> core D over the network
+//   recv from=S [tag=T]            wait for the matching send
+//   store bytes=N                  output buffer -> off-chip port
+
+#include <string>
+#include <vector>
+
+namespace imcsim::firmware {
+
+enum class Op { program, load, mvm, mvmt, update, act, pool, acc, send, recv, store, barrier };
+std::string op_name(Op op);
+
+struct Instruction {
+  Op op = Op::mvm;
+  int core = -1;  ///< -1 for barrier
+  int rows = 0;
+  int cols = 0;
+  int vectors = 1;
+  int elements = 0;
+  int bytes = 0;
+  int peer = -1;    ///< send: destination; recv: source
+  std::string tag;  ///< pairs a send with its recv
+  int line = 0;     ///< line in the text form (0 when built in code)
+};
+
+struct Program {
+  std::string name = "program";
+  std::vector<Instruction> instructions;
+
+  /// Highest core index used plus one.
+  int cores_needed() const;
+  /// Checks that every recv has exactly one matching send (same from/to/tag) and vice versa, and that cores
+  /// are < core_count; throws InputError naming the line.
+  void validate(int core_count, const std::string& source = "program") const;
+};
+
+/// Parses the text form; errors are InputErrors naming `source`, the line and the field.
+Program parse_program(const std::string& text, const std::string& source);
+Program load_program(const std::string& path);
+/// The text form; parse_program(to_text(p)) reproduces p.
+std::string to_text(const Program& program);
+
+}  // namespace imcsim::firmware

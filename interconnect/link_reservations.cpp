@@ -1,0 +1,69 @@
+#include "interconnect/link_reservations.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace imcsim::interconnect {
+
+LinkReservations::LinkReservations(const NetworkConfig& config)
+    : m_config(config),
+      m_cycle_ns(1e3 / config.clock_mhz),
+      m_topology(make_topology(config)),
+      m_routing(make_routing(config, *m_topology)),
+      m_busy(m_topology->links().size()),
+      m_link_flits(m_topology->links().size(), 0) {}
+
+double LinkReservations::book(int link, double t, double duration) {
+  auto& busy = m_busy[static_cast<std::size_t>(link)];
+  double start = t;
+  // Intervals are disjoint and sorted; walk from the last one that starts at or before t.
+  auto it = busy.upper_bound(start);
+  if (it != busy.begin()) {
+    auto prev = std::prev(it);
+    if (prev->second > start) start = prev->second;
+  }
+  while (it != busy.end() && it->first < start + duration) {
+    start = std::max(start, it->second);
+    ++it;
+  }
+  busy.emplace(start, start + duration);
+  return start;
+}
+
+TransferResult LinkReservations::transfer(int src, int dst, double bits, double start_ns) {
+  TransferResult result;
+  result.arrival_ns = start_ns;
+  if (src == dst || bits <= 0) return result;
+  const std::vector<RouteHop> path = trace_route(*m_topology, *m_routing, src, dst);
+  const auto total_flits = static_cast<std::int64_t>(std::ceil(bits / m_config.link_width_bits));
+  result.hops = static_cast<int>(path.size());
+  result.flits = total_flits;
+  result.bit_hops = bits * static_cast<double>(path.size());
+  double ready = start_ns;
+  for (std::int64_t sent = 0; sent < total_flits; sent += m_config.max_packet_flits) {
+    const std::int64_t flits = std::min<std::int64_t>(m_config.max_packet_flits, total_flits - sent);
+    const double duration = static_cast<double>(flits) * m_cycle_ns;
+    double head = ready;
+    double first_link_start = ready;
+    for (std::size_t h = 0; h < path.size(); ++h) {
+      head += m_config.router_latency_cycles * m_cycle_ns;
+      const double start = book(path[h].link, head, duration);
+      if (h == 0) first_link_start = start;
+      m_link_flits[static_cast<std::size_t>(path[h].link)] += flits;
+      head = start + m_cycle_ns;
+    }
+    result.arrival_ns = std::max(result.arrival_ns, head + static_cast<double>(flits - 1) * m_cycle_ns);
+    // The next packet of the message follows the tail of this one out of the source.
+    ready = first_link_start + duration;
+  }
+  return result;
+}
+
+void LinkReservations::release_before(double t_ns) {
+  for (auto& busy : m_busy) {
+    auto it = busy.begin();
+    while (it != busy.end() && it->second < t_ns) it = busy.erase(it);
+  }
+}
+
+}  // namespace imcsim::interconnect

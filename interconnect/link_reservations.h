@@ -1,0 +1,60 @@
+#pragma once
+// The loosely timed network model: every transfer reserves the links of its route hop by hop (wormhole: a link
+// carries one packet's flits at a time), so concurrent transfers that share a link queue behind each other and
+// latency grows with load. Plain C++; the SystemC wrapper is interconnect/network.h.
+//
+// Per packet of F flits over hops l_1..l_h, with cycle c = 1 / clock:
+//   the head waits router_latency_cycles at each router, then takes the earliest gap of F cycles on the link
+//   at or after its arrival; it reaches the next router one cycle later; the tail arrives F - 1 cycles after
+//   the head. Zero-load latency: h (router_latency_cycles + 1) c + (F - 1) c.
+// Reservations are kept as intervals per link, so a transfer simulated later but starting earlier still fits
+// into an earlier gap: results depend little on the order in which initiators run (temporal decoupling).
+//
+// Contract: start times passed to transfer() never precede the watermark set by release_before().
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "interconnect/network_config.h"
+#include "interconnect/routing.h"
+#include "interconnect/topology.h"
+
+namespace imcsim::interconnect {
+
+struct TransferResult {
+  double arrival_ns = 0;  ///< tail of the last packet at the destination
+  int hops = 0;
+  std::int64_t flits = 0;
+  double bit_hops = 0;    ///< bits x hops (energy)
+};
+
+class LinkReservations {
+ public:
+  explicit LinkReservations(const NetworkConfig& config);
+
+  /// Moves `bits` from node src to node dst, ready at start_ns; src == dst costs nothing.
+  TransferResult transfer(int src, int dst, double bits, double start_ns);
+  /// Forgets reservations that end before t_ns (no later transfer can start before it).
+  void release_before(double t_ns);
+  double cycle_ns() const { return m_cycle_ns; }
+  const NetworkTopology& topology() const { return *m_topology; }
+  /// Flits carried by each link so far (index: topology().links()).
+  const std::vector<std::int64_t>& link_flits() const { return m_link_flits; }
+  /// Busy intervals of one link still remembered, as (start_ns, end_ns).
+  const std::map<double, double>& reservations(int link) const { return m_busy[static_cast<std::size_t>(link)]; }
+
+ private:
+  /// Earliest start >= t at which `link` is free for `duration`; books it.
+  double book(int link, double t, double duration);
+
+  NetworkConfig m_config;
+  double m_cycle_ns;
+  std::unique_ptr<NetworkTopology> m_topology;
+  std::unique_ptr<RoutingAlgorithm> m_routing;
+  std::vector<std::map<double, double>> m_busy;  ///< per link: start -> end, non-overlapping
+  std::vector<std::int64_t> m_link_flits;
+};
+
+}  // namespace imcsim::interconnect
