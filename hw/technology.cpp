@@ -18,6 +18,8 @@ TechnologyTable hermes_technology() {
   t.mvm_overhead_ns = 4.0;
   t.array_area_mm2 = 0.18;
   t.dac_area_mm2 = 0.00009765625;
+  t.program_pulse_ns = 1000.0;
+  t.program_pulse_energy_pj = 20.0;
   t.adc["cco"] = {35.91146, 0.0016796875, 0.3, true};
   t.adc["ramp"] = {35.91146, 0.0016796875, 0.3, false};
   t.adc["sar"] = {1.67, 0.0012, 1.0, false};
@@ -63,6 +65,8 @@ TechnologyTable read_technology(YamlSection& root) {
   read_cost(mvm, "mvm_overhead_ns", t.mvm_overhead_ns);
   read_cost(mvm, "array_area_mm2", t.array_area_mm2);
   read_cost(mvm, "dac_area_mm2", t.dac_area_mm2);
+  read_cost(mvm, "program_pulse_ns", t.program_pulse_ns);
+  read_cost(mvm, "program_pulse_energy_pj", t.program_pulse_energy_pj);
   mvm.finish();
 
   YamlSection adc = root.section("adc");
@@ -171,15 +175,29 @@ double CostModel::mvm_array_energy_pj() const { return m_point.phases * array_ph
 double CostModel::mvm_adc_energy_pj() const { return m_point.phases * m_point.cols * adc_conversion().energy_pj; }
 double CostModel::mvm_dac_energy_pj() const { return m_point.phases * m_point.rows * dac_drive().energy_pj; }
 
-ActionCost CostModel::mvm() const {
-  const ActionCost adc = adc_conversion();
+double CostModel::phase_ns() const {
+  const double adc_ns = adc_conversion().latency_ns;
   // An integrating ADC counts during the pulse; the others convert after it.
-  const double phase_ns =
-      (adc_tech().integrating ? std::max(pwm_max_ns(), adc.latency_ns) : pwm_max_ns() + adc.latency_ns) +
-      m_table.phase_overhead_ns;
+  const double convert_ns = adc_tech().integrating ? std::max(pwm_max_ns(), adc_ns) : pwm_max_ns() + adc_ns;
+  return convert_ns + m_table.phase_overhead_ns;
+}
+
+ActionCost CostModel::mvm() const {
   ActionCost c;
   c.energy_pj = mvm_array_energy_pj() + mvm_adc_energy_pj() + mvm_dac_energy_pj() + m_table.mvm_overhead_energy_pj;
-  c.latency_ns = m_point.phases * phase_ns + m_table.mvm_overhead_ns;
+  c.latency_ns = m_point.phases * phase_ns() + m_table.mvm_overhead_ns;
+  return c;
+}
+
+ActionCost CostModel::program_rows(int rows, int cols, int device_slots, double iterations) const {
+  // Verify: one single-phase read of the row, converted by the row's columns.
+  const double verify_ns = phase_ns();
+  const double verify_pj =
+      array_phase().energy_pj / m_point.rows + cols * adc_conversion().energy_pj + dac_drive().energy_pj;
+  ActionCost c;
+  c.latency_ns = rows * iterations * (m_table.program_pulse_ns + verify_ns);
+  c.energy_pj =
+      rows * iterations * (static_cast<double>(cols) * device_slots * m_table.program_pulse_energy_pj + verify_pj);
   return c;
 }
 

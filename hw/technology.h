@@ -42,6 +42,8 @@ struct TechnologyTable {
   double mvm_overhead_ns = 0;         ///< per MVM
   double array_area_mm2 = 0;
   double dac_area_mm2 = 0;                   ///< one row driver (PWM generator)
+  double program_pulse_ns = 0;               ///< one programming pulse (program-and-verify)
+  double program_pulse_energy_pj = 0;        ///< one device, one programming pulse
   std::map<std::string, AdcTechnology> adc;  ///< by kind: cco, ramp, sar, flash
   double adc_counter_area_fraction = 0;      ///< cco/ramp: share of area in the counter (grows with bits)
   // Local digital unit and memory.
@@ -107,6 +109,9 @@ class CostModel {
   double mvm_array_energy_pj() const;
   double mvm_adc_energy_pj() const;
   double mvm_dac_energy_pj() const;
+  /// Programming `rows` x `cols` devices per slot with `iterations` program-and-verify rounds, row by row:
+  /// each round of a row is one pulse on its devices and one verify read of the row.
+  ActionCost program_rows(int rows, int cols, int device_slots, double iterations) const;
   /// One datum through the local digital unit.
   ActionCost digital_op() const;
   /// One 64-bit SRAM word access at the design point's capacity; throws when the design has no SRAM.
@@ -124,6 +129,8 @@ class CostModel {
 
  private:
   const AdcTechnology& adc_tech() const;
+  /// One phase: the pulse and the conversion (overlapped for integrating ADCs) plus the phase overhead.
+  double phase_ns() const;
   double cells_ratio() const;
   double pulse_ratio() const;
 

@@ -138,3 +138,67 @@ TEST_F(Cli, UnknownBenchmarkFails) {
 }
 
 }  // namespace
+
+namespace {
+
+double layer_latency(const std::string& extra) {
+  const RunResult r = run_imcsim("layer --in 2304 --out 256 " + extra);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(r.out)["latency_ns"].get<double>();
+}
+
+TEST_F(Cli, ChipPrintsThePeakFigures) {
+  const RunResult r = run_imcsim("chip");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["cores"].get<int>(), 64);
+  EXPECT_EQ(j["weights_capacity"].get<long>(), 4194304);
+  for (const char* mode : {"one_phase", "four_phase"}) {
+    for (const char* key : {"peak_tops", "peak_tops_per_w", "peak_tops_per_mm2", "mvm_latency_ns", "mvm_energy_nj"}) {
+      EXPECT_TRUE(j["read_modes"][mode][key].is_number()) << mode << "." << key;
+    }
+  }
+}
+
+TEST_F(Cli, LayerReportsLatencyEnergyAndUtilisation) {
+  const RunResult r = run_imcsim("layer --in 256 --out 256");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  for (const char* key : {"latency_ns", "energy_uj", "cores_used", "cell_utilisation", "busy_utilisation"}) {
+    EXPECT_TRUE(j[key].is_number()) << key;
+  }
+  const auto& b = j["energy_breakdown_uj"];
+  const double mvm_uj = b["array"].get<double>() + b["adc"].get<double>() + b["dac"].get<double>();
+  EXPECT_NEAR(mvm_uj, 0.0134, 0.0001);
+  EXPECT_GT(b["digital"].get<double>(), 0.0);
+}
+
+TEST_F(Cli, LayerOutputIsDeterministic) {
+  const RunResult a = run_imcsim("layer --in 2304 --out 256");
+  const RunResult b = run_imcsim("layer --in 2304 --out 256");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+}
+
+TEST_F(Cli, QuantumDoesNotMoveTheLatency) {
+  const double reference = layer_latency("--set sim.quantum_ns=1000");
+  for (const char* quantum : {"100", "10000"}) {
+    const double latency = layer_latency(std::string("--set sim.quantum_ns=") + quantum);
+    EXPECT_NEAR(latency, reference, 0.01 * reference) << "quantum " << quantum << " ns";
+  }
+}
+
+TEST_F(Cli, InvalidChipConfigFailsWithFileLineAndKey) {
+  const std::string path = ::testing::TempDir() + "imcsim_bad_chip_" + std::to_string(getpid()) + ".yaml";
+  std::ofstream(path) << "cores:\n  rows: 128\n  colz: 4\n";
+  const RunResult r = run_imcsim("chip --chip '" + path + "'");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_TRUE(contains(r.err, path + ":3:3: 'cores.colz': unknown key")) << r.err;
+  const RunResult bad_set = run_imcsim("layer --set adc.bits=99");
+  EXPECT_NE(bad_set.exit_code, 0);
+  EXPECT_TRUE(bad_set.out.empty()) << bad_set.out;
+  EXPECT_TRUE(contains(bad_set.err, "'adc.bits'")) << bad_set.err;
+}
+
+}  // namespace

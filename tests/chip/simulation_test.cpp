@@ -1,0 +1,85 @@
+// Component tests of the timed chip. Every test elaborates a design, so ctest runs each in its own process.
+
+#include "chip/simulation.h"
+
+#include <gtest/gtest.h>
+
+#include "base/errors.h"
+#include "chip/chip.h"
+#include "cores/core_costs.h"
+#include "firmware/layer_compiler.h"
+
+namespace imcsim::chip {
+namespace {
+
+double cost_ns(const ChipConfig& config, cores::CoreOp op, int rows, int cols, int elements, int bytes) {
+  cores::CoreCommand c;
+  c.op = op;
+  c.rows = rows;
+  c.cols = cols;
+  c.elements = elements;
+  c.bytes = bytes;
+  return cores::CoreCosts(core_params(config)).cost(c).latency_ns;
+}
+
+TEST(ChipSimulation, SingleCoreLayerLatencyIsTheSumOfItsSteps) {
+  const ChipConfig config = default_chip_config();
+  const firmware::FcLayer layer{256, 256, 1, false};
+  const auto mapping = firmware::map_fc_layer(layer, 256, 256, 8, 8);
+  const SimulationResult r = simulate(config, firmware::compile_fc_layer(layer, mapping));
+  const double expected = cost_ns(config, cores::CoreOp::buffer_write, 0, 0, 0, 256) +
+                          cost_ns(config, cores::CoreOp::mvm, 256, 256, 0, 0) +
+                          cost_ns(config, cores::CoreOp::digital, 0, 0, 256, 0) +
+                          cost_ns(config, cores::CoreOp::buffer_read, 0, 0, 0, 256);
+  EXPECT_NEAR(r.latency_ns, expected, 1e-6);
+  EXPECT_NEAR(r.energy_breakdown_pj.at("array") + r.energy_breakdown_pj.at("adc") + r.energy_breakdown_pj.at("dac"),
+              13400.0, 1.0);
+  EXPECT_EQ(r.cores_active, 1);
+  EXPECT_DOUBLE_EQ(r.energy_breakdown_pj.at("network"), 0.0);  // the off-chip port sits at this core's node
+}
+
+TEST(ChipSimulation, TiledLayerAccumulatesPartialSumsOverTheNetwork) {
+  const ChipConfig config = default_chip_config();
+  const firmware::FcLayer layer{2304, 256, 1, false};
+  const auto mapping = firmware::map_fc_layer(layer, 256, 256, 8, 8);
+  const SimulationResult r = simulate(config, firmware::compile_fc_layer(layer, mapping));
+  EXPECT_EQ(r.cores_active, 9);
+  EXPECT_DOUBLE_EQ(r.mvm_vectors, 9.0);
+  EXPECT_GT(r.energy_breakdown_pj.at("network"), 0.0);
+  EXPECT_GT(r.stats.get("chip.network.transfers").value, 8.0);  // 8 partial sums plus the input loads
+  // The accumulating core adds 8 partial sums of 256 elements, one datum per clock.
+  EXPECT_GT(r.latency_ns, 8 * 256 * 2.5);
+}
+
+TEST(ChipSimulation, RecvWaitsForTheDataAndBarrierJoinsStreams) {
+  ChipConfig config = default_chip_config();
+  const firmware::Program p = firmware::parse_program(
+      "core 0: mvm rows=256 cols=256 vectors=10\n"
+      "core 0: send to=63 bytes=256 tag=a\n"
+      "core 63: recv from=0 tag=a\n"
+      "core 63: acc elements=256\n"
+      "core 5: act elements=4\n"
+      "barrier\n"
+      "core 5: act elements=4\n",
+      "test");
+  const SimulationResult r = simulate(config, p);
+  // Core 63 starts adding only after 10 MVMs, the buffer read and the trip across the chip.
+  const double mvms = 10 * 133.0;
+  const double acc = (256 + 2) * 2.5;
+  EXPECT_GT(r.latency_ns, mvms + acc + 256 / 1.0 * 2.5);
+  EXPECT_EQ(r.cores_active, 3);
+}
+
+TEST(ChipSimulation, ProgramThatDoesNotFitIsAnError) {
+  const ChipConfig config = default_chip_config();
+  const firmware::Program p = firmware::parse_program("core 0: mvm rows=512 cols=256\n", "big.prog");
+  try {
+    simulate(config, p);
+    FAIL() << "a 512-row MVM ran on a 256-row core";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 1);
+  }
+}
+
+}  // namespace
+}  // namespace imcsim::chip

@@ -1,0 +1,101 @@
+#include "firmware/program.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "base/errors.h"
+#include "firmware/layer_compiler.h"
+
+namespace imcsim::firmware {
+namespace {
+
+InputError thrown_by(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no InputError was thrown";
+  return InputError("", 0, 0, "", "");
+}
+
+const char* const example =
+    "# two cores\n"
+    "program demo\n"
+    "core 0: load bytes=256\n"
+    "core 0: mvm rows=256 cols=128 vectors=4   # four vectors\n"
+    "core 0: act elements=512\n"
+    "core 0: send to=1 bytes=512 tag=x\n"
+    "barrier\n"
+    "core 1: recv from=0 tag=x\n"
+    "core 1: acc elements=512\n"
+    "core 1: store bytes=512\n";
+
+TEST(Program, ParsesAndPrintsTheTextForm) {
+  const Program p = parse_program(example, "demo.prog");
+  EXPECT_EQ(p.name, "demo");
+  ASSERT_EQ(p.instructions.size(), 8u);
+  EXPECT_EQ(p.instructions[1].op, Op::mvm);
+  EXPECT_EQ(p.instructions[1].vectors, 4);
+  EXPECT_EQ(p.instructions[1].line, 4);
+  EXPECT_EQ(p.instructions[4].op, Op::barrier);
+  EXPECT_EQ(p.instructions[3].peer, 1);
+  EXPECT_EQ(p.cores_needed(), 2);
+  const Program again = parse_program(to_text(p), "again");
+  EXPECT_EQ(to_text(again), to_text(p));
+  EXPECT_NO_THROW(p.validate(2));
+}
+
+TEST(Program, ErrorsNameLineAndField) {
+  EXPECT_EQ(thrown_by([] { parse_program("core 0: fly bytes=3\n", "p"); }).key(), "op");
+  const InputError missing = thrown_by([] { parse_program("\ncore 0: mvm rows=3\n", "p"); });
+  EXPECT_EQ(missing.line(), 2);
+  EXPECT_EQ(missing.key(), "cols");
+  EXPECT_EQ(thrown_by([] { parse_program("core 0: mvm rows=3 cols=x\n", "p"); }).key(), "cols");
+  EXPECT_EQ(thrown_by([] { parse_program("core 0: mvm rows=3 cols=3 speed=9\n", "p"); }).key(), "speed");
+  EXPECT_EQ(thrown_by([] { parse_program("core 0: barrier\n", "p"); }).key(), "core");
+  EXPECT_EQ(thrown_by([] { parse_program("mvm rows=1 cols=1\n", "p"); }).key(), "core");
+  EXPECT_EQ(thrown_by([] { parse_program("core 0: mvm rows=0 cols=1\n", "p"); }).key(), "rows");
+}
+
+TEST(Program, ValidationPairsSendsWithReceives) {
+  const Program lonely = parse_program("core 0: send to=1 bytes=4\n", "p");
+  EXPECT_EQ(thrown_by([&] { lonely.validate(2); }).line(), 1);
+  const Program unmatched = parse_program("core 1: recv from=0 tag=a\n", "p");
+  EXPECT_EQ(thrown_by([&] { unmatched.validate(2); }).key(), "from");
+  const Program too_big = parse_program("core 5: act elements=1\n", "p");
+  EXPECT_EQ(thrown_by([&] { too_big.validate(4); }).key(), "core");
+}
+
+TEST(LayerCompiler, TilesLargeLayersOverCores) {
+  const FcLayer layer{2304, 256, 1, false};
+  const LayerMapping m = map_fc_layer(layer, 256, 256, 8, 8);
+  EXPECT_EQ(m.cores_used(), 9);
+  EXPECT_EQ(m.row_tiles, 9);
+  EXPECT_EQ(m.col_tiles, 1);
+  EXPECT_DOUBLE_EQ(m.cell_utilisation, 1.0);
+  // A compact 3 x 3 block with the accumulator at its centre.
+  EXPECT_EQ(m.accumulators[0], 9);
+  const Program p = compile_fc_layer(layer, m);
+  EXPECT_NO_THROW(p.validate(64));
+  int sends = 0, mvms = 0;
+  for (const auto& i : p.instructions) {
+    sends += i.op == Op::send;
+    mvms += i.op == Op::mvm;
+  }
+  EXPECT_EQ(sends, 8);
+  EXPECT_EQ(mvms, 9);
+}
+
+TEST(LayerCompiler, PartialTilesAndUtilisation) {
+  const LayerMapping m = map_fc_layer({300, 100, 1, false}, 256, 256, 8, 8);
+  EXPECT_EQ(m.cores_used(), 2);
+  EXPECT_EQ(m.tiles[1].rows, 44);
+  EXPECT_EQ(m.tiles[1].cols, 100);
+  EXPECT_NEAR(m.cell_utilisation, 300.0 * 100 / (2 * 65536.0), 1e-12);
+  EXPECT_THROW(map_fc_layer({256 * 65, 256, 1, false}, 256, 256, 8, 8), ParameterError);
+}
+
+}  // namespace
+}  // namespace imcsim::firmware
