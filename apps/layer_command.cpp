@@ -36,7 +36,11 @@ void run_layer(const LayerOptions& o) {
   nlohmann::ordered_json j;
   j["chip"] = config.name;
   j["read_mode"] = chip::read_mode_name(config.cores.read_mode);
-  j["layer"] = {{"in", o.layer.in}, {"out", o.layer.out}, {"batch", o.layer.batch}};
+  j["layer"] = {{"in", o.layer.in},
+                {"out", o.layer.out},
+                {"batch", o.layer.batch},
+                {"inputs", o.layer.preloaded_inputs ? "preloaded" : "offchip"},
+                {"outputs", o.layer.store_outputs ? "offchip" : "kept"}};
   j["cores_used"] = mapping.cores_used();
   j["row_tiles"] = mapping.row_tiles;
   j["col_tiles"] = mapping.col_tiles;
@@ -69,6 +73,10 @@ void add_layer_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", o->layer.out, "Outputs of the layer")->check(CLI::Range(1, 1 << 24))->capture_default_str();
   cmd->add_option("--batch", o->layer.batch, "Input vectors per pass")->check(CLI::Range(1, 1 << 20))->capture_default_str();
   cmd->add_flag("--program-weights", o->layer.program_weights, "Include programming the weights");
+  cmd->add_flag("--preloaded-inputs", o->layer.preloaded_inputs,
+                "Inputs already in the cores' input buffers (no load from the off-chip port)");
+  cmd->add_flag("--keep-outputs", [o](std::int64_t) { o->layer.store_outputs = false; },
+                "Leave the outputs in the last cores (no store to the off-chip port)");
   cmd->add_option("--program-out", o->program_out, "Write the compiled program (text form) to this file");
   cmd->callback([o, &exit_code]() {
     run_layer(*o);

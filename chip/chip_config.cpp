@@ -258,8 +258,15 @@ hw::DesignPoint ChipConfig::design_point() const {
 }
 
 std::string preset_directory() {
-  if (const char* dir = std::getenv("IMCSIM_CONFIG_DIR")) return dir;
+  if (const char* dir = std::getenv("IMCSIM_CONFIG_DIR"); dir != nullptr && *dir != '\0') return dir;
+  // The source tree's configs/ while it exists (a developer build), then the installed copy.
+  std::error_code ec;
+  if (fs::is_directory(IMCSIM_CONFIG_DIR, ec)) return IMCSIM_CONFIG_DIR;
+#ifdef IMCSIM_INSTALL_CONFIG_DIR
+  return IMCSIM_INSTALL_CONFIG_DIR;
+#else
   return IMCSIM_CONFIG_DIR;
+#endif
 }
 
 std::vector<std::string> preset_names() {

@@ -37,7 +37,7 @@ Core::Core(const sc_core::sc_module_name& name, int id, const CoreParams& params
 }
 
 void Core::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
-  const auto* extension = payload.get_extension<CoreCommandExtension>();
+  auto* extension = payload.get_extension<CoreCommandExtension>();
   if (extension == nullptr || payload.get_command() != tlm::TLM_WRITE_COMMAND) {
     payload.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
@@ -52,16 +52,25 @@ void Core::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& dela
   }
   if (m_numerics && command.input != nullptr && command.output != nullptr) m_numerics->execute(command);
 
-  const sc_core::sc_time arrival = sc_core::sc_time_stamp() + delay;
+  const sc_core::sc_time arrival = command.start_ns >= 0 ? sc_core::sc_time(command.start_ns, sc_core::SC_NS)
+                                                        : sc_core::sc_time_stamp() + delay;
   const sc_core::sc_time start = arrival > m_busy_until ? arrival : m_busy_until;
-  const sc_core::sc_time end = start + sc_core::sc_time(cost.latency_ns, sc_core::SC_NS);
+  sc_core::sc_time end = start + sc_core::sc_time(cost.latency_ns, sc_core::SC_NS);
+  if (command.stream_tail_ns >= 0) {
+    // A streamed input: the last datum leaves the pipeline after the stream's tail has arrived.
+    const sc_core::sc_time tail(command.stream_tail_ns + cost.pipeline_ns, sc_core::SC_NS);
+    if (tail > end) end = tail;
+  }
+  extension->start_ns = start.to_seconds() * 1e9;
+  extension->end_ns = end.to_seconds() * 1e9;
+  extension->pipeline_ns = cost.pipeline_ns;
   m_busy_until = end;
-  delay = end - sc_core::sc_time_stamp();
+  delay = end > sc_core::sc_time_stamp() ? end - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME;
   if (m_record) m_intervals.push_back({start.to_seconds() * 1e9, end.to_seconds() * 1e9, command.op});
 
   m_commands += 1;
   if (command.op == CoreOp::mvm || command.op == CoreOp::mvm_transposed) m_mvms += command.vectors;
-  m_busy_ns += cost.latency_ns;
+  m_busy_ns += (end - start).to_seconds() * 1e9;
   m_energy_array += cost.energy.array_pj;
   m_energy_adc += cost.energy.adc_pj;
   m_energy_dac += cost.energy.dac_pj;

@@ -25,6 +25,11 @@ namespace imcsim::cores {
 class CoreCommandExtension : public tlm::tlm_extension<CoreCommandExtension> {
  public:
   CoreCommand command;
+  /// Filled in by the core: when the command started and ended (absolute, ns) and its pipeline delay, so an
+  /// initiator can stream the output on before the command has finished.
+  double start_ns = 0;
+  double end_ns = 0;
+  double pipeline_ns = 0;
   tlm::tlm_extension_base* clone() const override;
   void copy_from(const tlm::tlm_extension_base& other) override;
 };

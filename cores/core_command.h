@@ -34,6 +34,12 @@ struct CoreCommand {
   int vectors = 1;   ///< MVM batch
   int elements = 0;  ///< digital and accumulate
   int bytes = 0;     ///< buffer operations
+  /// Digital and accumulate commands may consume a stream still arriving from a link: the command cannot end
+  /// before the stream's tail has arrived and passed the pipeline (absolute time, ns; negative: no stream).
+  double stream_tail_ns = -1;
+  /// Earliest start (absolute, ns). Initiators that keep their own time (temporal decoupling) give it, so a
+  /// command may begin before the kernel's current time; negative: the transaction's annotated time.
+  double start_ns = -1;
   /// Numeric path (optional): inputs (vectors x rows) and the matrix the outputs (vectors x cols) go to.
   const hw::BatchMatrix* input = nullptr;
   hw::BatchMatrix* output = nullptr;

@@ -28,6 +28,10 @@ std::string op_name(CoreOp op) {
   return "unknown";
 }
 
+namespace {
+constexpr int digital_pipeline_stages = 2;
+}
+
 CoreCosts::CoreCosts(const CoreParams& params) : m_params(params), m_model(params.technology, params.design) {}
 
 namespace {
@@ -83,7 +87,8 @@ CommandCost CoreCosts::cost(const CoreCommand& c) const {
     case CoreOp::digital:
     case CoreOp::accumulate:
       // One datum per clock through a pipeline a few stages deep.
-      out.latency_ns = c.elements > 0 ? (c.elements + 2) * clock_ns : 0;
+      out.pipeline_ns = digital_pipeline_stages * clock_ns;
+      out.latency_ns = c.elements > 0 ? c.elements * clock_ns + out.pipeline_ns : 0;
       out.energy.digital_pj = c.elements * m_model.digital_op().energy_pj;
       out.energy.sram_pj = sram_energy_pj(m_model, c.op == CoreOp::accumulate ? 2.0 * c.elements : c.elements);
       break;

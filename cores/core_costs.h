@@ -19,6 +19,7 @@ struct CommandEnergy {
 
 struct CommandCost {
   double latency_ns = 0;
+  double pipeline_ns = 0;  ///< digital unit: time from a datum in to the datum out
   CommandEnergy energy;
 };
 

@@ -97,38 +97,53 @@ Controller::Controller(const sc_core::sc_module_name& name, Program program, int
   }
 }
 
-sc_core::sc_time Controller::core_command(const Instruction& ins, sc_core::sc_time local) {
+double Controller::core_command(const Instruction& ins, double start_ns, StreamState& state) {
   cores::CoreCommandExtension extension;
   extension.command = to_command(ins);
+  extension.command.start_ns = start_ns;
+  const bool digital = extension.command.op == cores::CoreOp::digital || extension.command.op == cores::CoreOp::accumulate;
+  if (digital && state.in_tail_ns >= 0) extension.command.stream_tail_ns = state.in_tail_ns;
+  state.in_tail_ns = -1;
   tlm::tlm_generic_payload payload;
   payload.set_command(tlm::TLM_WRITE_COMMAND);
   payload.set_address(cores::Core::address_of(ins.core));
   payload.set_data_ptr(nullptr);
   payload.set_data_length(0);
   payload.set_extension(&extension);
-  (*core_sockets[static_cast<std::size_t>(ins.core)])->b_transport(payload, local);
+  sc_core::sc_time delay = ns(start_ns - now_ns());
+  (*core_sockets[static_cast<std::size_t>(ins.core)])->b_transport(payload, delay);
   payload.clear_extension(&extension);
   if (payload.get_response_status() != tlm::TLM_OK_RESPONSE) {
     throw InputError(m_program.name, ins.line, 0, op_name(ins.op),
                      "core " + std::to_string(ins.core) + " rejected the instruction (does it fit the core?)");
   }
-  return local;
+  // A digital unit emits its first datum one pipeline delay after it starts; everything else at its end.
+  state.out_head_ns = digital ? extension.start_ns + extension.pipeline_ns : extension.end_ns;
+  state.out_tail_ns = extension.end_ns;
+  return extension.end_ns;
 }
 
-sc_core::sc_time Controller::transfer(const Instruction& ins, int src, int dst, double bits, sc_core::sc_time local) {
+Controller::Arrival Controller::transfer(const Instruction& ins, int src, int dst, double bits, double start_ns,
+                                         double source_tail_ns) {
+  // Transfers that share links are served in the order they are booked; booking each at its start time keeps
+  // that order the order of time whatever the quantum (cores need no such care: each has one stream).
+  if (start_ns > now_ns()) sc_core::wait(ns(start_ns - now_ns()));
   interconnect::TransferExtension extension;
   extension.src = src;
   extension.dst = dst;
   extension.bits = bits;
+  extension.start_ns = start_ns;
+  extension.source_tail_ns = source_tail_ns;
   tlm::tlm_generic_payload payload;
   payload.set_command(tlm::TLM_WRITE_COMMAND);
   payload.set_extension(&extension);
-  network_socket->b_transport(payload, local);
+  sc_core::sc_time delay = ns(start_ns - now_ns());
+  network_socket->b_transport(payload, delay);
   payload.clear_extension(&extension);
   if (payload.get_response_status() != tlm::TLM_OK_RESPONSE) {
     throw InputError(m_program.name, ins.line, 0, op_name(ins.op), "the network rejected the transfer");
   }
-  return local;
+  return {extension.head_arrival_ns, extension.tail_arrival_ns};
 }
 
 void Controller::arrive_at_barrier() {
@@ -153,56 +168,73 @@ void Controller::run_stream(int core, std::vector<const Instruction*> stream) {
 }
 
 void Controller::execute_stream(int core, const std::vector<const Instruction*>& stream) {
+  // The stream keeps its own absolute time (`ready`); the quantum keeper only bounds how far it runs ahead
+  // of the kernel. Commands carry absolute start times, so waiting for the kernel (a recv, a sync) never
+  // delays the modelled timing and results do not depend on the quantum.
   tlm_utils::tlm_quantumkeeper keeper;
   keeper.reset();
+  StreamState state;
+  double ready = now_ns();
   for (const Instruction* ins : stream) {
     m_instructions += 1;
-    sc_core::sc_time local = keeper.get_local_time();
     switch (ins->op) {
       case Op::load:
-        local = transfer(*ins, m_offchip_node, core, 8.0 * ins->bytes, local);
-        local = core_command(*ins, local);
+        ready = core_command(*ins, transfer(*ins, m_offchip_node, core, 8.0 * ins->bytes, ready).tail_ns, state);
         break;
       case Op::store:
-        local = core_command(*ins, local);
-        local = transfer(*ins, core, m_offchip_node, 8.0 * ins->bytes, local);
+        ready = core_command(*ins, ready, state);
+        ready = transfer(*ins, core, m_offchip_node, 8.0 * ins->bytes, ready).tail_ns;
         break;
       case Op::send: {
-        local = core_command(*ins, local);
-        // The network interface carries the data on; the core continues once it has left its buffer.
-        const sc_core::sc_time arrival = transfer(*ins, core, ins->peer, 8.0 * ins->bytes, local);
+        Arrival a;
+        if (ins->stream) {
+          // Cut-through: the flits leave as the digital unit produces them; the core itself goes on.
+          a = transfer(*ins, core, ins->peer, 8.0 * ins->bytes, state.out_head_ns, state.out_tail_ns);
+        } else {
+          // The network interface carries the data on; the core continues once it has left its buffer.
+          ready = core_command(*ins, ready, state);
+          a = transfer(*ins, core, ins->peer, 8.0 * ins->bytes, ready);
+        }
         Mailbox& box = m_mail.at(MailKey{core, ins->peer, ins->tag});
         box.posted = true;
-        box.arrival_ns = now_ns() + arrival.to_seconds() * 1e9;
+        box.head_ns = a.head_ns;
+        box.arrival_ns = a.tail_ns;
         box.event->notify(sc_core::SC_ZERO_TIME);
         break;
       }
       case Op::recv: {
         Mailbox& box = m_mail.at(MailKey{ins->peer, core, ins->tag});
         if (!box.posted) {
+          keeper.set(ns(ready - now_ns()));
           keeper.sync();
           while (!box.posted) sc_core::wait(*box.event);
-          local = sc_core::SC_ZERO_TIME;
         }
-        local = ns(std::max(now_ns() + local.to_seconds() * 1e9, box.arrival_ns) - now_ns());
+        if (ins->stream) {
+          // The next instruction starts on the first datum and consumes the rest as it arrives.
+          ready = std::max(ready, box.head_ns);
+          state.in_tail_ns = box.arrival_ns;
+        } else {
+          ready = std::max(ready, box.arrival_ns);
+        }
         break;
       }
       case Op::barrier:
-        keeper.set(local);
+        keeper.set(ns(ready - now_ns()));
         keeper.sync();
         arrive_at_barrier();
         keeper.reset();
+        ready = now_ns();
         continue;
       default:
-        local = core_command(*ins, local);
+        ready = core_command(*ins, ready, state);
         break;
     }
-    keeper.set(local);
+    keeper.set(ns(ready - now_ns()));
     if (keeper.need_sync()) keeper.sync();
   }
-  const double finish = now_ns() + keeper.get_local_time().to_seconds() * 1e9;
-  m_stream_finish_ns[static_cast<std::size_t>(core)] = finish;
-  m_finish_ns = std::max(m_finish_ns, finish);
+  m_stream_finish_ns[static_cast<std::size_t>(core)] = ready;
+  m_finish_ns = std::max(m_finish_ns, ready);
+  keeper.set(ns(ready - now_ns()));
   keeper.sync();
 }
 

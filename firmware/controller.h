@@ -43,16 +43,30 @@ class Controller : public sc_core::sc_module {
  private:
   struct Mailbox {
     bool posted = false;
-    double arrival_ns = 0;
+    double head_ns = 0;     ///< first datum at the receiver
+    double arrival_ns = 0;  ///< last datum at the receiver
     std::unique_ptr<sc_core::sc_event> event = std::make_unique<sc_core::sc_event>();
   };
   using MailKey = std::tuple<int, int, std::string>;
 
   void run_stream(int core, std::vector<const Instruction*> stream);
   void execute_stream(int core, const std::vector<const Instruction*>& stream);
-  /// Sends one command to a core; returns the updated local time offset.
-  sc_core::sc_time core_command(const Instruction& ins, sc_core::sc_time local);
-  sc_core::sc_time transfer(const Instruction& ins, int src, int dst, double bits, sc_core::sc_time local);
+  /// What one stream knows about the data it produces and consumes (absolute times, ns).
+  struct StreamState {
+    double out_head_ns = 0;  ///< first datum of the last command's output
+    double out_tail_ns = 0;  ///< its last datum
+    double in_tail_ns = -1;  ///< last datum of a streamed input the next command consumes (-1: none)
+  };
+  struct Arrival {
+    double head_ns = 0;
+    double tail_ns = 0;
+  };
+
+  /// Sends one command to a core, to start no earlier than start_ns; returns its end (absolute ns).
+  double core_command(const Instruction& ins, double start_ns, StreamState& state);
+  /// Moves data over the network from start_ns; a streamed source produces until source_tail_ns.
+  Arrival transfer(const Instruction& ins, int src, int dst, double bits, double start_ns,
+                   double source_tail_ns = -1);
   void arrive_at_barrier();
 
   Program m_program;

@@ -10,21 +10,16 @@ namespace imcsim::firmware {
 
 namespace {
 
-/// Cells of a w x h block starting at (x0, y0), ordered by distance from the block's centre (so the first is
-/// the centre), ties by row-major order.
-std::vector<int> block_cores(int x0, int y0, int w, int h, int grid_x, int count) {
-  std::vector<std::pair<double, int>> cells;
-  const double cx = x0 + (w - 1) / 2.0;
-  const double cy = y0 + (h - 1) / 2.0;
-  for (int y = y0; y < y0 + h; ++y) {
-    for (int x = x0; x < x0 + w; ++x) {
-      const double d = std::fabs(x - cx) + std::fabs(y - cy);
-      cells.emplace_back(d, y * grid_x + x);
+/// The cells of a w x h block starting at (x0, y0) in snake order (rows alternate direction), so consecutive
+/// cells are grid neighbours; the first `count` of them.
+std::vector<int> snake_block(int x0, int y0, int w, int h, int grid_x, int count) {
+  std::vector<int> out;
+  for (int r = 0; r < h && static_cast<int>(out.size()) < count; ++r) {
+    for (int k = 0; k < w && static_cast<int>(out.size()) < count; ++k) {
+      const int x = r % 2 == 0 ? x0 + k : x0 + w - 1 - k;
+      out.push_back((y0 + r) * grid_x + x);
     }
   }
-  std::stable_sort(cells.begin(), cells.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<int> out;
-  for (int i = 0; i < count; ++i) out.push_back(cells[static_cast<std::size_t>(i)].second);
   return out;
 }
 
@@ -44,40 +39,42 @@ LayerMapping map_fc_layer(const FcLayer& layer, int core_rows, int core_cols, in
                                       std::to_string(needed) + " cores of " + std::to_string(core_rows) + " x " +
                                       std::to_string(core_cols) + "; the chip has " + std::to_string(cores));
   }
-  // Each column group gets a compact block: as square as the grid allows, filled left to right, then down.
-  const int side = std::min(grid_x, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(m.row_tiles)))));
-  const int block_w = side;
+  const int tile_rows = (layer.in + m.row_tiles - 1) / m.row_tiles;
+  const int tile_cols = (layer.out + m.col_tiles - 1) / m.col_tiles;
+  // Each column group gets a block as square as the grid allows; blocks fill the grid left to right, then down.
+  const int block_w = std::min(grid_x, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(m.row_tiles)))));
   const int block_h = (m.row_tiles + block_w - 1) / block_w;
   std::vector<bool> taken(static_cast<std::size_t>(cores), false);
   int bx = 0, by = 0;
   for (int j = 0; j < m.col_tiles; ++j) {
     std::vector<int> group;
     if (by + block_h <= grid_y && bx + block_w <= grid_x) {
-      group = block_cores(bx, by, block_w, block_h, grid_x, m.row_tiles);
+      group = snake_block(bx, by, block_w, block_h, grid_x, m.row_tiles);
       bx += block_w;
       if (bx + block_w > grid_x) {
         bx = 0;
         by += block_h;
       }
     }
-    // A block that no longer fits: take the free cores in order.
-    if (group.empty() || std::any_of(group.begin(), group.end(), [&](int c) { return taken[static_cast<std::size_t>(c)]; })) {
+    const auto is_taken = [&](int c) { return taken[static_cast<std::size_t>(c)]; };
+    if (group.empty() || std::any_of(group.begin(), group.end(), is_taken)) {
+      // No room for a block any more: take the free cores in order.
       group.clear();
       for (int c = 0; c < cores && static_cast<int>(group.size()) < m.row_tiles; ++c) {
-        if (!taken[static_cast<std::size_t>(c)]) group.push_back(c);
+        if (!is_taken(c)) group.push_back(c);
       }
     }
     for (const int c : group) taken[static_cast<std::size_t>(c)] = true;
-    m.accumulators.push_back(group.front());
+    m.accumulators.push_back(group.back());
     for (int i = 0; i < m.row_tiles; ++i) {
       Tile t;
       t.core = group[static_cast<std::size_t>(i)];
       t.row_tile = i;
       t.col_tile = j;
-      t.row0 = i * core_rows;
-      t.rows = std::min(core_rows, layer.in - t.row0);
-      t.col0 = j * core_cols;
-      t.cols = std::min(core_cols, layer.out - t.col0);
+      t.row0 = i * tile_rows;
+      t.rows = std::min(tile_rows, layer.in - t.row0);
+      t.col0 = j * tile_cols;
+      t.cols = std::min(tile_cols, layer.out - t.col0);
       m.tiles.push_back(t);
     }
   }
@@ -94,48 +91,44 @@ Program compile_fc_layer(const FcLayer& layer, const LayerMapping& mapping) {
     for (const Tile& t : mapping.tiles) add({Op::program, t.core, t.rows, t.cols});
     add({Op::barrier});
   }
+  // All tiles read their inputs in parallel.
   for (const Tile& t : mapping.tiles) {
-    Instruction load{Op::load, t.core};
-    load.bytes = t.rows * b;
-    add(load);
-    Instruction mvm{Op::mvm, t.core, t.rows, t.cols, b};
-    add(mvm);
-    // Affine correction of the ADC outputs and requantisation to INT8.
-    Instruction act{Op::act, t.core};
-    act.elements = t.cols * b;
-    add(act);
-    const int acc_core = mapping.accumulators[static_cast<std::size_t>(t.col_tile)];
-    if (t.core != acc_core) {
-      Instruction send{Op::send, t.core};
-      send.peer = acc_core;
-      send.bytes = t.cols * b;
-      send.tag = "p" + std::to_string(t.row_tile) + "c" + std::to_string(t.col_tile);
-      add(send);
+    if (!layer.preloaded_inputs) {
+      Instruction load{Op::load, t.core};
+      load.bytes = t.rows * b;
+      add(load);
     }
+    add({Op::mvm, t.core, t.rows, t.cols, b});
   }
-  for (int j = 0; j < mapping.col_tiles; ++j) {
-    const int acc_core = mapping.accumulators[static_cast<std::size_t>(j)];
-    int cols = 0;
-    for (const Tile& t : mapping.tiles) {
-      if (t.col_tile != j) continue;
-      cols = t.cols;
-      if (t.core == acc_core) continue;
-      Instruction recv{Op::recv, acc_core};
-      recv.peer = t.core;
-      recv.tag = "p" + std::to_string(t.row_tile) + "c" + std::to_string(j);
+  // Then each column tile's chain accumulates the partial sums as they stream through.
+  for (std::size_t k = 0; k < mapping.tiles.size(); ++k) {
+    const Tile& t = mapping.tiles[k];
+    const int elements = t.cols * b;
+    const std::string tag = "c" + std::to_string(t.col_tile) + "r" + std::to_string(t.row_tile);
+    if (t.row_tile > 0) {
+      Instruction recv{Op::recv, t.core};
+      recv.peer = mapping.tiles[k - 1].core;
+      recv.tag = "c" + std::to_string(t.col_tile) + "r" + std::to_string(t.row_tile - 1);
+      recv.stream = true;
       add(recv);
-      Instruction acc{Op::acc, acc_core};
-      acc.elements = t.cols * b;
-      add(acc);
     }
-    if (mapping.row_tiles > 1) {
-      Instruction act{Op::act, acc_core};  // activation of the accumulated sums
-      act.elements = cols * b;
-      add(act);
+    // First core: affine correction and requantisation; the others add their corrected outputs to the stream;
+    // the last one also applies the activation, in the same pipeline pass.
+    Instruction digital{t.row_tile > 0 ? Op::acc : Op::act, t.core};
+    digital.elements = elements;
+    add(digital);
+    if (t.row_tile + 1 < mapping.row_tiles) {
+      Instruction send{Op::send, t.core};
+      send.peer = mapping.tiles[k + 1].core;
+      send.bytes = elements;
+      send.tag = tag;
+      send.stream = true;
+      add(send);
+    } else if (layer.store_outputs) {
+      Instruction store{Op::store, t.core};
+      store.bytes = elements;
+      add(store);
     }
-    Instruction store{Op::store, acc_core};
-    store.bytes = cols * b;
-    add(store);
   }
   return p;
 }

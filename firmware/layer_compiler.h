@@ -2,11 +2,13 @@
 // The compiler for one fully connected layer (plain C++): tiles an in x out weight matrix over cores of
 // rows x cols cells, places the tiles, and emits the Program of one pass of `batch` input vectors.
 //
-// Tiling: ceil(in / rows) row tiles by ceil(out / cols) column tiles, one core each. The row tiles of one
-// column tile produce partial sums; each is corrected and requantised to INT8 by its core's digital unit and
-// sent to the column's accumulating core, which adds them, applies the activation and stores the outputs.
-// Placement: the tiles of one column group occupy a compact block of the core grid with the accumulator at
-// its centre, so partial sums travel few hops.
+// Tiling (as on HERMES): the fewest tiles of equal size, ceil(in / rows) row tiles by ceil(out / cols) column
+// tiles of ceil(in / row_tiles) x ceil(out / col_tiles), one core each.
+// Accumulation: the row tiles of one column tile form a chain. The first corrects its ADC outputs and streams
+// them as INT8 to the next; every further core adds its own corrected outputs to the stream as it arrives
+// (one datum per clock, cut-through) and passes it on; the last applies the activation and stores.
+// Placement: each column group occupies a compact block of the core grid, walked as a snake so that
+// consecutive cores of the chain are neighbours.
 
 #include <vector>
 
@@ -19,6 +21,8 @@ struct FcLayer {
   int out = 256;
   int batch = 1;
   bool program_weights = false;  ///< include programming the weights in the program
+  bool preloaded_inputs = false; ///< inputs already in the input buffers (no load from the off-chip port)
+  bool store_outputs = true;     ///< send the outputs to the off-chip port (else they stay for the next layer)
 };
 
 struct Tile {
@@ -34,8 +38,8 @@ struct Tile {
 struct LayerMapping {
   int row_tiles = 0;
   int col_tiles = 0;
-  std::vector<Tile> tiles;          ///< row tile fastest
-  std::vector<int> accumulators;    ///< per column tile: the core that adds the partial sums
+  std::vector<Tile> tiles;          ///< row tile fastest; within a column tile in chain order
+  std::vector<int> accumulators;    ///< per column tile: the last core of its chain
   double cell_utilisation = 0;      ///< in * out / (cores used * rows * cols)
   int cores_used() const { return static_cast<int>(tiles.size()); }
 };

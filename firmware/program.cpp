@@ -29,8 +29,8 @@ const std::vector<OpSpec>& op_specs() {
       {Op::act, "act", {"elements"}, {}},
       {Op::pool, "pool", {"elements"}, {}},
       {Op::acc, "acc", {"elements"}, {}},
-      {Op::send, "send", {"to", "bytes"}, {"tag"}},
-      {Op::recv, "recv", {"from"}, {"tag"}},
+      {Op::send, "send", {"to", "bytes"}, {"tag", "stream"}},
+      {Op::recv, "recv", {"from"}, {"tag", "stream"}},
       {Op::store, "store", {"bytes"}, {}},
       {Op::barrier, "barrier", {}, {}},
   };
@@ -69,6 +69,9 @@ int parse_count(const std::string& source, int line, const std::string& key, con
 void set_field(Instruction& ins, const std::string& source, const std::string& key, const std::string& value) {
   if (key == "tag") {
     ins.tag = value;
+  } else if (key == "stream") {
+    if (value != "0" && value != "1") throw InputError(source, ins.line, 0, key, "expected 0 or 1, got '" + value + "'");
+    ins.stream = value == "1";
   } else if (key == "to" || key == "from") {
     ins.peer = parse_count(source, ins.line, key, value, 0);
   } else if (key == "vectors") {
@@ -212,6 +215,7 @@ std::string to_text(const Program& program) {
     }
     if ((i.op == Op::mvm || i.op == Op::mvmt || i.op == Op::update) && i.vectors != 1) out << " vectors=" << i.vectors;
     if (!i.tag.empty()) out << " tag=" << i.tag;
+    if (i.stream) out << " stream=1";
     out << "\n";
   }
   return out.str();

@@ -15,8 +15,10 @@
 //   act elements=N                 local digital unit: affine correction, activation, requantisation
 //   pool elements=N                local digital unit: pooling
 //   acc elements=N                 local digital unit: add partial sums received from other cores
-//   send to=D bytes=N [tag=T]      output buffer -> core D over the network
-//   recv from=S [tag=T]            wait for the matching send
+//   send to=D bytes=N [tag=T] [stream=1]  output buffer -> core D over the network; with stream=1 the data
+//                                  leave as the previous instruction produces them (cut-through)
+//   recv from=S [tag=T] [stream=1] wait for the matching send; with stream=1 the next instruction starts on
+//                                  the first datum and consumes the rest as it arrives
 //   store bytes=N                  output buffer -> off-chip port
 
 #include <string>
@@ -37,6 +39,7 @@ struct Instruction {
   int bytes = 0;
   int peer = -1;    ///< send: destination; recv: source
   std::string tag;  ///< pairs a send with its recv
+  bool stream = false;  ///< send/recv: cut-through streaming between digital units
   int line = 0;     ///< line in the text form (0 when built in code)
 };
 

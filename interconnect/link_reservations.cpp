@@ -30,29 +30,33 @@ double LinkReservations::book(int link, double t, double duration) {
   return start;
 }
 
-TransferResult LinkReservations::transfer(int src, int dst, double bits, double start_ns) {
+TransferResult LinkReservations::transfer(int src, int dst, double bits, double start_ns, double source_tail_ns) {
   TransferResult result;
-  result.arrival_ns = start_ns;
+  result.head_arrival_ns = start_ns;
+  result.arrival_ns = std::max(start_ns, source_tail_ns);
   if (src == dst || bits <= 0) return result;
   const std::vector<RouteHop> path = trace_route(*m_topology, *m_routing, src, dst);
   const auto total_flits = static_cast<std::int64_t>(std::ceil(bits / m_config.link_width_bits));
   result.hops = static_cast<int>(path.size());
   result.flits = total_flits;
   result.bit_hops = bits * static_cast<double>(path.size());
+  // A streamed source paces the flits: never faster than one per cycle, never faster than produced.
+  const double flit_ns = std::max(m_cycle_ns, (source_tail_ns - start_ns) / static_cast<double>(total_flits));
   double ready = start_ns;
   for (std::int64_t sent = 0; sent < total_flits; sent += m_config.max_packet_flits) {
     const std::int64_t flits = std::min<std::int64_t>(m_config.max_packet_flits, total_flits - sent);
-    const double duration = static_cast<double>(flits) * m_cycle_ns;
+    const double duration = static_cast<double>(flits) * flit_ns;
     double head = ready;
     double first_link_start = ready;
     for (std::size_t h = 0; h < path.size(); ++h) {
       head += m_config.router_latency_cycles * m_cycle_ns;
       const double start = book(path[h].link, head, duration);
       if (h == 0) first_link_start = start;
+      if (sent == 0 && h + 1 == path.size()) result.head_arrival_ns = start + m_cycle_ns;
       m_link_flits[static_cast<std::size_t>(path[h].link)] += flits;
       head = start + m_cycle_ns;
     }
-    result.arrival_ns = std::max(result.arrival_ns, head + static_cast<double>(flits - 1) * m_cycle_ns);
+    result.arrival_ns = std::max(result.arrival_ns, head + duration - m_cycle_ns);
     // The next packet of the message follows the tail of this one out of the source.
     ready = first_link_start + duration;
   }

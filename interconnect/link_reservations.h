@@ -24,6 +24,7 @@
 namespace imcsim::interconnect {
 
 struct TransferResult {
+  double head_arrival_ns = 0;  ///< head of the first packet at the destination
   double arrival_ns = 0;  ///< tail of the last packet at the destination
   int hops = 0;
   std::int64_t flits = 0;
@@ -34,8 +35,9 @@ class LinkReservations {
  public:
   explicit LinkReservations(const NetworkConfig& config);
 
-  /// Moves `bits` from node src to node dst, ready at start_ns; src == dst costs nothing.
-  TransferResult transfer(int src, int dst, double bits, double start_ns);
+  /// Moves `bits` from node src to node dst, ready at start_ns; src == dst costs nothing. A streamed source
+  /// (source_tail_ns > start_ns) produces its data until source_tail_ns: flits cannot leave faster than that.
+  TransferResult transfer(int src, int dst, double bits, double start_ns, double source_tail_ns = -1);
   /// Forgets reservations that end before t_ns (no later transfer can start before it).
   void release_before(double t_ns);
   double cycle_ns() const { return m_cycle_ns; }

@@ -1,5 +1,7 @@
 #include "interconnect/network.h"
 
+#include <algorithm>
+
 namespace imcsim::interconnect {
 
 Network::Network(const sc_core::sc_module_name& name, const NetworkConfig& config,
@@ -16,21 +18,25 @@ Network::Network(const sc_core::sc_module_name& name, const NetworkConfig& confi
 }
 
 void Network::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
-  const auto* t = payload.get_extension<TransferExtension>();
+  auto* t = payload.get_extension<TransferExtension>();
   const int nodes = m_links.topology().nodes();
   if (t == nullptr || t->src < 0 || t->dst < 0 || t->src >= nodes || t->dst >= nodes || t->bits < 0) {
     payload.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return;
   }
   const double now_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
-  const double start_ns = now_ns + delay.to_seconds() * 1e9;
-  // No transfer can start before the kernel's current time any more: older reservations can go.
-  if (now_ns - m_released_ns > 10000.0) {
-    m_links.release_before(now_ns);
+  const double start_ns = t->start_ns >= 0 ? t->start_ns : now_ns + delay.to_seconds() * 1e9;
+  // Reservations far behind the kernel's time can go: a streamed transfer starts at most one digital-unit
+  // pass before its initiator's time, much less than this horizon.
+  constexpr double horizon_ns = 1e6;
+  if (now_ns - m_released_ns > horizon_ns) {
+    m_links.release_before(now_ns - horizon_ns);
     m_released_ns = now_ns;
   }
-  const TransferResult r = m_links.transfer(t->src, t->dst, t->bits, start_ns);
-  delay = sc_core::sc_time(r.arrival_ns - now_ns, sc_core::SC_NS);
+  const TransferResult r = m_links.transfer(t->src, t->dst, t->bits, start_ns, t->source_tail_ns);
+  t->head_arrival_ns = r.head_arrival_ns;
+  t->tail_arrival_ns = r.arrival_ns;
+  delay = sc_core::sc_time(std::max(0.0, r.arrival_ns - now_ns), sc_core::SC_NS);
   if (m_record) m_transfers.push_back({t->src, t->dst, start_ns, r.arrival_ns});
   m_count += 1;
   m_bits += t->bits;

@@ -22,6 +22,12 @@ class TransferExtension : public tlm::tlm_extension<TransferExtension> {
   int src = 0;
   int dst = 0;
   double bits = 0;
+  double source_tail_ns = -1;  ///< streamed source: data produced until then (absolute ns)
+  /// Absolute start (ns) when it lies before the initiator's local time (a stream that began producing in
+  /// an earlier quantum); negative: start at the annotated time.
+  double start_ns = -1;
+  double head_arrival_ns = 0;  ///< filled in: first flit at the destination (absolute ns)
+  double tail_arrival_ns = 0;  ///< filled in: last flit at the destination (absolute ns)
   tlm::tlm_extension_base* clone() const override { return new TransferExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {
     *this = static_cast<const TransferExtension&>(other);

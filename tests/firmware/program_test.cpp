@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <functional>
 
 #include "base/errors.h"
@@ -75,8 +76,12 @@ TEST(LayerCompiler, TilesLargeLayersOverCores) {
   EXPECT_EQ(m.row_tiles, 9);
   EXPECT_EQ(m.col_tiles, 1);
   EXPECT_DOUBLE_EQ(m.cell_utilisation, 1.0);
-  // A compact 3 x 3 block with the accumulator at its centre.
-  EXPECT_EQ(m.accumulators[0], 9);
+  // A compact 3 x 3 block walked as a snake (0 1 2, 10 9 8, 16 17 18): the chain ends at core 18.
+  EXPECT_EQ(m.accumulators[0], 18);
+  for (std::size_t k = 1; k < m.tiles.size(); ++k) {
+    const int a = m.tiles[k - 1].core, b = m.tiles[k].core;
+    EXPECT_EQ(std::abs(a % 8 - b % 8) + std::abs(a / 8 - b / 8), 1) << "chain step " << k << " is not a neighbour";
+  }
   const Program p = compile_fc_layer(layer, m);
   EXPECT_NO_THROW(p.validate(64));
   int sends = 0, mvms = 0;
@@ -86,12 +91,18 @@ TEST(LayerCompiler, TilesLargeLayersOverCores) {
   }
   EXPECT_EQ(sends, 8);
   EXPECT_EQ(mvms, 9);
+  // The HERMES split: 2016 x 224 becomes 8 tiles of 252 x 224.
+  const LayerMapping resnet = map_fc_layer({2016, 224, 1, false}, 256, 256, 8, 8);
+  EXPECT_EQ(resnet.cores_used(), 8);
+  for (const Tile& t : resnet.tiles) EXPECT_EQ(t.rows, 252);
+  EXPECT_NEAR(resnet.cell_utilisation, 0.861, 0.001);
 }
 
 TEST(LayerCompiler, PartialTilesAndUtilisation) {
   const LayerMapping m = map_fc_layer({300, 100, 1, false}, 256, 256, 8, 8);
   EXPECT_EQ(m.cores_used(), 2);
-  EXPECT_EQ(m.tiles[1].rows, 44);
+  EXPECT_EQ(m.tiles[0].rows, 150);  // equal tiles, as on HERMES
+  EXPECT_EQ(m.tiles[1].rows, 150);
   EXPECT_EQ(m.tiles[1].cols, 100);
   EXPECT_NEAR(m.cell_utilisation, 300.0 * 100 / (2 * 65536.0), 1e-12);
   EXPECT_THROW(map_fc_layer({256 * 65, 256, 1, false}, 256, 256, 8, 8), ParameterError);
