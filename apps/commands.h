@@ -12,5 +12,6 @@ void add_demo_command(CLI::App& app, int& exit_code);
 void add_config_command(CLI::App& app, int& exit_code);
 void add_chip_command(CLI::App& app, int& exit_code);
 void add_layer_command(CLI::App& app, int& exit_code);
+void add_validate_command(CLI::App& app, int& exit_code);
 
 }  // namespace imcsim::apps

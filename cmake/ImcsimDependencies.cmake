@@ -11,14 +11,16 @@ pkg_check_modules(SystemC REQUIRED IMPORTED_TARGET systemc>=2.3.4)
 # Random123 (Philox counter-based generator) is header-only.
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
 add_library(imcsim_random123 INTERFACE)
-target_include_directories(imcsim_random123 SYSTEM INTERFACE ${RANDOM123_INCLUDE_DIR})
+# Only the sources use it (no public header does), so installed consumers need not have it.
+target_include_directories(imcsim_random123 SYSTEM INTERFACE $<BUILD_INTERFACE:${RANDOM123_INCLUDE_DIR}>)
 
-# Eigen with its GEMM handed to OpenBLAS when IMCSIM_USE_BLAS is on.
+# Eigen with its GEMM handed to OpenBLAS when IMCSIM_USE_BLAS is on. Exported (imcsim::eigen): EIGEN_USE_BLAS
+# decides how inline Eigen code in the public headers compiles, and consumers must compile it the same way.
 add_library(imcsim_eigen INTERFACE)
 target_link_libraries(imcsim_eigen INTERFACE Eigen3::Eigen)
 if(IMCSIM_USE_BLAS)
   set(BLA_VENDOR OpenBLAS)
   find_package(BLAS REQUIRED)
   target_compile_definitions(imcsim_eigen INTERFACE EIGEN_USE_BLAS)
-  target_link_libraries(imcsim_eigen INTERFACE ${BLAS_LIBRARIES})
+  target_link_libraries(imcsim_eigen INTERFACE BLAS::BLAS)
 endif()

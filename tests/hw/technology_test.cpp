@@ -160,6 +160,8 @@ void expect_same_table(const TechnologyTable& a, const TechnologyTable& b) {
   EXPECT_EQ(a.mvm_overhead_ns, b.mvm_overhead_ns);
   EXPECT_EQ(a.array_area_mm2, b.array_area_mm2);
   EXPECT_EQ(a.dac_area_mm2, b.dac_area_mm2);
+  EXPECT_EQ(a.program_pulse_ns, b.program_pulse_ns);
+  EXPECT_EQ(a.program_pulse_energy_pj, b.program_pulse_energy_pj);
   ASSERT_EQ(a.adc.size(), b.adc.size());
   for (const auto& [kind, x] : a.adc) {
     ASSERT_EQ(b.adc.count(kind), 1u) << kind;

@@ -1,0 +1,68 @@
+#include "apps/worker.h"
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+#include "base/errors.h"
+
+extern char** environ;
+
+namespace imcsim::apps {
+
+namespace {
+std::string self_path() {
+  std::array<char, 4096> buffer{};
+  const ssize_t n = readlink("/proc/self/exe", buffer.data(), buffer.size() - 1);
+  if (n <= 0) throw Error("cannot find the imcsim executable (/proc/self/exe)");
+  return std::string(buffer.data(), static_cast<std::size_t>(n));
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+}  // namespace
+
+nlohmann::json run_worker(const std::vector<std::string>& arguments) {
+  char out_template[] = "/tmp/imcsim_worker_out_XXXXXX";
+  char err_template[] = "/tmp/imcsim_worker_err_XXXXXX";
+  const int out_fd = mkstemp(out_template);
+  const int err_fd = mkstemp(err_template);
+  if (out_fd < 0 || err_fd < 0) throw Error("cannot create temporary files for a worker process");
+
+  std::vector<std::string> args{self_path()};
+  args.insert(args.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_fd);
+  close(err_fd);
+  int status = 0;
+  if (spawned == 0) waitpid(pid, &status, 0);
+  const std::string out = slurp(out_template);
+  const std::string err = slurp(err_template);
+  std::remove(out_template);
+  std::remove(err_template);
+  if (spawned != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::string command;
+    for (const auto& a : arguments) command += " " + a;
+    throw Error("worker 'imcsim" + command + "' failed: " + err);
+  }
+  return nlohmann::json::parse(out);
+}
+
+}  // namespace imcsim::apps

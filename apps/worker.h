@@ -1,0 +1,15 @@
+#pragma once
+// Running one simulation in a child process: SystemC elaborates once per process, so commands that need
+// several designs run `imcsim` again for each and read its JSON.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace imcsim::apps {
+
+/// Runs this executable with `arguments` and parses its standard output as JSON. Throws imcsim::Error with
+/// the child's standard error when it fails.
+nlohmann::json run_worker(const std::vector<std::string>& arguments);
+
+}  // namespace imcsim::apps
