@@ -82,7 +82,7 @@ void add_validate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("reference", *target, "Reference chip")->check(CLI::IsMember({"hermes"}))->capture_default_str();
   add_chip_options(cmd, *options);
   cmd->add_flag("--json", *json, "Print JSON instead of a table");
-  cmd->callback([options, json, &exit_code]() {
+  cmd->callback([options, json, target, &exit_code]() {
     const std::vector<Row> rows = hermes_rows(*options);
     if (*json) {
       nlohmann::ordered_json j = nlohmann::ordered_json::array();
