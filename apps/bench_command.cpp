@@ -1,26 +1,110 @@
 // imcsim bench NAME: runs a named benchmark and prints its JSON.
+//   mvm    noisy crossbar read against a plain GEMM (bench/)
+//   timed  speed of the timed SystemC model: MVM transactions of the 64-core chip under full load per second
+//          of wall time, without and with the numeric work (each in its own worker process)
 
 #include <iostream>
 
+#include "apps/chip_options.h"
 #include "apps/commands.h"
+#include "apps/worker.h"
 #include "bench/benchmarks.h"
+#include "chip/simulation.h"
 
 namespace imcsim::apps {
 
+namespace {
+
+struct BenchArgs {
+  std::string name;
+  bench::BenchOptions options;
+  ChipOptions chip;
+  int mvms_per_core = 4000;
+  int numeric_mvms_per_core = 200;
+  std::string worker;  ///< internal: plain | numerics
+};
+
+/// Every core runs `mvms` single-vector MVMs back to back.
+firmware::Program full_load(int cores, int rows, int cols, int mvms) {
+  firmware::Program p;
+  p.name = "full_load";
+  for (int c = 0; c < cores; ++c) {
+    for (int k = 0; k < mvms; ++k) p.instructions.push_back({firmware::Op::mvm, c, rows, cols, 1});
+  }
+  return p;
+}
+
+nlohmann::ordered_json timed_worker(const BenchArgs& a) {
+  const chip::ChipConfig config = a.chip.load();
+  const bool numerics = a.worker == "numerics";
+  const int mvms = numerics ? a.numeric_mvms_per_core : a.mvms_per_core;
+  const firmware::Program program = full_load(config.cores.count, config.cores.rows, config.cores.cols, mvms);
+  chip::SimulationOptions options;
+  options.numerics = numerics;
+  const chip::SimulationResult r = chip::simulate(config, program, options);
+  nlohmann::ordered_json j;
+  j["numerics"] = numerics;
+  j["cores"] = config.cores.count;
+  j["mvm_transactions"] = r.mvm_vectors;
+  j["simulated_ns"] = r.latency_ns;
+  j["wall_s"] = r.wall_s;
+  j["mvm_per_wall_s"] = r.mvm_vectors / r.wall_s;
+  j["simulated_ns_per_wall_s"] = r.latency_ns / r.wall_s;
+  return j;
+}
+
+nlohmann::ordered_json timed_benchmark(const BenchArgs& a) {
+  std::vector<std::string> common{"bench", "timed", "--chip", a.chip.chip, "--mvms-per-core",
+                                  std::to_string(a.mvms_per_core), "--numeric-mvms-per-core",
+                                  std::to_string(a.numeric_mvms_per_core)};
+  for (const auto& s : a.chip.overrides) common.insert(common.end(), {"--set", s});
+  auto plain_args = common;
+  plain_args.insert(plain_args.end(), {"--worker", "plain"});
+  auto numeric_args = common;
+  numeric_args.insert(numeric_args.end(), {"--worker", "numerics"});
+  const nlohmann::json plain = run_worker(plain_args);
+  const nlohmann::json numeric = run_worker(numeric_args);
+  nlohmann::ordered_json j;
+  j["benchmark"] = "timed";
+  j["without_numerics"] = plain;
+  j["with_numerics"] = numeric;
+  j["mvm_per_wall_s_without_numerics"] = plain["mvm_per_wall_s"];
+  j["mvm_per_wall_s_with_numerics"] = numeric["mvm_per_wall_s"];
+  j["ratio"] = plain["mvm_per_wall_s"].get<double>() / numeric["mvm_per_wall_s"].get<double>();
+  return j;
+}
+
+}  // namespace
+
 void add_bench_command(CLI::App& app, int& exit_code) {
-  auto name = std::make_shared<std::string>();
-  auto options = std::make_shared<bench::BenchOptions>();
+  auto a = std::make_shared<BenchArgs>();
+  std::vector<std::string> names = bench::benchmark_names();
+  names.push_back("timed");
   CLI::App* cmd = app.add_subcommand("bench", "Run a benchmark (reference and candidate in one run) and print JSON");
-  cmd->add_option("name", *name, "Benchmark")->required()->check(CLI::IsMember(bench::benchmark_names()));
-  cmd->add_option("--min-time", options->min_time_s, "Least seconds per timed repetition")
+  cmd->add_option("name", a->name, "Benchmark")->required()->check(CLI::IsMember(names));
+  cmd->add_option("--min-time", a->options.min_time_s, "mvm: least seconds per timed repetition")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  cmd->add_option("--repetitions", options->repetitions, "Repetitions per side (median reported)")
+  cmd->add_option("--repetitions", a->options.repetitions, "mvm: repetitions per side (median reported)")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
-  cmd->add_option("--seed", options->seed, "Seed of the inputs and noise")->capture_default_str();
-  cmd->callback([name, options, &exit_code]() {
-    std::cout << bench::run_benchmark(*name, *options).dump(2) << "\n";
+  cmd->add_option("--seed", a->options.seed, "mvm: seed of the inputs and noise")->capture_default_str();
+  add_chip_options(cmd, a->chip);
+  cmd->add_option("--mvms-per-core", a->mvms_per_core, "timed: MVMs per core without numerics")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  cmd->add_option("--numeric-mvms-per-core", a->numeric_mvms_per_core, "timed: MVMs per core with numerics")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  cmd->add_option("--worker", a->worker, "internal: run one timed measurement in this process")
+      ->check(CLI::IsMember({"plain", "numerics"}))
+      ->group("");
+  cmd->callback([a, &exit_code]() {
+    if (a->name == "timed") {
+      std::cout << (a->worker.empty() ? timed_benchmark(*a) : timed_worker(*a)).dump(2) << "\n";
+    } else {
+      std::cout << bench::run_benchmark(a->name, a->options).dump(2) << "\n";
+    }
     exit_code = 0;
   });
 }

@@ -23,9 +23,10 @@ cores::CoreParams core_params(const ChipConfig& config);
 
 class Chip : public sc_core::sc_module {
  public:
-  /// `stats` must outlive the chip. Throws InputError if the program does not fit the chip.
+  /// `stats` must outlive the chip. Throws InputError if the program does not fit the chip. With `numerics`,
+  /// every core carries a programmed crossbar (chip/crossbar_numerics.h) that computes its MVMs.
   Chip(const sc_core::sc_module_name& name, const ChipConfig& config, const firmware::Program& program,
-       StatisticsRegistry& stats);
+       StatisticsRegistry& stats, bool numerics = false);
 
   cores::Core& core(int i) { return *m_cores[static_cast<std::size_t>(i)]; }
   int core_count() const { return static_cast<int>(m_cores.size()); }

@@ -1,17 +1,22 @@
 #include "chip/simulation.h"
 
+#include <chrono>
+
 #include "base/errors.h"
 #include "chip/chip.h"
 
 namespace imcsim::chip {
 
-SimulationResult simulate(const ChipConfig& config, const firmware::Program& program) {
+SimulationResult simulate(const ChipConfig& config, const firmware::Program& program,
+                          const SimulationOptions& options) {
   static bool used = false;
   if (used) throw Error("simulate(): SystemC elaborates once per process; run another process for another design");
   used = true;
   SimulationResult r;
-  Chip chip("chip", config, program, r.stats);
+  Chip chip("chip", config, program, r.stats, options.numerics);
+  const auto start = std::chrono::steady_clock::now();
   sc_core::sc_start();
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   chip.controller().rethrow_error();
   r.latency_ns = chip.controller().finish_ns();
   for (const char* component : {"array", "adc", "dac", "digital", "sram", "programming", "network"}) {

@@ -11,6 +11,10 @@
 
 namespace imcsim::chip {
 
+struct SimulationOptions {
+  bool numerics = false;  ///< run each core's crossbar (hw/) on its buffers for every MVM, not only the timing
+};
+
 struct SimulationResult {
   double latency_ns = 0;     ///< completion of the program
   double energy_pj = 0;      ///< all components, leakage included
@@ -18,10 +22,12 @@ struct SimulationResult {
   double busy_ns = 0;        ///< sum over cores of the time they were busy
   int cores_active = 0;      ///< cores that executed at least one command
   double mvm_vectors = 0;
+  double wall_s = 0;         ///< wall-clock time of the simulation itself (sc_start)
   StatisticsRegistry stats;
 };
 
 /// Throws InputError when the program does not fit the chip; throws Error if called twice in one process.
-SimulationResult simulate(const ChipConfig& config, const firmware::Program& program);
+SimulationResult simulate(const ChipConfig& config, const firmware::Program& program,
+                          const SimulationOptions& options = {});
 
 }  // namespace imcsim::chip

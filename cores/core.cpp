@@ -50,7 +50,7 @@ void Core::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& dela
     payload.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return;
   }
-  if (m_numerics && command.input != nullptr && command.output != nullptr) m_numerics->execute(command);
+  if (m_numerics) m_numerics->execute(command);
 
   const sc_core::sc_time arrival = command.start_ns >= 0 ? sc_core::sc_time(command.start_ns, sc_core::SC_NS)
                                                         : sc_core::sc_time_stamp() + delay;

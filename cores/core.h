@@ -34,11 +34,12 @@ class CoreCommandExtension : public tlm::tlm_extension<CoreCommandExtension> {
   void copy_from(const tlm::tlm_extension_base& other) override;
 };
 
-/// The numeric side of a core (the crossbar from hw/); the timed model calls it for commands that carry data.
+/// The numeric side of a core (the crossbar from hw/). The timed model calls it for every command it accepts;
+/// an implementation computes what the command does to the numbers (MVMs on the core's buffers, or on
+/// command.input into command.output when those are set) and must not keep the pointers.
 class CoreNumerics {
  public:
   virtual ~CoreNumerics() = default;
-  /// Computes command.output from command.input (mvm, mvm_transposed); must not keep the pointers.
   virtual void execute(const CoreCommand& command) = 0;
 };
 

@@ -1,0 +1,31 @@
+#pragma once
+// The numbers of one core in the timed model: a crossbar (hw/) programmed with the core's weights, reading
+// its input buffer into its output buffer for every MVM. Until the compiler hands real layer weights to the
+// cores, a core is programmed with seeded random weights (stream keyed by seed and core id).
+
+#include <cstdint>
+#include <memory>
+
+#include "chip/chip_config.h"
+#include "cores/core.h"
+#include "hw/crossbar.h"
+#include "hw/device/inference_device.h"
+
+namespace imcsim::chip {
+
+class CrossbarNumerics : public cores::CoreNumerics {
+ public:
+  CrossbarNumerics(const ChipConfig& config, int core_id);
+  void execute(const cores::CoreCommand& command) override;
+
+  const hw::BatchMatrix& output_buffer() const { return m_output; }
+
+ private:
+  std::unique_ptr<hw::InferenceDeviceModel> m_device;
+  hw::Crossbar m_crossbar;
+  hw::BatchMatrix m_input;
+  hw::BatchMatrix m_output;
+  std::uint32_t m_pass = 0;
+};
+
+}  // namespace imcsim::chip
