@@ -57,8 +57,8 @@ TransferResult LinkReservations::transfer(int src, int dst, double bits, double 
       head = start + m_cycle_ns;
     }
     result.arrival_ns = std::max(result.arrival_ns, head + duration - m_cycle_ns);
-    // The next packet of the message follows the tail of this one out of the source.
-    ready = first_link_start + duration;
+    // The next packet's head follows this one's tail onto the first link without a bubble.
+    ready = first_link_start + duration - m_config.router_latency_cycles * m_cycle_ns;
   }
   return result;
 }

@@ -6,7 +6,8 @@
 // Per packet of F flits over hops l_1..l_h, with cycle c = 1 / clock:
 //   the head waits router_latency_cycles at each router, then takes the earliest gap of F cycles on the link
 //   at or after its arrival; it reaches the next router one cycle later; the tail arrives F - 1 cycles after
-//   the head. Zero-load latency: h (router_latency_cycles + 1) c + (F - 1) c.
+//   the head. Zero-load latency: h (router_latency_cycles + 1) c + (F - 1) c; the packets of one message
+//   follow each other without a gap, so a message of F flits in all has the same zero-load latency.
 // Reservations are kept as intervals per link, so a transfer simulated later but starting earlier still fits
 // into an earlier gap: results depend little on the order in which initiators run (temporal decoupling).
 //

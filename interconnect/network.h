@@ -1,16 +1,25 @@
 #pragma once
 // The on-chip network as a SystemC module: a TLM-2.0 target socket that accepts transfers between nodes
-// (a tlm_generic_payload WRITE with a TransferExtension) and annotates the delay until the last flit has
-// arrived. The loosely timed mode reserves links (interconnect/link_reservations.h); energy is bit-hops times
-// the technology table's link and router energy per bit, under "<name>.energy_network_pj".
+// (a tlm_generic_payload WRITE with a TransferExtension) and returns when, or annotates the delay until, the
+// last flit has arrived. Two modes (interconnect.mode):
+//   lt  loosely timed: every transfer reserves the links of its route (interconnect/link_reservations.h) and
+//       b_transport returns at once with the delay annotated;
+//   at  approximately timed: transfers are cut into packets that a cycle-driven flit-level wormhole network
+//       (interconnect/flit_network.h) moves with its router pipelines, credits and arbitration; b_transport
+//       waits until the last flit has arrived and returns with zero delay. A clocked thread steps the flit
+//       network only while packets are in flight (idle cycles are counted, not evaluated router by router).
+// Energy is bit-hops times the technology table's link and router energy per bit ("<name>.energy_network_pj").
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <map>
+#include <memory>
 #include <vector>
 
 #include "base/statistics.h"
+#include "interconnect/flit_network.h"
 #include "hw/technology.h"
 #include "interconnect/link_reservations.h"
 
@@ -50,13 +59,33 @@ class Network : public sc_core::sc_module {
           StatisticsRegistry& stats);
 
   const LinkReservations& links() const { return m_links; }
+  bool approximately_timed() const { return m_flits != nullptr; }
   const std::vector<TransferInterval>& transfers() const { return m_transfers; }
   void record_transfers(bool on) { m_record = on; }
 
  private:
+  struct Message {
+    int packets_left = 0;
+    double head_ns = -1;
+    double tail_ns = 0;
+    double bit_hops = 0;
+    sc_core::sc_event done;
+  };
+
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  /// at mode: moves the message through the flit network; returns when its last flit has arrived.
+  TransferResult transfer_flits(const TransferExtension& t);
+  /// at mode: the clocked thread that steps the flit network while packets are in flight.
+  void run_flits();
+  /// Steps the flit network up to the cycle of the current kernel time.
+  void catch_up();
 
   LinkReservations m_links;
+  std::unique_ptr<FlitNetwork> m_flits;
+  double m_cycle_ns = 0;
+  std::uint64_t m_next_message = 0;
+  std::map<std::uint64_t, Message*> m_messages;
+  sc_core::sc_event m_injected;
   double m_energy_per_bit_hop_pj;
   double m_released_ns = 0;
   bool m_record = false;

@@ -88,3 +88,38 @@ TEST(ChipSimulation, ProgramThatDoesNotFitIsAnError) {
 
 }  // namespace
 }  // namespace imcsim::chip
+
+namespace imcsim::chip {
+namespace {
+
+const char* const exchange_program =
+    "core 0: mvm rows=256 cols=256\n"
+    "core 0: send to=63 bytes=256 tag=a\n"
+    "core 63: recv from=0 tag=a\n"
+    "core 63: acc elements=256\n";
+
+TEST(ChipSimulation, ApproximatelyTimedNetworkMovesFlits) {
+  ChipConfig config = load_chip_config("hermes64", {"interconnect.mode=at", "interconnect.topology=mesh"});
+  const SimulationResult r = simulate(config, firmware::parse_program(exchange_program, "exchange"));
+  // 256 bytes = 256 flits over the 14 hops from corner to corner of the 8 x 8 mesh: at least the serialisation
+  // and one cycle per hop, and the same bit-hops (energy) as the loosely timed model.
+  const double cycle_ns = 2.5;
+  const double mvm_and_read = 133.0 + 32 * 2.5;
+  EXPECT_GT(r.latency_ns, mvm_and_read + (256 + 14) * cycle_ns);
+  EXPECT_DOUBLE_EQ(r.stats.get("chip.network.bit_hops").value, 2048.0 * 14);
+}
+
+TEST(ChipSimulation, LooselyTimedNetworkMatchesItsZeroLoadFormula) {
+  ChipConfig config = load_chip_config("hermes64", {"interconnect.topology=mesh"});
+  const SimulationResult r = simulate(config, firmware::parse_program(exchange_program, "exchange"));
+  // Reservation model: hops x (router + link cycle) + (flits - 1) cycles per packet, packets back to back.
+  const double cycle_ns = 2.5;
+  const double mvm_and_read = 133.0 + 32 * 2.5;
+  const double network = 14 * 2 * cycle_ns + (256 - 1) * cycle_ns;
+  const double acc = (256 + 2) * cycle_ns;
+  EXPECT_NEAR(r.latency_ns, mvm_and_read + network + acc, 1e-6);
+  EXPECT_DOUBLE_EQ(r.stats.get("chip.network.bit_hops").value, 2048.0 * 14);
+}
+
+}  // namespace
+}  // namespace imcsim::chip
