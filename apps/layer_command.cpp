@@ -9,6 +9,9 @@
 #include "base/errors.h"
 #include "chip/simulation.h"
 #include "firmware/layer_compiler.h"
+#include "report/output_file.h"
+#include "report/statistics_json.h"
+#include "report/timeline.h"
 
 namespace imcsim::apps {
 
@@ -18,6 +21,8 @@ struct LayerOptions {
   ChipOptions chip;
   firmware::FcLayer layer;
   std::string program_out;
+  std::string trace_out;
+  std::string stats_out;
 };
 
 void run_layer(const LayerOptions& o) {
@@ -26,12 +31,13 @@ void run_layer(const LayerOptions& o) {
       firmware::map_fc_layer(o.layer, config.cores.rows, config.cores.cols, config.interconnect.grid_x,
                              config.interconnect.grid_y);
   const firmware::Program program = firmware::compile_fc_layer(o.layer, mapping);
-  if (!o.program_out.empty()) {
-    std::ofstream out(o.program_out);
-    if (!out) throw Error("cannot write " + o.program_out);
-    out << firmware::to_text(program);
-  }
-  const chip::SimulationResult r = chip::simulate(config, program);
+  chip::SimulationOptions options;
+  options.timeline = !o.trace_out.empty();
+  const chip::SimulationResult r = chip::simulate(config, program, options);
+  // Files are written only after a successful run, each whole or not at all.
+  if (!o.program_out.empty()) report::write_file_atomically(o.program_out, firmware::to_text(program));
+  if (!o.trace_out.empty()) report::write_file_atomically(o.trace_out, report::chrome_trace(r.timeline).dump(1));
+  if (!o.stats_out.empty()) report::write_file_atomically(o.stats_out, report::statistics_json(r.stats).dump(2));
 
   nlohmann::ordered_json j;
   j["chip"] = config.name;
@@ -78,6 +84,8 @@ void add_layer_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--keep-outputs", [o](std::int64_t) { o->layer.store_outputs = false; },
                 "Leave the outputs in the last cores (no store to the off-chip port)");
   cmd->add_option("--program-out", o->program_out, "Write the compiled program (text form) to this file");
+  cmd->add_option("--trace-out", o->trace_out, "Write a Chrome/Perfetto timeline (trace-event JSON) to this file");
+  cmd->add_option("--stats-out", o->stats_out, "Write every statistic (JSON) to this file");
   cmd->callback([o, &exit_code]() {
     run_layer(*o);
     exit_code = 0;

@@ -14,6 +14,10 @@ SimulationResult simulate(const ChipConfig& config, const firmware::Program& pro
   used = true;
   SimulationResult r;
   Chip chip("chip", config, program, r.stats, options.numerics);
+  if (options.timeline) {
+    for (int i = 0; i < chip.core_count(); ++i) chip.core(i).record_intervals(true);
+    chip.network().record_transfers(true);
+  }
   const auto start = std::chrono::steady_clock::now();
   sc_core::sc_start();
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -28,6 +32,12 @@ SimulationResult simulate(const ChipConfig& config, const firmware::Program& pro
   r.mvm_vectors = r.stats.sum_suffix(".mvm_vectors");
   for (int i = 0; i < chip.core_count(); ++i) {
     if (r.stats.get(chip.core(i).name() + std::string(".commands")).value > 0) ++r.cores_active;
+    for (const auto& b : chip.core(i).busy_intervals()) {
+      r.timeline.push_back({"core" + std::to_string(i), cores::op_name(b.op), b.start_ns, b.end_ns});
+    }
+  }
+  for (const auto& t : chip.network().transfers()) {
+    r.timeline.push_back({"network", std::to_string(t.src) + "->" + std::to_string(t.dst), t.start_ns, t.end_ns});
   }
   return r;
 }

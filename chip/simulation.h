@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "base/statistics.h"
 #include "chip/chip_config.h"
@@ -13,6 +14,15 @@ namespace imcsim::chip {
 
 struct SimulationOptions {
   bool numerics = false;  ///< run each core's crossbar (hw/) on its buffers for every MVM, not only the timing
+  bool timeline = false;  ///< record every core's busy intervals and every network transfer
+};
+
+/// One busy interval on one track of the timeline ("core12", "network").
+struct TimelineEvent {
+  std::string track;
+  std::string name;
+  double start_ns = 0;
+  double end_ns = 0;
 };
 
 struct SimulationResult {
@@ -23,6 +33,7 @@ struct SimulationResult {
   int cores_active = 0;      ///< cores that executed at least one command
   double mvm_vectors = 0;
   double wall_s = 0;         ///< wall-clock time of the simulation itself (sc_start)
+  std::vector<TimelineEvent> timeline;  ///< with SimulationOptions::timeline, ordered by track then start
   StatisticsRegistry stats;
 };
 

@@ -240,3 +240,27 @@ TEST_F(Cli, ValidateHermesPrintsPublishedAndSimulated) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Cli, LayerWritesTimelineAndStatisticsOnlyOnSuccess) {
+  const std::string base = ::testing::TempDir() + "imcsim_layer_" + std::to_string(getpid());
+  const RunResult ok = run_imcsim("layer --in 512 --out 256 --trace-out '" + base + ".trace.json' --stats-out '" +
+                                  base + ".stats.json'");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const nlohmann::json trace = nlohmann::json::parse(read_file(base + ".trace.json"));
+  int mvms = 0;
+  for (const auto& e : trace["traceEvents"]) mvms += e["name"] == "mvm";
+  EXPECT_EQ(mvms, 2);
+  const nlohmann::json stats = nlohmann::json::parse(read_file(base + ".stats.json"));
+  EXPECT_EQ(stats["chip.core0.mvm_vectors"]["unit"], "count");
+  EXPECT_GT(stats["chip.network.energy_network_pj"]["value"].get<double>(), 0.0);
+
+  const std::string failed = base + ".failed.json";
+  const RunResult bad = run_imcsim("layer --set adc.bits=1 --trace-out '" + failed + "'");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_FALSE(std::ifstream(failed).good()) << "a failed run left " << failed;
+  EXPECT_FALSE(std::ifstream(failed + ".partial").good());
+}
+
+}  // namespace
