@@ -35,10 +35,10 @@ bench: build
 	$(BUILD_DIR)/apps/imcsim bench mvm
 
 format:
-	find base hw apps bench tests -name '*.h' -o -name '*.cpp' | xargs clang-format -i
+	find base hw interconnect cores firmware chip report apps bench tests examples -name '*.h' -o -name '*.cpp' | xargs clang-format -i
 
 tidy: build
-	find base hw apps bench -name '*.cpp' | xargs clang-tidy -p $(BUILD_DIR) --quiet
+	find base hw interconnect cores firmware chip report apps bench -name '*.cpp' | xargs clang-tidy -p $(BUILD_DIR) --quiet
 
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR)

@@ -54,8 +54,13 @@ nlohmann::ordered_json timed_worker(const BenchArgs& a) {
 }
 
 nlohmann::ordered_json timed_benchmark(const BenchArgs& a) {
-  std::vector<std::string> common{"bench", "timed", "--chip", a.chip.chip, "--mvms-per-core",
-                                  std::to_string(a.mvms_per_core), "--numeric-mvms-per-core",
+  std::vector<std::string> common{"bench",
+                                  "timed",
+                                  "--chip",
+                                  a.chip.chip,
+                                  "--mvms-per-core",
+                                  std::to_string(a.mvms_per_core),
+                                  "--numeric-mvms-per-core",
                                   std::to_string(a.numeric_mvms_per_core)};
   for (const auto& s : a.chip.overrides) common.insert(common.end(), {"--set", s});
   auto plain_args = common;

@@ -27,9 +27,8 @@ struct LayerOptions {
 
 void run_layer(const LayerOptions& o) {
   const chip::ChipConfig config = o.chip.load();
-  const firmware::LayerMapping mapping =
-      firmware::map_fc_layer(o.layer, config.cores.rows, config.cores.cols, config.interconnect.grid_x,
-                             config.interconnect.grid_y);
+  const firmware::LayerMapping mapping = firmware::map_fc_layer(o.layer, config.cores.rows, config.cores.cols,
+                                                                config.interconnect.grid_x, config.interconnect.grid_y);
   const firmware::Program program = firmware::compile_fc_layer(o.layer, mapping);
   chip::SimulationOptions options;
   options.timeline = !o.trace_out.empty();
@@ -52,7 +51,8 @@ void run_layer(const LayerOptions& o) {
   j["col_tiles"] = mapping.col_tiles;
   j["placement"] = nlohmann::ordered_json::array();
   for (const auto& t : mapping.tiles) {
-    j["placement"].push_back({{"core", t.core}, {"rows", {t.row0, t.row0 + t.rows}}, {"cols", {t.col0, t.col0 + t.cols}}});
+    j["placement"].push_back(
+        {{"core", t.core}, {"rows", {t.row0, t.row0 + t.rows}}, {"cols", {t.col0, t.col0 + t.cols}}});
   }
   j["cell_utilisation"] = mapping.cell_utilisation;
   j["latency_ns"] = r.latency_ns;
@@ -77,12 +77,15 @@ void add_layer_command(CLI::App& app, int& exit_code) {
   add_chip_options(cmd, o->chip);
   cmd->add_option("--in", o->layer.in, "Inputs of the layer")->check(CLI::Range(1, 1 << 24))->capture_default_str();
   cmd->add_option("--out", o->layer.out, "Outputs of the layer")->check(CLI::Range(1, 1 << 24))->capture_default_str();
-  cmd->add_option("--batch", o->layer.batch, "Input vectors per pass")->check(CLI::Range(1, 1 << 20))->capture_default_str();
+  cmd->add_option("--batch", o->layer.batch, "Input vectors per pass")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
   cmd->add_flag("--program-weights", o->layer.program_weights, "Include programming the weights");
   cmd->add_flag("--preloaded-inputs", o->layer.preloaded_inputs,
                 "Inputs already in the cores' input buffers (no load from the off-chip port)");
-  cmd->add_flag("--keep-outputs", [o](std::int64_t) { o->layer.store_outputs = false; },
-                "Leave the outputs in the last cores (no store to the off-chip port)");
+  cmd->add_flag(
+      "--keep-outputs", [o](std::int64_t) { o->layer.store_outputs = false; },
+      "Leave the outputs in the last cores (no store to the off-chip port)");
   cmd->add_option("--program-out", o->program_out, "Write the compiled program (text form) to this file");
   cmd->add_option("--trace-out", o->trace_out, "Write a Chrome/Perfetto timeline (trace-event JSON) to this file");
   cmd->add_option("--stats-out", o->stats_out, "Write every statistic (JSON) to this file");

@@ -98,8 +98,8 @@ void add_validate_command(CLI::App& app, int& exit_code) {
     } else {
       std::printf("%-38s %-9s %12s %12s %7s  %s\n", "figure", "unit", "published", "simulated", "ratio", "note");
       for (const auto& r : rows) {
-        std::printf("%-38s %-9s %12.4g %12.4g %7.3f  %s\n", r.figure.c_str(), r.unit.c_str(), r.published,
-                    r.simulated, r.simulated / r.published, r.note.c_str());
+        std::printf("%-38s %-9s %12.4g %12.4g %7.3f  %s\n", r.figure.c_str(), r.unit.c_str(), r.published, r.simulated,
+                    r.simulated / r.published, r.note.c_str());
       }
     }
     exit_code = 0;

@@ -64,7 +64,7 @@ void YamlSection::apply_override(const std::string& assignment) {
   if (!parsed.IsScalar()) throw InputError("--set", 0, 0, path, "expected a single value, got '" + value + "'");
   std::vector<std::string> parts;
   std::size_t start = 0;
-  for (std::size_t dot = path.find('.'); ; dot = path.find('.', start)) {
+  for (std::size_t dot = path.find('.');; dot = path.find('.', start)) {
     parts.push_back(path.substr(start, dot - start));
     if (dot == std::string::npos) break;
     start = dot + 1;

@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 
 constexpr double big = 1e12;
 
-void read_choice(YamlSection& s, const std::string& key, std::string& value, std::initializer_list<const char*> options) {
+void read_choice(YamlSection& s, const std::string& key, std::string& value,
+                 std::initializer_list<const char*> options) {
   s.read(key, value);
   std::string known;
   for (const char* option : options) {
@@ -173,10 +174,10 @@ ChipConfig resolve(YamlSection& root) {
   root.finish();
 
   if (c.interconnect.grid_x * c.interconnect.grid_y != c.cores.count) {
-    root.fail_path("interconnect.grid_x",
-                   "the " + interconnect::topology_name(c.interconnect.topology) + " grid " +
-                       std::to_string(c.interconnect.grid_x) + " x " + std::to_string(c.interconnect.grid_y) +
-                       " does not fit cores.count = " + std::to_string(c.cores.count));
+    root.fail_path("interconnect.grid_x", "the " + interconnect::topology_name(c.interconnect.topology) + " grid " +
+                                              std::to_string(c.interconnect.grid_x) + " x " +
+                                              std::to_string(c.interconnect.grid_y) +
+                                              " does not fit cores.count = " + std::to_string(c.cores.count));
   }
   if (c.interconnect.offchip_node >= c.cores.count) {
     root.fail_path("interconnect.offchip_node", "node " + std::to_string(c.interconnect.offchip_node) +
@@ -238,8 +239,8 @@ hw::CrossbarConfig ChipConfig::crossbar() const {
   x.input_scaling = noise.input_scaling;
   if (cores.read_mode == ReadMode::one_phase) {
     // All sign quadrants in one integration: extra noise and nonlinearity on top of the four-phase read.
-    x.output_noise_std = std::sqrt(x.output_noise_std * x.output_noise_std +
-                                   cores.one_phase_noise_std * cores.one_phase_noise_std);
+    x.output_noise_std =
+        std::sqrt(x.output_noise_std * x.output_noise_std + cores.one_phase_noise_std * cores.one_phase_noise_std);
     x.adc.nonlinearity_lsb += cores.one_phase_nonlinearity_lsb;
   }
   return x;

@@ -27,19 +27,19 @@ struct CoresConfig {
   int rows = 256;
   int cols = 256;
   ReadMode read_mode = ReadMode::one_phase;
-  double input_buffer_kib = 0.5;   ///< per core: one 256-element input vector of 8-bit codes, double-buffered
-  double output_buffer_kib = 1.0;  ///< per core: 256 outputs of 16-bit, double-buffered
-  float one_phase_noise_std = 0.0f;      ///< extra output noise of one-phase reads (normalised units)
+  double input_buffer_kib = 0.5;            ///< per core: one 256-element input vector of 8-bit codes, double-buffered
+  double output_buffer_kib = 1.0;           ///< per core: 256 outputs of 16-bit, double-buffered
+  float one_phase_noise_std = 0.0f;         ///< extra output noise of one-phase reads (normalised units)
   float one_phase_nonlinearity_lsb = 0.0f;  ///< extra ADC nonlinearity of one-phase reads
-  double program_verify_iterations = 10;  ///< program-and-verify pulses per device row (cost of programming)
+  double program_verify_iterations = 10;    ///< program-and-verify pulses per device row (cost of programming)
 };
 
 struct NoiseConfig {
-  float output_noise_std = 0.04f;   ///< additive per-read output noise (normalised units)
-  float pcm_read_noise = 0.0f;      ///< PCM-read-type per-read weight noise
+  float output_noise_std = 0.04f;  ///< additive per-read output noise (normalised units)
+  float pcm_read_noise = 0.0f;     ///< PCM-read-type per-read weight noise
   std::string input_scaling = "fixed";
   std::string drift_compensation = "global";  ///< none | global | per_column
-  double t_inference_s = 3600.0;    ///< time after programming at which the network is evaluated
+  double t_inference_s = 3600.0;              ///< time after programming at which the network is evaluated
 };
 
 struct DigitalConfig {

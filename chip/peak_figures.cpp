@@ -13,7 +13,7 @@ ReadModePeak read_mode_peak(const ChipConfig& config, int phases) {
   p.mvm_latency_ns = mvm.latency_ns;
   p.mvm_energy_nj = mvm.energy_pj * 1e-3;
   p.peak_tops = config.cores.count * ops_per_mvm / mvm.latency_ns * 1e-3;  // ops/ns = 1e9 ops/s
-  p.peak_tops_per_w = ops_per_mvm / mvm.energy_pj;                        // ops/pJ = TOPS/W
+  p.peak_tops_per_w = ops_per_mvm / mvm.energy_pj;                         // ops/pJ = TOPS/W
   p.peak_tops_per_mm2 = p.peak_tops / (config.cores.count * cost.mvm_area_mm2());
   return p;
 }

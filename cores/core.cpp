@@ -52,8 +52,8 @@ void Core::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& dela
   }
   if (m_numerics) m_numerics->execute(command);
 
-  const sc_core::sc_time arrival = command.start_ns >= 0 ? sc_core::sc_time(command.start_ns, sc_core::SC_NS)
-                                                        : sc_core::sc_time_stamp() + delay;
+  const sc_core::sc_time arrival =
+      command.start_ns >= 0 ? sc_core::sc_time(command.start_ns, sc_core::SC_NS) : sc_core::sc_time_stamp() + delay;
   const sc_core::sc_time start = arrival > m_busy_until ? arrival : m_busy_until;
   sc_core::sc_time end = start + sc_core::sc_time(cost.latency_ns, sc_core::SC_NS);
   if (command.stream_tail_ns >= 0) {

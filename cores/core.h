@@ -7,9 +7,9 @@
 // and the core annotates the delay until it has finished. Energy is action counts times the technology table,
 // added to the statistics registry under "<name>.energy_<component>_pj".
 
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
 #include <memory>

@@ -26,10 +26,10 @@ struct CommandCost {
 struct CoreParams {
   int rows = 256;
   int cols = 256;
-  int device_slots = 2;                 ///< devices per weight (both polarities)
+  int device_slots = 2;  ///< devices per weight (both polarities)
   double program_verify_iterations = 10;
   hw::TechnologyTable technology;
-  hw::DesignPoint design;               ///< rows, cols, converters, phases, SRAM of this core
+  hw::DesignPoint design;  ///< rows, cols, converters, phases, SRAM of this core
 };
 
 class CoreCosts {

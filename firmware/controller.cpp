@@ -69,8 +69,8 @@ Controller::Controller(const sc_core::sc_module_name& name, Program program, int
       m_instructions(stats.declare(std::string(this->name()) + ".instructions", "instructions executed", "count")) {
   m_program.validate(core_count, m_program.name);
   for (int i = 0; i < core_count; ++i) {
-    core_sockets.push_back(std::make_unique<tlm_utils::simple_initiator_socket<Controller>>(
-        ("core_socket_" + std::to_string(i)).c_str()));
+    core_sockets.push_back(
+        std::make_unique<tlm_utils::simple_initiator_socket<Controller>>(("core_socket_" + std::to_string(i)).c_str()));
   }
   // Split the program into per-core streams; a barrier enters every stream that has instructions.
   std::vector<std::vector<const Instruction*>> streams(static_cast<std::size_t>(core_count));
@@ -101,7 +101,8 @@ double Controller::core_command(const Instruction& ins, double start_ns, StreamS
   cores::CoreCommandExtension extension;
   extension.command = to_command(ins);
   extension.command.start_ns = start_ns;
-  const bool digital = extension.command.op == cores::CoreOp::digital || extension.command.op == cores::CoreOp::accumulate;
+  const bool digital =
+      extension.command.op == cores::CoreOp::digital || extension.command.op == cores::CoreOp::accumulate;
   if (digital && state.in_tail_ns >= 0) extension.command.stream_tail_ns = state.in_tail_ns;
   state.in_tail_ns = -1;
   tlm::tlm_generic_payload payload;

@@ -7,9 +7,9 @@
 // its send has been issued and then continues at the later of its own time and the data's arrival; a barrier
 // holds every stream until all have reached it. Independent streams overlap; each stream is in order.
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <exception>
 #include <map>
@@ -65,8 +65,7 @@ class Controller : public sc_core::sc_module {
   /// Sends one command to a core, to start no earlier than start_ns; returns its end (absolute ns).
   double core_command(const Instruction& ins, double start_ns, StreamState& state);
   /// Moves data over the network from start_ns; a streamed source produces until source_tail_ns.
-  Arrival transfer(const Instruction& ins, int src, int dst, double bits, double start_ns,
-                   double source_tail_ns = -1);
+  Arrival transfer(const Instruction& ins, int src, int dst, double bits, double start_ns, double source_tail_ns = -1);
   void arrive_at_barrier();
 
   Program m_program;

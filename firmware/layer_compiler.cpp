@@ -35,9 +35,10 @@ LayerMapping map_fc_layer(const FcLayer& layer, int core_rows, int core_cols, in
   const int needed = m.row_tiles * m.col_tiles;
   const int cores = grid_x * grid_y;
   if (needed > cores) {
-    throw ParameterError("layer", "a " + std::to_string(layer.in) + " x " + std::to_string(layer.out) + " layer needs " +
-                                      std::to_string(needed) + " cores of " + std::to_string(core_rows) + " x " +
-                                      std::to_string(core_cols) + "; the chip has " + std::to_string(cores));
+    throw ParameterError("layer", "a " + std::to_string(layer.in) + " x " + std::to_string(layer.out) +
+                                      " layer needs " + std::to_string(needed) + " cores of " +
+                                      std::to_string(core_rows) + " x " + std::to_string(core_cols) +
+                                      "; the chip has " + std::to_string(cores));
   }
   const int tile_rows = (layer.in + m.row_tiles - 1) / m.row_tiles;
   const int tile_cols = (layer.out + m.col_tiles - 1) / m.col_tiles;
@@ -78,7 +79,8 @@ LayerMapping map_fc_layer(const FcLayer& layer, int core_rows, int core_cols, in
       m.tiles.push_back(t);
     }
   }
-  m.cell_utilisation = static_cast<double>(layer.in) * layer.out / (static_cast<double>(needed) * core_rows * core_cols);
+  m.cell_utilisation =
+      static_cast<double>(layer.in) * layer.out / (static_cast<double>(needed) * core_rows * core_cols);
   return m;
 }
 

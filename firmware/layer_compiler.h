@@ -20,9 +20,9 @@ struct FcLayer {
   int in = 256;
   int out = 256;
   int batch = 1;
-  bool program_weights = false;  ///< include programming the weights in the program
-  bool preloaded_inputs = false; ///< inputs already in the input buffers (no load from the off-chip port)
-  bool store_outputs = true;     ///< send the outputs to the off-chip port (else they stay for the next layer)
+  bool program_weights = false;   ///< include programming the weights in the program
+  bool preloaded_inputs = false;  ///< inputs already in the input buffers (no load from the off-chip port)
+  bool store_outputs = true;      ///< send the outputs to the off-chip port (else they stay for the next layer)
 };
 
 struct Tile {
@@ -38,9 +38,9 @@ struct Tile {
 struct LayerMapping {
   int row_tiles = 0;
   int col_tiles = 0;
-  std::vector<Tile> tiles;          ///< row tile fastest; within a column tile in chain order
-  std::vector<int> accumulators;    ///< per column tile: the last core of its chain
-  double cell_utilisation = 0;      ///< in * out / (cores used * rows * cols)
+  std::vector<Tile> tiles;        ///< row tile fastest; within a column tile in chain order
+  std::vector<int> accumulators;  ///< per column tile: the last core of its chain
+  double cell_utilisation = 0;    ///< in * out / (cores used * rows * cols)
   int cores_used() const { return static_cast<int>(tiles.size()); }
 };
 

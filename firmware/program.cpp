@@ -59,7 +59,8 @@ int parse_count(const std::string& source, int line, const std::string& key, con
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != value.size() || value.empty()) throw InputError(source, line, 0, key, "expected a whole number, got '" + value + "'");
+  if (used != value.size() || value.empty())
+    throw InputError(source, line, 0, key, "expected a whole number, got '" + value + "'");
   if (v < min || v > (1L << 30)) {
     throw InputError(source, line, 0, key, "value " + value + " is outside [" + std::to_string(min) + ", 2^30]");
   }
@@ -70,7 +71,8 @@ void set_field(Instruction& ins, const std::string& source, const std::string& k
   if (key == "tag") {
     ins.tag = value;
   } else if (key == "stream") {
-    if (value != "0" && value != "1") throw InputError(source, ins.line, 0, key, "expected 0 or 1, got '" + value + "'");
+    if (value != "0" && value != "1")
+      throw InputError(source, ins.line, 0, key, "expected 0 or 1, got '" + value + "'");
     ins.stream = value == "1";
   } else if (key == "to" || key == "from") {
     ins.peer = parse_count(source, ins.line, key, value, 0);

@@ -26,10 +26,10 @@ namespace imcsim::interconnect {
 
 struct TransferResult {
   double head_arrival_ns = 0;  ///< head of the first packet at the destination
-  double arrival_ns = 0;  ///< tail of the last packet at the destination
+  double arrival_ns = 0;       ///< tail of the last packet at the destination
   int hops = 0;
   std::int64_t flits = 0;
-  double bit_hops = 0;    ///< bits x hops (energy)
+  double bit_hops = 0;  ///< bits x hops (energy)
 };
 
 class LinkReservations {

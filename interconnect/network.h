@@ -10,17 +10,17 @@
 //       network only while packets are in flight (idle cycles are counted, not evaluated router by router).
 // Energy is bit-hops times the technology table's link and router energy per bit ("<name>.energy_network_pj").
 
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include <map>
 #include <memory>
 #include <vector>
 
 #include "base/statistics.h"
-#include "interconnect/flit_network.h"
 #include "hw/technology.h"
+#include "interconnect/flit_network.h"
 #include "interconnect/link_reservations.h"
 
 namespace imcsim::interconnect {

@@ -17,7 +17,7 @@ std::string topology_name(Topology topology);
 
 struct NetworkConfig {
   Topology topology = Topology::neighbour;
-  int grid_x = 8;                 ///< nodes per row; nodes = grid_x * grid_y
+  int grid_x = 8;  ///< nodes per row; nodes = grid_x * grid_y
   int grid_y = 8;
   int link_width_bits = 8;        ///< one flit = one link width, moved in one network cycle
   double clock_mhz = 400.0;       ///< network clock

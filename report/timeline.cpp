@@ -11,8 +11,8 @@ nlohmann::ordered_json chrome_trace(const std::vector<chip::TimelineEvent>& even
   for (const auto& e : events) {
     auto [it, inserted] = tids.emplace(e.track, static_cast<int>(tids.size()) + 1);
     if (inserted) {
-      trace.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", it->second},
-                       {"args", {{"name", e.track}}}});
+      trace.push_back(
+          {{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", it->second}, {"args", {{"name", e.track}}}});
     }
     trace.push_back({{"name", e.name},
                      {"ph", "X"},

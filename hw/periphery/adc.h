@@ -29,7 +29,7 @@ struct AdcConfig {
   float nonlinearity_lsb = 0.0f;      ///< amplitude of the cubic INL, in LSB
   bool calibrate = true;              ///< one-time affine calibration of each column
   int calibration_points = 64;        ///< points of the calibration ramp
-  bool quantise = true;  ///< false: no rounding or clipping (mismatch and noise still apply)
+  bool quantise = true;               ///< false: no rounding or clipping (mismatch and noise still apply)
 };
 
 class Adc {

@@ -15,7 +15,7 @@ struct DacConfig {
   int bits = 8;                      ///< including the sign bit; 2..16
   float input_range = 1.0f;          ///< |x| that maps to the full-scale code
   bool stochastic_rounding = false;  ///< round up with probability equal to the fractional part
-  bool quantise = true;  ///< false: an ideal converter, levels = x / full scale, no rounding or clipping
+  bool quantise = true;              ///< false: an ideal converter, levels = x / full scale, no rounding or clipping
 };
 
 class Dac {

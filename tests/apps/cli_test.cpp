@@ -206,16 +206,17 @@ TEST_F(Cli, InvalidChipConfigFailsWithFileLineAndKey) {
 namespace {
 
 TEST_F(Cli, NocReportsLatencyThroughputAndConservesPackets) {
-  const RunResult r = run_imcsim("noc --topology mesh --traffic uniform --rates 0.01,0.2 --packet-flits 8 --cycles 2000 "
-                                 "--warmup 500 --drain-limit 50000");
+  const RunResult r = run_imcsim(
+      "noc --topology mesh --traffic uniform --rates 0.01,0.2 --packet-flits 8 --cycles 2000 "
+      "--warmup 500 --drain-limit 50000");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   ASSERT_EQ(j["points"].size(), 2u);
   const auto& low = j["points"][0];
   const auto& high = j["points"][1];
   for (const auto* p : {&low, &high}) {
-    for (const char* key : {"rate", "avg_latency_cycles", "max_latency_cycles", "throughput_flits_per_node_cycle",
-                            "energy_uj"}) {
+    for (const char* key :
+         {"rate", "avg_latency_cycles", "max_latency_cycles", "throughput_flits_per_node_cycle", "energy_uj"}) {
       EXPECT_TRUE((*p)[key].is_number()) << key;
     }
     EXPECT_EQ((*p)["injected_packets"], (*p)["delivered_packets"]);
@@ -233,7 +234,8 @@ TEST_F(Cli, ValidateHermesPrintsPublishedAndSimulated) {
   for (const auto& row : j) {
     EXPECT_TRUE(row["published"].is_number());
     EXPECT_TRUE(row["simulated"].is_number());
-    if (row["figure"].get<std::string>().rfind("peak", 0) == 0 || row["figure"].get<std::string>().rfind("MVM", 0) == 0) {
+    if (row["figure"].get<std::string>().rfind("peak", 0) == 0 ||
+        row["figure"].get<std::string>().rfind("MVM", 0) == 0) {
       EXPECT_NEAR(row["ratio"].get<double>(), 1.0, 0.1) << row["figure"];
     }
   }

@@ -49,8 +49,8 @@ TEST(ChipConfig, ShowRoundTrips) {
 }
 
 TEST(ChipConfig, OverridesApplyInOrderAndCreateKeys) {
-  const ChipConfig c = load_chip_config("hermes64", {"adc.bits=6", "adc.bits=7", "sim.seed=42",
-                                                     "interconnect.topology=mesh", "device.model=pcm"});
+  const ChipConfig c = load_chip_config(
+      "hermes64", {"adc.bits=6", "adc.bits=7", "sim.seed=42", "interconnect.topology=mesh", "device.model=pcm"});
   EXPECT_EQ(c.adc.bits, 7);
   EXPECT_EQ(c.sim.seed, 42u);
   EXPECT_EQ(c.interconnect.topology, interconnect::Topology::mesh);

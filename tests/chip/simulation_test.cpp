@@ -27,10 +27,9 @@ TEST(ChipSimulation, SingleCoreLayerLatencyIsTheSumOfItsSteps) {
   const firmware::FcLayer layer{256, 256, 1, false};
   const auto mapping = firmware::map_fc_layer(layer, 256, 256, 8, 8);
   const SimulationResult r = simulate(config, firmware::compile_fc_layer(layer, mapping));
-  const double expected = cost_ns(config, cores::CoreOp::buffer_write, 0, 0, 0, 256) +
-                          cost_ns(config, cores::CoreOp::mvm, 256, 256, 0, 0) +
-                          cost_ns(config, cores::CoreOp::digital, 0, 0, 256, 0) +
-                          cost_ns(config, cores::CoreOp::buffer_read, 0, 0, 0, 256);
+  const double expected =
+      cost_ns(config, cores::CoreOp::buffer_write, 0, 0, 0, 256) + cost_ns(config, cores::CoreOp::mvm, 256, 256, 0, 0) +
+      cost_ns(config, cores::CoreOp::digital, 0, 0, 256, 0) + cost_ns(config, cores::CoreOp::buffer_read, 0, 0, 0, 256);
   EXPECT_NEAR(r.latency_ns, expected, 1e-6);
   EXPECT_NEAR(r.energy_breakdown_pj.at("array") + r.energy_breakdown_pj.at("adc") + r.energy_breakdown_pj.at("dac"),
               13400.0, 1.0);
