@@ -45,7 +45,8 @@ void run_layer(const LayerOptions& o) {
                 {"out", o.layer.out},
                 {"batch", o.layer.batch},
                 {"inputs", o.layer.preloaded_inputs ? "preloaded" : "offchip"},
-                {"outputs", o.layer.store_outputs ? "offchip" : "kept"}};
+                {"outputs", o.layer.store_outputs ? "offchip" : "kept"},
+                {"kind", o.layer.lstm_cell ? "lstm_step" : "fully_connected"}};
   j["cores_used"] = mapping.cores_used();
   j["row_tiles"] = mapping.row_tiles;
   j["col_tiles"] = mapping.col_tiles;
@@ -83,6 +84,8 @@ void add_layer_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--program-weights", o->layer.program_weights, "Include programming the weights");
   cmd->add_flag("--preloaded-inputs", o->layer.preloaded_inputs,
                 "Inputs already in the cores' input buffers (no load from the off-chip port)");
+  cmd->add_flag("--lstm", o->layer.lstm_cell,
+                "One LSTM time step: --in input+hidden, --out 4 x hidden, cell outputs in the global digital units");
   cmd->add_flag(
       "--keep-outputs", [o](std::int64_t) { o->layer.store_outputs = false; },
       "Leave the outputs in the last cores (no store to the off-chip port)");

@@ -1,7 +1,8 @@
 // imcsim validate hermes: published figures of IBM's 64-core PCM chip next to the simulated ones.
 //
 // Sources: Le Gallo et al., Nat. Electron. 2023 (Table I and Methods; the ResNet-9 deep layer is the
-// 2016 x 224 weight matrix split into 8 tiles of 252 x 224); Khaddam-Aljameh et al., JSSC 2022.
+// 2016 x 224 weight matrix split into 8 tiles of 252 x 224; the LSTM step is the image-captioning network with
+// 504 inputs, 504 hidden units and 2016 gate outputs on 32 cores); Khaddam-Aljameh et al., JSSC 2022.
 
 #include <cstdio>
 #include <iostream>
@@ -33,9 +34,9 @@ std::vector<std::string> chip_arguments(const ChipOptions& o) {
   return args;
 }
 
-/// The ResNet-9 deep layer of the paper: one input, inputs already in the cores, outputs left in the last core.
-nlohmann::json resnet9_layer(const ChipOptions& o, const std::string& read_mode) {
-  std::vector<std::string> args{"layer", "--in", "2016", "--out", "224", "--preloaded-inputs", "--keep-outputs"};
+/// A layer of the paper with one input, inputs already in the cores, outputs left in the last cores.
+nlohmann::json paper_layer(const ChipOptions& o, const std::string& read_mode, std::vector<std::string> args) {
+  args.insert(args.end(), {"--preloaded-inputs", "--keep-outputs"});
   const auto chip = chip_arguments(o);
   args.insert(args.end(), chip.begin(), chip.end());
   args.insert(args.end(), {"--set", "cores.read_mode=" + read_mode});
@@ -60,8 +61,14 @@ std::vector<Row> hermes_rows(const ChipOptions& o) {
       {"core MVM area", "mm2", 0.635, f.mvm_area_mm2, ""},
       {"weight capacity", "weights", 4194304, static_cast<double>(f.weights_capacity), "64 x 256 x 256"},
   };
-  const nlohmann::json one = resnet9_layer(o, "one_phase");
-  const nlohmann::json four = resnet9_layer(o, "four_phase");
+  // The ResNet-9 deep layer: a 3 x 3 convolution of 224 channels, 2016 x 224 weights on 8 cores.
+  const std::vector<std::string> resnet{"layer", "--in", "2016", "--out", "224"};
+  const nlohmann::json one = paper_layer(o, "one_phase", resnet);
+  const nlohmann::json four = paper_layer(o, "four_phase", resnet);
+  // One time step of the image-captioning LSTM: input and hidden gates (504 + 504) x 2016 on 32 cores.
+  const std::vector<std::string> lstm{"layer", "--in", "1008", "--out", "2016", "--lstm"};
+  const nlohmann::json lstm_one = paper_layer(o, "one_phase", lstm);
+  const nlohmann::json lstm_four = paper_layer(o, "four_phase", lstm);
   rows.push_back({"ResNet-9 layer latency, one-phase", "ns", 1131, one["latency_ns"].get<double>(),
                   "2016x224 on 8 cores, check only"});
   rows.push_back({"ResNet-9 layer energy, one-phase", "uJ", 0.97, one["energy_uj"].get<double>(), "check only"});
@@ -69,6 +76,13 @@ std::vector<Row> hermes_rows(const ChipOptions& o) {
   rows.push_back({"ResNet-9 layer energy, four-phase", "uJ", 1.51, four["energy_uj"].get<double>(), "check only"});
   rows.push_back({"ResNet-9 layer cores", "cores", 8, one["cores_used"].get<double>(), ""});
   rows.push_back({"ResNet-9 layer utilisation", "fraction", 0.86, one["cell_utilisation"].get<double>(), ""});
+  rows.push_back({"LSTM step latency, one-phase", "ns", 1043, lstm_one["latency_ns"].get<double>(),
+                  "1008x2016 on 32 cores, check only"});
+  rows.push_back({"LSTM step energy, one-phase", "uJ", 3.46, lstm_one["energy_uj"].get<double>(), "check only"});
+  rows.push_back({"LSTM step latency, four-phase", "ns", 1430, lstm_four["latency_ns"].get<double>(), "check only"});
+  rows.push_back({"LSTM step energy, four-phase", "uJ", 5.24, lstm_four["energy_uj"].get<double>(), "check only"});
+  rows.push_back({"LSTM step cores", "cores", 32, lstm_one["cores_used"].get<double>(), ""});
+  rows.push_back({"LSTM step utilisation", "fraction", 0.97, lstm_one["cell_utilisation"].get<double>(), ""});
   return rows;
 }
 

@@ -121,7 +121,7 @@ void read_noise(YamlSection s, NoiseConfig& n) {
 
 void read_digital(YamlSection s, DigitalConfig& d) {
   s.read_in_range("clock_mhz", d.clock_mhz, 1e-3, 1e6);
-  s.read_in_range("global_units", d.global_units, 0, 4096);
+  s.read_in_range("global_unit_slices", d.global_unit_slices, 1, 4096);
   s.read_in_range("global_unit_cycles_per_output", d.global_unit_cycles_per_output, 1, 1 << 20);
   s.finish();
 }

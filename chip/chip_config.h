@@ -43,9 +43,9 @@ struct NoiseConfig {
 };
 
 struct DigitalConfig {
-  double clock_mhz = 400.0;  ///< local digital units: one datum per clock
-  int global_units = 8;      ///< global digital units (FP16, tanh/sigmoid) on the chip
-  int global_unit_cycles_per_output = 4;
+  double clock_mhz = 400.0;               ///< local digital units: one datum per clock
+  int global_unit_slices = 8;             ///< parallel slices of each core's global digital unit (FP16, tanh/sigmoid)
+  int global_unit_cycles_per_output = 4;  ///< clocks one slice needs per output
 };
 
 struct SimConfig {

@@ -99,7 +99,7 @@ std::string to_yaml(const ChipConfig& c) {
 
   begin(out, "digital");
   key(out, "clock_mhz", c.digital.clock_mhz);
-  key(out, "global_units", c.digital.global_units);
+  key(out, "global_unit_slices", c.digital.global_unit_slices);
   key(out, "global_unit_cycles_per_output", c.digital.global_unit_cycles_per_output);
   out << YAML::EndMap;
 

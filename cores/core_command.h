@@ -21,6 +21,7 @@ enum class CoreOp : std::uint8_t {
   pulsed_update,    ///< `vectors` stochastic pulse-train updates (training)
   digital,          ///< `elements` data through the local digital unit (affine, activation, requantise, pool)
   accumulate,       ///< add `elements` partial sums that arrived from other cores (local digital unit)
+  global_digital,   ///< `elements` outputs of the global digital unit (LSTM cell: gates, tanh, products)
   buffer_write,     ///< `bytes` into the input buffer (from the network or the off-chip port)
   buffer_read,      ///< `bytes` out of the output buffer
 };

@@ -20,6 +20,8 @@ std::string op_name(CoreOp op) {
       return "digital";
     case CoreOp::accumulate:
       return "accumulate";
+    case CoreOp::global_digital:
+      return "global_digital";
     case CoreOp::buffer_write:
       return "buffer_write";
     case CoreOp::buffer_read:
@@ -92,6 +94,16 @@ CommandCost CoreCosts::cost(const CoreCommand& c) const {
       out.energy.digital_pj = c.elements * m_model.digital_op().energy_pj;
       out.energy.sram_pj = sram_energy_pj(m_model, c.op == CoreOp::accumulate ? 2.0 * c.elements : c.elements);
       break;
+    case CoreOp::global_digital: {
+      // Outputs spread over the slices; each slice needs cycles_per_output clocks per output (FP16 pipeline).
+      const int slices = std::max(1, m_params.global_unit_slices);
+      const double rounds = std::ceil(static_cast<double>(c.elements) / slices);
+      out.pipeline_ns = digital_pipeline_stages * clock_ns;
+      out.latency_ns =
+          c.elements > 0 ? rounds * m_params.global_unit_cycles_per_output * clock_ns + out.pipeline_ns : 0;
+      out.energy.digital_pj = c.elements * m_model.table().global_op_energy_pj;
+      break;
+    }
     case CoreOp::buffer_write:
     case CoreOp::buffer_read: {
       const double words = std::ceil(c.bytes / 8.0);

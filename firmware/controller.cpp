@@ -43,6 +43,9 @@ cores::CoreCommand to_command(const Instruction& ins) {
     case Op::acc:
       c.op = cores::CoreOp::accumulate;
       break;
+    case Op::gdu:
+      c.op = cores::CoreOp::global_digital;
+      break;
     case Op::load:
       c.op = cores::CoreOp::buffer_write;
       break;

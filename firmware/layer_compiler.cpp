@@ -41,7 +41,11 @@ LayerMapping map_fc_layer(const FcLayer& layer, int core_rows, int core_cols, in
                                       "; the chip has " + std::to_string(cores));
   }
   const int tile_rows = (layer.in + m.row_tiles - 1) / m.row_tiles;
-  const int tile_cols = (layer.out + m.col_tiles - 1) / m.col_tiles;
+  int tile_cols = (layer.out + m.col_tiles - 1) / m.col_tiles;
+  if (layer.lstm_cell) {
+    if (layer.out % 4 != 0) throw ParameterError("layer.out", "an LSTM cell has 4 gates per hidden unit: out % 4 != 0");
+    tile_cols = (tile_cols + 3) / 4 * 4;  // whole hidden units per tile
+  }
   // Each column group gets a block as square as the grid allows; blocks fill the grid left to right, then down.
   const int block_w = std::min(grid_x, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(m.row_tiles)))));
   const int block_h = (m.row_tiles + block_w - 1) / block_w;
@@ -126,10 +130,19 @@ Program compile_fc_layer(const FcLayer& layer, const LayerMapping& mapping) {
       send.tag = tag;
       send.stream = true;
       add(send);
-    } else if (layer.store_outputs) {
-      Instruction store{Op::store, t.core};
-      store.bytes = elements;
-      add(store);
+    } else {
+      int outputs = elements;
+      if (layer.lstm_cell) {
+        outputs = elements / 4;  // one hidden output per four gate values
+        Instruction gdu{Op::gdu, t.core};
+        gdu.elements = outputs;
+        add(gdu);
+      }
+      if (layer.store_outputs) {
+        Instruction store{Op::store, t.core};
+        store.bytes = outputs;
+        add(store);
+      }
     }
   }
   return p;

@@ -23,6 +23,10 @@ struct FcLayer {
   bool program_weights = false;   ///< include programming the weights in the program
   bool preloaded_inputs = false;  ///< inputs already in the input buffers (no load from the off-chip port)
   bool store_outputs = true;      ///< send the outputs to the off-chip port (else they stay for the next layer)
+  /// One time step of an LSTM cell: in = input size + hidden size (both gates stacked), out = 4 x hidden, the
+  /// four gates of each hidden unit interleaved so that they sit in the same column tile; the last core of
+  /// each chain computes its units' cell outputs in its global digital unit.
+  bool lstm_cell = false;
 };
 
 struct Tile {

@@ -29,6 +29,7 @@ const std::vector<OpSpec>& op_specs() {
       {Op::act, "act", {"elements"}, {}},
       {Op::pool, "pool", {"elements"}, {}},
       {Op::acc, "acc", {"elements"}, {}},
+      {Op::gdu, "gdu", {"elements"}, {}},
       {Op::send, "send", {"to", "bytes"}, {"tag", "stream"}},
       {Op::recv, "recv", {"from"}, {"tag", "stream"}},
       {Op::store, "store", {"bytes"}, {}},

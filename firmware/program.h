@@ -15,6 +15,7 @@
 //   act elements=N                 local digital unit: affine correction, activation, requantisation
 //   pool elements=N                local digital unit: pooling
 //   acc elements=N                 local digital unit: add partial sums received from other cores
+//   gdu elements=N                 global digital unit: N LSTM cell outputs (gate non-linearities, products)
 //   send to=D bytes=N [tag=T] [stream=1]  output buffer -> core D over the network; with stream=1 the data
 //                                  leave as the previous instruction produces them (cut-through)
 //   recv from=S [tag=T] [stream=1] wait for the matching send; with stream=1 the next instruction starts on
@@ -26,7 +27,7 @@
 
 namespace imcsim::firmware {
 
-enum class Op { program, load, mvm, mvmt, update, act, pool, acc, send, recv, store, barrier };
+enum class Op { program, load, mvm, mvmt, update, act, pool, acc, gdu, send, recv, store, barrier };
 std::string op_name(Op op);
 
 struct Instruction {

@@ -27,6 +27,7 @@ TechnologyTable hermes_technology() {
   t.adc_counter_area_fraction = 0.25;
   t.digital_clock_mhz = 400;
   t.digital_op_energy_pj = 1.5;
+  t.global_op_energy_pj = 20.0;
   t.sram_access_energy_pj = 8.0;
   t.sram_energy_capacity_exponent = 0.78;
   t.sram_access_ns = 2.5;
@@ -85,6 +86,7 @@ TechnologyTable read_technology(YamlSection& root) {
   YamlSection digital = root.section("digital");
   digital.read_in_range("clock_mhz", t.digital_clock_mhz, 1e-3, 1e6);
   read_cost(digital, "op_energy_pj", t.digital_op_energy_pj);
+  read_cost(digital, "global_op_energy_pj", t.global_op_energy_pj);
   read_cost(digital, "sram_access_energy_pj", t.sram_access_energy_pj);
   digital.read_in_range("sram_energy_capacity_exponent", t.sram_energy_capacity_exponent, 0.0, 2.0);
   read_cost(digital, "sram_access_ns", t.sram_access_ns);

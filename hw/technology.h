@@ -49,6 +49,7 @@ struct TechnologyTable {
   // Local digital unit and memory.
   double digital_clock_mhz = 0;
   double digital_op_energy_pj = 0;           ///< one datum through the affine/ReLU/add pipeline
+  double global_op_energy_pj = 0;            ///< one output of a global digital unit (an LSTM cell's gates)
   double sram_access_energy_pj = 0;          ///< one 64-bit word at ref_sram_kib
   double sram_energy_capacity_exponent = 0;  ///< access energy ~ capacity^exponent
   double sram_access_ns = 0;

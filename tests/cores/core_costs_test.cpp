@@ -56,6 +56,16 @@ TEST(CoreCosts, DigitalUnitStreamsOneDatumPerClock) {
   EXPECT_NEAR(c.energy.digital_pj, 256 * 1.5, 1e-9);
 }
 
+TEST(CoreCosts, GlobalDigitalUnitSpreadsOutputsOverItsSlices) {
+  const CoreCosts costs(hermes());
+  CoreCommand gdu = command(CoreOp::global_digital);
+  gdu.elements = 63;
+  const CommandCost c = costs.cost(gdu);
+  // 63 outputs over 8 slices: 8 rounds of 4 clocks, plus the pipeline.
+  EXPECT_NEAR(c.latency_ns, (8 * 4 + 2) * 2.5, 1e-9);
+  EXPECT_NEAR(c.energy.digital_pj, 63 * 20.0, 1e-9);
+}
+
 TEST(CoreCosts, ProgrammingIsRowByRowProgramAndVerify) {
   const CoreCosts costs(hermes());
   const CommandCost c = costs.cost(command(CoreOp::program_weights));

@@ -98,6 +98,25 @@ TEST(LayerCompiler, TilesLargeLayersOverCores) {
   EXPECT_NEAR(resnet.cell_utilisation, 0.861, 0.001);
 }
 
+TEST(LayerCompiler, LstmStepEndsEveryChainInTheGlobalDigitalUnit) {
+  FcLayer lstm{1008, 2016, 1, false};
+  lstm.lstm_cell = true;
+  const LayerMapping m = map_fc_layer(lstm, 256, 256, 8, 8);
+  EXPECT_EQ(m.cores_used(), 32);
+  EXPECT_NEAR(m.cell_utilisation, 0.969, 0.001);
+  const Program p = compile_fc_layer(lstm, m);
+  EXPECT_NO_THROW(p.validate(64));
+  int gdus = 0;
+  for (const auto& i : p.instructions) {
+    if (i.op != Op::gdu) continue;
+    ++gdus;
+    EXPECT_EQ(i.elements, 63);  // 252 gate values = 63 hidden units per column tile
+  }
+  EXPECT_EQ(gdus, 8);
+  EXPECT_EQ(parse_program(to_text(p), "again").instructions.size(), p.instructions.size());
+  EXPECT_THROW(map_fc_layer({1008, 2014, 1, false, false, true, true}, 256, 256, 8, 8), ParameterError);
+}
+
 TEST(LayerCompiler, PartialTilesAndUtilisation) {
   const LayerMapping m = map_fc_layer({300, 100, 1, false}, 256, 256, 8, 8);
   EXPECT_EQ(m.cores_used(), 2);

@@ -174,6 +174,7 @@ void expect_same_table(const TechnologyTable& a, const TechnologyTable& b) {
   EXPECT_EQ(a.adc_counter_area_fraction, b.adc_counter_area_fraction);
   EXPECT_EQ(a.digital_clock_mhz, b.digital_clock_mhz);
   EXPECT_EQ(a.digital_op_energy_pj, b.digital_op_energy_pj);
+  EXPECT_EQ(a.global_op_energy_pj, b.global_op_energy_pj);
   EXPECT_EQ(a.sram_access_energy_pj, b.sram_access_energy_pj);
   EXPECT_EQ(a.sram_energy_capacity_exponent, b.sram_energy_capacity_exponent);
   EXPECT_EQ(a.sram_access_ns, b.sram_access_ns);
