@@ -1,5 +1,6 @@
 // imcsim layer: one fully connected layer mapped onto the chip, run on the timed model (JSON).
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "report/output_file.h"
 #include "report/statistics_json.h"
 #include "report/timeline.h"
+#include "report/vcd.h"
 
 namespace imcsim::apps {
 
@@ -23,19 +25,27 @@ struct LayerOptions {
   std::string program_out;
   std::string trace_out;
   std::string stats_out;
+  std::string vcd_out;
 };
 
 void run_layer(const LayerOptions& o) {
   const chip::ChipConfig config = o.chip.load();
   const firmware::LayerMapping mapping = firmware::map_fc_layer(o.layer, config.cores.rows, config.cores.cols,
                                                                 config.interconnect.grid_x, config.interconnect.grid_y);
-  const firmware::Program program = firmware::compile_fc_layer(o.layer, mapping);
+  // As many vectors per pass as the input and output buffers hold.
+  firmware::FcLayer layer = o.layer;
+  const int rows = mapping.tiles.front().rows;
+  const int cols = mapping.tiles.front().cols;
+  layer.vectors_per_pass = std::max(1, static_cast<int>(std::min(config.cores.input_buffer_kib * 1024 / rows,
+                                                                 config.cores.output_buffer_kib * 1024 / cols)));
+  const firmware::Program program = firmware::compile_fc_layer(layer, mapping);
   chip::SimulationOptions options;
-  options.timeline = !o.trace_out.empty();
+  options.timeline = !o.trace_out.empty() || !o.vcd_out.empty();
   const chip::SimulationResult r = chip::simulate(config, program, options);
   // Files are written only after a successful run, each whole or not at all.
   if (!o.program_out.empty()) report::write_file_atomically(o.program_out, firmware::to_text(program));
   if (!o.trace_out.empty()) report::write_file_atomically(o.trace_out, report::chrome_trace(r.timeline).dump(1));
+  if (!o.vcd_out.empty()) report::write_file_atomically(o.vcd_out, report::vcd(r.timeline));
   if (!o.stats_out.empty()) report::write_file_atomically(o.stats_out, report::statistics_json(r.stats).dump(2));
 
   nlohmann::ordered_json j;
@@ -92,6 +102,7 @@ void add_layer_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--program-out", o->program_out, "Write the compiled program (text form) to this file");
   cmd->add_option("--trace-out", o->trace_out, "Write a Chrome/Perfetto timeline (trace-event JSON) to this file");
   cmd->add_option("--stats-out", o->stats_out, "Write every statistic (JSON) to this file");
+  cmd->add_option("--vcd-out", o->vcd_out, "Write waveforms of core, network and link activity (VCD) to this file");
   cmd->callback([o, &exit_code]() {
     run_layer(*o);
     exit_code = 0;

@@ -39,6 +39,12 @@ SimulationResult simulate(const ChipConfig& config, const firmware::Program& pro
   for (const auto& t : chip.network().transfers()) {
     r.timeline.push_back({"network", std::to_string(t.src) + "->" + std::to_string(t.dst), t.start_ns, t.end_ns});
   }
+  const auto& links = chip.network().links().topology().links();
+  for (const auto& b : chip.network().links().bookings()) {
+    const auto& l = links[static_cast<std::size_t>(b.link)];
+    r.timeline.push_back(
+        {"link " + std::to_string(l.src) + "->" + std::to_string(l.dst), "packet", b.start_ns, b.end_ns});
+  }
   return r;
 }
 

@@ -46,7 +46,8 @@ void Core::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& dela
   CommandCost cost;
   try {
     cost = m_costs.cost(command);
-  } catch (const ParameterError&) {
+  } catch (const ParameterError& e) {
+    extension->error = e.what();
     payload.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return;
   }

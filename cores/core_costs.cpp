@@ -106,6 +106,11 @@ CommandCost CoreCosts::cost(const CoreCommand& c) const {
     }
     case CoreOp::buffer_write:
     case CoreOp::buffer_read: {
+      const double capacity_kib = c.op == CoreOp::buffer_write ? m_params.input_buffer_kib : m_params.output_buffer_kib;
+      if (capacity_kib > 0 && c.bytes > capacity_kib * 1024) {
+        throw ParameterError("core.command", op_name(c.op) + " of " + std::to_string(c.bytes) + " bytes exceeds the " +
+                                                 std::to_string(capacity_kib) + " KiB buffer");
+      }
       const double words = std::ceil(c.bytes / 8.0);
       out.latency_ns = words * (m_model.point().sram_kib > 0 ? m_model.sram_access().latency_ns : clock_ns);
       out.energy.sram_pj = sram_energy_pj(m_model, c.bytes);

@@ -28,6 +28,8 @@ struct CoreParams {
   int cols = 256;
   int device_slots = 2;  ///< devices per weight (both polarities)
   double program_verify_iterations = 10;
+  double input_buffer_kib = 0;  ///< capacity checks of buffer commands; 0: unchecked
+  double output_buffer_kib = 0;
   int global_unit_slices = 8;
   int global_unit_cycles_per_output = 4;
   hw::TechnologyTable technology;

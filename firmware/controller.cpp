@@ -119,7 +119,7 @@ double Controller::core_command(const Instruction& ins, double start_ns, StreamS
   payload.clear_extension(&extension);
   if (payload.get_response_status() != tlm::TLM_OK_RESPONSE) {
     throw InputError(m_program.name, ins.line, 0, op_name(ins.op),
-                     "core " + std::to_string(ins.core) + " rejected the instruction (does it fit the core?)");
+                     "core " + std::to_string(ins.core) + " rejected the instruction: " + extension.error);
   }
   // A digital unit emits its first datum one pipeline delay after it starts; everything else at its end.
   state.out_head_ns = digital ? extension.start_ns + extension.pipeline_ns : extension.end_ns;

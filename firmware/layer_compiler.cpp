@@ -88,33 +88,32 @@ LayerMapping map_fc_layer(const FcLayer& layer, int core_rows, int core_cols, in
   return m;
 }
 
-Program compile_fc_layer(const FcLayer& layer, const LayerMapping& mapping) {
-  Program p;
-  p.name = "fc_" + std::to_string(layer.in) + "x" + std::to_string(layer.out);
-  const int b = layer.batch;
+namespace {
+
+/// One pass of `vectors` input vectors through all tiles; `pass` keeps the send/recv tags apart.
+void compile_pass(const FcLayer& layer, const LayerMapping& mapping, int vectors, int pass, Program& p) {
   auto add = [&p](Instruction i) { p.instructions.push_back(std::move(i)); };
-  if (layer.program_weights) {
-    for (const Tile& t : mapping.tiles) add({Op::program, t.core, t.rows, t.cols});
-    add({Op::barrier});
-  }
+  const std::string suffix = pass > 0 ? "p" + std::to_string(pass) : "";
   // All tiles read their inputs in parallel.
   for (const Tile& t : mapping.tiles) {
     if (!layer.preloaded_inputs) {
       Instruction load{Op::load, t.core};
-      load.bytes = t.rows * b;
+      load.bytes = t.rows * vectors;
       add(load);
     }
-    add({Op::mvm, t.core, t.rows, t.cols, b});
+    add({Op::mvm, t.core, t.rows, t.cols, vectors});
   }
   // Then each column tile's chain accumulates the partial sums as they stream through.
   for (std::size_t k = 0; k < mapping.tiles.size(); ++k) {
     const Tile& t = mapping.tiles[k];
-    const int elements = t.cols * b;
-    const std::string tag = "c" + std::to_string(t.col_tile) + "r" + std::to_string(t.row_tile);
+    const int elements = t.cols * vectors;
+    const auto tag = [&](int row_tile) {
+      return "c" + std::to_string(t.col_tile) + "r" + std::to_string(row_tile) + suffix;
+    };
     if (t.row_tile > 0) {
       Instruction recv{Op::recv, t.core};
       recv.peer = mapping.tiles[k - 1].core;
-      recv.tag = "c" + std::to_string(t.col_tile) + "r" + std::to_string(t.row_tile - 1);
+      recv.tag = tag(t.row_tile - 1);
       recv.stream = true;
       add(recv);
     }
@@ -127,23 +126,39 @@ Program compile_fc_layer(const FcLayer& layer, const LayerMapping& mapping) {
       Instruction send{Op::send, t.core};
       send.peer = mapping.tiles[k + 1].core;
       send.bytes = elements;
-      send.tag = tag;
+      send.tag = tag(t.row_tile);
       send.stream = true;
       add(send);
-    } else {
-      int outputs = elements;
-      if (layer.lstm_cell) {
-        outputs = elements / 4;  // one hidden output per four gate values
-        Instruction gdu{Op::gdu, t.core};
-        gdu.elements = outputs;
-        add(gdu);
-      }
-      if (layer.store_outputs) {
-        Instruction store{Op::store, t.core};
-        store.bytes = outputs;
-        add(store);
-      }
+      continue;
     }
+    int outputs = elements;
+    if (layer.lstm_cell) {
+      outputs = elements / 4;  // one hidden output per four gate values
+      Instruction gdu{Op::gdu, t.core};
+      gdu.elements = outputs;
+      add(gdu);
+    }
+    if (layer.store_outputs) {
+      Instruction store{Op::store, t.core};
+      store.bytes = outputs;
+      add(store);
+    }
+  }
+}
+
+}  // namespace
+
+Program compile_fc_layer(const FcLayer& layer, const LayerMapping& mapping) {
+  Program p;
+  p.name = "fc_" + std::to_string(layer.in) + "x" + std::to_string(layer.out);
+  if (layer.program_weights) {
+    for (const Tile& t : mapping.tiles) p.instructions.push_back({Op::program, t.core, t.rows, t.cols});
+    p.instructions.push_back({Op::barrier});
+  }
+  const int per_pass = layer.vectors_per_pass > 0 ? std::min(layer.vectors_per_pass, layer.batch) : layer.batch;
+  int pass = 0;
+  for (int done = 0; done < layer.batch; done += per_pass, ++pass) {
+    compile_pass(layer, mapping, std::min(per_pass, layer.batch - done), pass, p);
   }
   return p;
 }

@@ -27,6 +27,9 @@ struct FcLayer {
   /// four gates of each hidden unit interleaved so that they sit in the same column tile; the last core of
   /// each chain computes its units' cell outputs in its global digital unit.
   bool lstm_cell = false;
+  /// Input vectors per pass through the tiles (what the input and output buffers hold); 0: the whole batch.
+  /// Larger batches run as several passes, one after the other on each core.
+  int vectors_per_pass = 0;
 };
 
 struct Tile {

@@ -27,6 +27,7 @@ double LinkReservations::book(int link, double t, double duration) {
     ++it;
   }
   busy.emplace(start, start + duration);
+  if (m_record) m_bookings.push_back({link, start, start + duration});
   return start;
 }
 

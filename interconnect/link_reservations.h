@@ -45,6 +45,14 @@ class LinkReservations {
   const NetworkTopology& topology() const { return *m_topology; }
   /// Flits carried by each link so far (index: topology().links()).
   const std::vector<std::int64_t>& link_flits() const { return m_link_flits; }
+  /// With recording on, every booking is kept for timelines (link, start_ns, end_ns), in booking order.
+  struct Booking {
+    int link = 0;
+    double start_ns = 0;
+    double end_ns = 0;
+  };
+  void record_bookings(bool on) { m_record = on; }
+  const std::vector<Booking>& bookings() const { return m_bookings; }
   /// Busy intervals of one link still remembered, as (start_ns, end_ns).
   const std::map<double, double>& reservations(int link) const { return m_busy[static_cast<std::size_t>(link)]; }
 
@@ -58,6 +66,8 @@ class LinkReservations {
   std::unique_ptr<RoutingAlgorithm> m_routing;
   std::vector<std::map<double, double>> m_busy;  ///< per link: start -> end, non-overlapping
   std::vector<std::int64_t> m_link_flits;
+  bool m_record = false;
+  std::vector<Booking> m_bookings;
 };
 
 }  // namespace imcsim::interconnect

@@ -61,7 +61,11 @@ class Network : public sc_core::sc_module {
   const LinkReservations& links() const { return m_links; }
   bool approximately_timed() const { return m_flits != nullptr; }
   const std::vector<TransferInterval>& transfers() const { return m_transfers; }
-  void record_transfers(bool on) { m_record = on; }
+  /// Records transfers and, in lt mode, every link booking (links().bookings()).
+  void record_transfers(bool on) {
+    m_record = on;
+    m_links.record_bookings(on);
+  }
 
  private:
   struct Message {

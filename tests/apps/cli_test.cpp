@@ -248,7 +248,7 @@ namespace {
 TEST_F(Cli, LayerWritesTimelineAndStatisticsOnlyOnSuccess) {
   const std::string base = ::testing::TempDir() + "imcsim_layer_" + std::to_string(getpid());
   const RunResult ok = run_imcsim("layer --in 512 --out 256 --trace-out '" + base + ".trace.json' --stats-out '" +
-                                  base + ".stats.json'");
+                                  base + ".stats.json' --vcd-out '" + base + ".vcd'");
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   const nlohmann::json trace = nlohmann::json::parse(read_file(base + ".trace.json"));
   int mvms = 0;
@@ -257,6 +257,10 @@ TEST_F(Cli, LayerWritesTimelineAndStatisticsOnlyOnSuccess) {
   const nlohmann::json stats = nlohmann::json::parse(read_file(base + ".stats.json"));
   EXPECT_EQ(stats["chip.core0.mvm_vectors"]["unit"], "count");
   EXPECT_GT(stats["chip.network.energy_network_pj"]["value"].get<double>(), 0.0);
+  const std::string vcd = read_file(base + ".vcd");
+  EXPECT_TRUE(contains(vcd, "$enddefinitions $end")) << vcd;
+  EXPECT_TRUE(contains(vcd, "$var wire 1 ! core0 $end")) << vcd;
+  EXPECT_TRUE(contains(vcd, "\n#133000\n") || contains(vcd, "\n1!\n")) << vcd;
 
   const std::string failed = base + ".failed.json";
   const RunResult bad = run_imcsim("layer --set adc.bits=1 --trace-out '" + failed + "'");
