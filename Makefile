@@ -22,6 +22,7 @@ build: setup $(BUILD_DIR)/CMakeCache.txt
 
 run: build
 	$(BUILD_DIR)/apps/imcsim demo
+	$(BUILD_DIR)/apps/imcsim validate hermes
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
