@@ -12,6 +12,18 @@ SimulationResult simulate(const ChipConfig& config, const firmware::Program& pro
   static bool used = false;
   if (used) throw Error("simulate(): SystemC elaborates once per process; run another process for another design");
   used = true;
+  // Reject instructions a core cannot execute before simulating anything.
+  program.validate(config.cores.count, program.name);
+  const cores::CoreCosts costs(core_params(config));
+  for (const auto& ins : program.instructions) {
+    if (ins.op == firmware::Op::recv || ins.op == firmware::Op::barrier) continue;
+    try {
+      static_cast<void>(costs.cost(firmware::core_command_of(ins)));
+    } catch (const ParameterError& e) {
+      throw InputError(program.name, ins.line, 0, firmware::op_name(ins.op),
+                       "core " + std::to_string(ins.core) + " cannot execute it: " + e.what());
+    }
+  }
   SimulationResult r;
   Chip chip("chip", config, program, r.stats, options.numerics);
   if (options.timeline) {

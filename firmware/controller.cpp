@@ -16,7 +16,9 @@ double now_ns() { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
 
 sc_core::sc_time ns(double value) { return sc_core::sc_time(std::max(0.0, value), sc_core::SC_NS); }
 
-cores::CoreCommand to_command(const Instruction& ins) {
+}  // namespace
+
+cores::CoreCommand core_command_of(const Instruction& ins) {
   cores::CoreCommand c;
   c.rows = ins.rows;
   c.cols = ins.cols;
@@ -60,8 +62,6 @@ cores::CoreCommand to_command(const Instruction& ins) {
   return c;
 }
 
-}  // namespace
-
 Controller::Controller(const sc_core::sc_module_name& name, Program program, int core_count, int offchip_node,
                        StatisticsRegistry& stats)
     : sc_module(name),
@@ -102,7 +102,7 @@ Controller::Controller(const sc_core::sc_module_name& name, Program program, int
 
 double Controller::core_command(const Instruction& ins, double start_ns, StreamState& state) {
   cores::CoreCommandExtension extension;
-  extension.command = to_command(ins);
+  extension.command = core_command_of(ins);
   extension.command.start_ns = start_ns;
   const bool digital =
       extension.command.op == cores::CoreOp::digital || extension.command.op == cores::CoreOp::accumulate;

@@ -19,9 +19,13 @@
 #include <vector>
 
 #include "base/statistics.h"
+#include "cores/core_command.h"
 #include "firmware/program.h"
 
 namespace imcsim::firmware {
+
+/// The core command an instruction sends (meaningful for core instructions: not recv or barrier).
+cores::CoreCommand core_command_of(const Instruction& ins);
 
 class Controller : public sc_core::sc_module {
  public:

@@ -35,7 +35,7 @@ void Network::catch_up() {
 }
 
 void Network::run_flits() {
-  std::vector<DeliveredPacket> delivered;
+  std::vector<DeliveredPacket>& delivered = m_delivered;
   for (;;) {
     if (m_flits->in_flight() == 0 && m_flits->queued_packets() == 0) sc_core::wait(m_injected);
     sc_core::wait(sc_core::sc_time(m_cycle_ns, sc_core::SC_NS));

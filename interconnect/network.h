@@ -90,6 +90,7 @@ class Network : public sc_core::sc_module {
   std::uint64_t m_next_message = 0;
   std::map<std::uint64_t, Message*> m_messages;
   sc_core::sc_event m_injected;
+  std::vector<DeliveredPacket> m_delivered;  ///< scratch of run_flits (a member: that thread never returns)
   double m_energy_per_bit_hop_pj;
   double m_released_ns = 0;
   bool m_record = false;
