@@ -12,22 +12,14 @@
 #include <string>
 
 #include "base/errors.h"
+#include "tests/support/thrown.h"
 
 namespace imcsim {
 namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-/// Runs `action`, which must throw an InputError, and returns it.
-InputError thrown_by(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no InputError was thrown";
-  return InputError("", 0, 0, "", "");
-}
+using test::thrown_by;
 
 const char* const chip_yaml =
     "name: demo\n"

@@ -8,20 +8,13 @@
 #include <functional>
 
 #include "base/errors.h"
+#include "tests/support/thrown.h"
 #include "chip/peak_figures.h"
 
 namespace imcsim::chip {
 namespace {
 
-InputError thrown_by(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no InputError was thrown";
-  return InputError("", 0, 0, "", "");
-}
+using test::thrown_by;
 
 TEST(ChipConfig, Hermes64PresetSpellsOutTheDefaults) {
   const ChipConfig preset = load_chip_config("hermes64");

@@ -6,20 +6,13 @@
 #include <functional>
 
 #include "base/errors.h"
+#include "tests/support/thrown.h"
 #include "firmware/layer_compiler.h"
 
 namespace imcsim::firmware {
 namespace {
 
-InputError thrown_by(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no InputError was thrown";
-  return InputError("", 0, 0, "", "");
-}
+using test::thrown_by;
 
 const char* const example =
     "# two cores\n"
