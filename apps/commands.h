@@ -14,5 +14,6 @@ void add_chip_command(CLI::App& app, int& exit_code);
 void add_layer_command(CLI::App& app, int& exit_code);
 void add_validate_command(CLI::App& app, int& exit_code);
 void add_noc_command(CLI::App& app, int& exit_code);
+void add_dataset_command(CLI::App& app, int& exit_code);
 
 }  // namespace imcsim::apps

@@ -8,7 +8,7 @@ packages=(
   libsystemc-dev
   libeigen3-dev libopenblas-dev librandom123-dev
   libboost-dev
-  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist
   clang-format clang-tidy

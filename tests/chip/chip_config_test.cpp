@@ -8,8 +8,8 @@
 #include <functional>
 
 #include "base/errors.h"
-#include "tests/support/thrown.h"
 #include "chip/peak_figures.h"
+#include "tests/support/thrown.h"
 
 namespace imcsim::chip {
 namespace {

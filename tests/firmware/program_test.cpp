@@ -6,8 +6,8 @@
 #include <functional>
 
 #include "base/errors.h"
-#include "tests/support/thrown.h"
 #include "firmware/layer_compiler.h"
+#include "tests/support/thrown.h"
 
 namespace imcsim::firmware {
 namespace {
