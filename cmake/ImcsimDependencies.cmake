@@ -24,3 +24,9 @@ if(IMCSIM_USE_BLAS)
   target_compile_definitions(imcsim_eigen INTERFACE EIGEN_USE_BLAS)
   target_link_libraries(imcsim_eigen INTERFACE BLAS::BLAS)
 endif()
+
+# Workloads: gzip-compressed data sets and ONNX models. Debian's ONNX package needs protobuf's targets first;
+# its targets are onnx and onnx_proto (with ONNX_NAMESPACE=onnx, ONNX_ML=1).
+find_package(ZLIB REQUIRED)
+find_package(Protobuf REQUIRED)
+find_package(ONNX REQUIRED)
