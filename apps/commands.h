@@ -16,5 +16,6 @@ void add_validate_command(CLI::App& app, int& exit_code);
 void add_noc_command(CLI::App& app, int& exit_code);
 void add_dataset_command(CLI::App& app, int& exit_code);
 void add_model_command(CLI::App& app, int& exit_code);
+void add_eval_command(CLI::App& app, int& exit_code);
 
 }  // namespace imcsim::apps

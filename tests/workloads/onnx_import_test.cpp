@@ -7,7 +7,12 @@
 
 #include "base/errors.h"
 #include "tests/support/thrown.h"
+#include "workloads/dataset.h"
+#include "workloads/reference_executor.h"
 #include "workloads/shape_inference.h"
+
+#include <unistd.h>
+#include <fstream>
 
 namespace imcsim::workloads {
 namespace {
@@ -100,6 +105,22 @@ TEST(OnnxImport, ConstantsAreFolded) {
   const Graph g = import_onnx_bytes(bytes(m), "c.onnx");
   EXPECT_TRUE(g.tensor("two").constant);
   EXPECT_EQ(g.tensor("z").shape, (std::vector<std::int64_t>{-1, 10}));
+}
+
+TEST(OnnxImport, FileImportRunsOnFashionMnist) {
+  // Zero weights and a bias on class 3: the model answers 3 for every image.
+  onnx::ModelProto m = mlp();
+  onnx::GraphProto& g = *m.mutable_graph();
+  for (auto& init : *g.mutable_initializer()) {
+    for (auto& v : *init.mutable_float_data()) v = 0.0f;
+    if (init.name() == "b2") init.set_float_data(3, 1.0f);
+  }
+  const std::string path = ::testing::TempDir() + "imcsim_always3_" + std::to_string(getpid()) + ".onnx";
+  std::ofstream(path, std::ios::binary) << m.SerializeAsString();
+  const ReferenceExecutor exec(import_onnx(path));
+  const Dataset d = load_fashion_mnist("test", 1000);
+  const double threes = static_cast<double>(std::count(d.labels.begin(), d.labels.end(), 3)) / d.size();
+  EXPECT_DOUBLE_EQ(top1(exec.run(d.samples, 2), d.labels), threes);
 }
 
 TEST(OnnxImportErrors, TruncatedOrNotOnnx) {

@@ -1,0 +1,53 @@
+// imcsim eval: FP32 reference accuracy of an ONNX model on a data set (JSON).
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "apps/commands.h"
+#include "base/errors.h"
+#include "workloads/dataset.h"
+#include "workloads/onnx_import.h"
+#include "workloads/reference_executor.h"
+
+namespace imcsim::apps {
+
+namespace {
+struct EvalOptions {
+  std::string model;
+  std::string dataset = "fashion-mnist";
+  int images = 0;
+  int threads = 1;
+};
+}  // namespace
+
+void add_eval_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<EvalOptions>();
+  CLI::App* cmd = app.add_subcommand("eval", "FP32 reference accuracy of an ONNX model on a data set (JSON)");
+  cmd->add_option("--model", o->model, "The .onnx file")->required();
+  cmd->add_option("--dataset", o->dataset, "fashion-mnist, fashion-mnist:train, or a data set YAML file")
+      ->capture_default_str();
+  cmd->add_option("--images", o->images, "At most this many images (0: all)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", o->threads, "Worker threads")->check(CLI::Range(1, 256))->capture_default_str();
+  cmd->callback([o, &exit_code]() {
+    const workloads::ReferenceExecutor exec(workloads::import_onnx(o->model));
+    const workloads::Dataset d = workloads::load_dataset(o->dataset, o->images);
+    const auto& input = exec.graph().tensor(exec.graph().inputs.front());
+    std::int64_t features = 1;
+    for (std::size_t i = 1; i < input.shape.size(); ++i) features *= input.shape[i];
+    if (features != d.samples.cols()) {
+      throw InputError(o->model, 0, 0, "input '" + input.name + "'",
+                       "the model takes " + std::to_string(features) + " values per sample, the data set has " +
+                           std::to_string(d.samples.cols()));
+    }
+    const hw::BatchMatrix outputs = exec.run(d.samples, o->threads);
+    nlohmann::ordered_json j;
+    j["model"] = o->model;
+    j["dataset"] = d.name;
+    j["images"] = d.size();
+    j["top1"] = workloads::top1(outputs, d.labels);
+    std::cout << j.dump(2) << "\n";
+    exit_code = 0;
+  });
+}
+
+}  // namespace imcsim::apps
