@@ -6,8 +6,10 @@
 #include <onnx/onnx_pb.h>
 
 #include "base/errors.h"
+#include "base/random.h"
 #include "tests/support/thrown.h"
 #include "workloads/dataset.h"
+#include "workloads/onnx_export.h"
 #include "workloads/reference_executor.h"
 #include "workloads/shape_inference.h"
 
@@ -121,6 +123,26 @@ TEST(OnnxImport, FileImportRunsOnFashionMnist) {
   const Dataset d = load_fashion_mnist("test", 1000);
   const double threes = static_cast<double>(std::count(d.labels.begin(), d.labels.end(), 3)) / d.size();
   EXPECT_DOUBLE_EQ(top1(exec.run(d.samples, 2), d.labels), threes);
+}
+
+TEST(OnnxExport, RoundTripGivesIdenticalOutputs) {
+  // Random weights, so that every layer matters; import -> export -> import on 100 test images.
+  onnx::ModelProto m = mlp();
+  std::uint32_t id = 0;
+  for (auto& init : *m.mutable_graph()->mutable_initializer()) {
+    std::vector<float> v(static_cast<std::size_t>(init.float_data_size()));
+    RandomStream({5, RandomPurpose::test_input, id++, 0}).normal(v.data(), v.size());
+    for (int i = 0; i < init.float_data_size(); ++i) init.set_float_data(i, 0.05f * v[static_cast<std::size_t>(i)]);
+  }
+  const Graph first = import_onnx_bytes(bytes(m), "mlp.onnx");
+  const Graph second = import_onnx_bytes(export_onnx_bytes(first), "exported.onnx");
+  const Dataset d = load_fashion_mnist("test", 100);
+  const hw::BatchMatrix a = ReferenceExecutor(first).run(d.samples);
+  const hw::BatchMatrix b = ReferenceExecutor(second).run(d.samples);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(second.parameter_count(), first.parameter_count());
+  EXPECT_EQ(second.tensor("x").shape, first.tensor("x").shape);
+  EXPECT_GT((a.rowwise().maxCoeff().array() - a.rowwise().minCoeff().array()).maxCoeff(), 0.0f);
 }
 
 TEST(OnnxImportErrors, TruncatedOrNotOnnx) {
