@@ -35,6 +35,7 @@ int sc_main(int argc, char* argv[]) {
   imcsim::apps::add_dataset_command(app, exit_code);
   imcsim::apps::add_model_command(app, exit_code);
   imcsim::apps::add_eval_command(app, exit_code);
+  imcsim::apps::add_train_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
