@@ -1,5 +1,6 @@
 // imcsim bench NAME: runs a named benchmark and prints its JSON.
 //   mvm    noisy crossbar read against a plain GEMM (bench/)
+//   executor  images per second of the FP32 reference executor on every zoo model, one and two threads
 //   timed  speed of the timed SystemC model: MVM transactions of the 64-core chip under full load per second
 //          of wall time, without and with the numeric work (each in its own worker process)
 
@@ -8,8 +9,15 @@
 #include "apps/chip_options.h"
 #include "apps/commands.h"
 #include "apps/worker.h"
+#include "base/errors.h"
 #include "bench/benchmarks.h"
 #include "chip/simulation.h"
+#include "workloads/dataset.h"
+#include "workloads/onnx_import.h"
+#include "workloads/reference_executor.h"
+
+#include <chrono>
+#include <fstream>
 
 namespace imcsim::apps {
 
@@ -79,12 +87,43 @@ nlohmann::ordered_json timed_benchmark(const BenchArgs& a) {
   return j;
 }
 
+/// The reference executor's speed on every zoo model, one and two threads, over the 10,000 test images.
+nlohmann::ordered_json executor_benchmark() {
+  const std::string dir = std::string(IMCSIM_MODELS_DIR);
+  std::ifstream in(dir + "/manifest.json");
+  if (!in) throw Error("cannot read the model zoo manifest " + dir + "/manifest.json");
+  const nlohmann::json manifest = nlohmann::json::parse(in);
+  const workloads::Dataset test = workloads::load_fashion_mnist("test");
+  nlohmann::ordered_json j;
+  j["benchmark"] = "executor";
+  j["images"] = test.size();
+  j["models"] = nlohmann::ordered_json::array();
+  for (const auto& m : manifest["models"]) {
+    const workloads::ReferenceExecutor exec(workloads::import_onnx(dir + "/" + m["file"].get<std::string>()));
+    nlohmann::ordered_json entry;
+    entry["name"] = m["name"];
+    for (const int threads : {1, 2}) {
+      exec.run(test.samples, threads);  // warm-up
+      const auto start = std::chrono::steady_clock::now();
+      constexpr int repetitions = 3;
+      for (int r = 0; r < repetitions; ++r) exec.run(test.samples, threads);
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      entry["images_per_s_" + std::to_string(threads) + "_thread" + (threads > 1 ? "s" : "")] =
+          repetitions * test.size() / seconds;
+    }
+    entry["ratio"] = entry["images_per_s_2_threads"].get<double>() / entry["images_per_s_1_thread"].get<double>();
+    j["models"].push_back(entry);
+  }
+  return j;
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<BenchArgs>();
   std::vector<std::string> names = bench::benchmark_names();
   names.push_back("timed");
+  names.push_back("executor");
   CLI::App* cmd = app.add_subcommand("bench", "Run a benchmark (reference and candidate in one run) and print JSON");
   cmd->add_option("name", a->name, "Benchmark")->required()->check(CLI::IsMember(names));
   cmd->add_option("--min-time", a->options.min_time_s, "mvm: least seconds per timed repetition")
@@ -105,7 +144,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"plain", "numerics"}))
       ->group("");
   cmd->callback([a, &exit_code]() {
-    if (a->name == "timed") {
+    if (a->name == "executor") {
+      std::cout << executor_benchmark().dump(2) << "\n";
+    } else if (a->name == "timed") {
       std::cout << (a->worker.empty() ? timed_benchmark(*a) : timed_worker(*a)).dump(2) << "\n";
     } else {
       std::cout << bench::run_benchmark(a->name, a->options).dump(2) << "\n";
