@@ -37,7 +37,9 @@ std::int64_t Graph::parameter_count() const {
 const std::vector<std::string>& supported_ops() {
   static const std::vector<std::string> ops = {"Gemm",    "MatMul",  "Add",     "Sub",      "Mul",
                                                "Div",     "Relu",    "LeakyRelu", "Sigmoid", "Tanh",
-                                               "Softmax", "Flatten", "Identity", "Dropout"};
+                                               "Softmax", "Flatten", "Identity", "Dropout", "Conv",
+                                               "MaxPool", "AveragePool", "GlobalAveragePool",
+                                               "BatchNormalization"};
   return ops;
 }
 

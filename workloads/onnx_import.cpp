@@ -31,6 +31,11 @@ const std::map<std::string, std::set<std::string>>& allowed_attributes() {
       {"Flatten", {"axis"}},
       {"Identity", {}},
       {"Dropout", {"seed", "ratio"}},
+      {"Conv", {"kernel_shape", "pads", "strides", "dilations", "group"}},
+      {"MaxPool", {"kernel_shape", "pads", "strides", "ceil_mode"}},
+      {"AveragePool", {"kernel_shape", "pads", "strides", "ceil_mode", "count_include_pad"}},
+      {"GlobalAveragePool", {}},
+      {"BatchNormalization", {"epsilon", "momentum"}},
   };
   return allowed;
 }

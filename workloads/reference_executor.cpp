@@ -6,6 +6,9 @@
 #include <thread>
 
 #include "base/errors.h"
+#include "workloads/shape_inference.h"
+
+#include <limits>
 
 namespace imcsim::workloads {
 
@@ -40,6 +43,113 @@ Matrix elementwise(const std::string& op, const Matrix& a, const Matrix& b) {
   return a.cwiseQuotient(bb);
 }
 
+/// Conv on a batch of flattened C x H x W samples: im2col per sample and group, then one product each.
+Matrix convolution(const Graph& g, const Node& n, const Matrix& x) {
+  const Window w = window(g, n, g.name, n.name);
+  const Tensor& weights = g.tensor(n.inputs[1]);
+  const std::int64_t cg = w.in_channels / w.group;     // input channels per group
+  const std::int64_t mg = w.out_channels / w.group;    // output channels per group
+  const std::int64_t patch = cg * w.kernel_h * w.kernel_w;
+  const std::int64_t positions = w.out_h * w.out_w;
+  const std::vector<float>* bias = n.inputs.size() > 2 ? &g.tensor(n.inputs[2]).data : nullptr;
+  Matrix out(x.rows(), w.out_channels * positions);
+  Eigen::MatrixXf cols(patch, positions);
+  for (Eigen::Index s = 0; s < x.rows(); ++s) {
+    const float* in = x.row(s).data();
+    for (std::int64_t grp = 0; grp < w.group; ++grp) {
+      for (std::int64_t c = 0; c < cg; ++c) {
+        for (std::int64_t ky = 0; ky < w.kernel_h; ++ky) {
+          for (std::int64_t kx = 0; kx < w.kernel_w; ++kx) {
+            const std::int64_t r = (c * w.kernel_h + ky) * w.kernel_w + kx;
+            for (std::int64_t oy = 0; oy < w.out_h; ++oy) {
+              const std::int64_t iy = oy * w.stride_h - w.pad_top + ky * w.dilation_h;
+              for (std::int64_t ox = 0; ox < w.out_w; ++ox) {
+                const std::int64_t ix = ox * w.stride_w - w.pad_left + kx * w.dilation_w;
+                const bool inside = iy >= 0 && iy < w.in_h && ix >= 0 && ix < w.in_w;
+                cols(r, oy * w.out_w + ox) =
+                    inside ? in[((grp * cg + c) * w.in_h + iy) * w.in_w + ix] : 0.0f;
+              }
+            }
+          }
+        }
+      }
+      const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wg(
+          weights.data.data() + grp * mg * patch, mg, patch);
+      Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> y(
+          out.row(s).data() + grp * mg * positions, mg, positions);
+      y.noalias() = wg * cols;
+      if (bias != nullptr) {
+        for (std::int64_t m = 0; m < mg; ++m) y.row(m).array() += (*bias)[static_cast<std::size_t>(grp * mg + m)];
+      }
+    }
+  }
+  return out;
+}
+
+/// MaxPool and AveragePool.
+Matrix pooling(const Graph& g, const Node& n, const Matrix& x) {
+  const Window w = window(g, n, g.name, n.name);
+  const bool max = n.op == "MaxPool";
+  Matrix out(x.rows(), w.out_channels * w.out_h * w.out_w);
+  for (Eigen::Index s = 0; s < x.rows(); ++s) {
+    const float* in = x.row(s).data();
+    float* o = out.row(s).data();
+    for (std::int64_t c = 0; c < w.in_channels; ++c) {
+      for (std::int64_t oy = 0; oy < w.out_h; ++oy) {
+        for (std::int64_t ox = 0; ox < w.out_w; ++ox) {
+          float acc = max ? -std::numeric_limits<float>::infinity() : 0.0f;
+          std::int64_t counted = 0;
+          std::int64_t window_cells = 0;
+          for (std::int64_t ky = 0; ky < w.kernel_h; ++ky) {
+            for (std::int64_t kx = 0; kx < w.kernel_w; ++kx) {
+              const std::int64_t iy = oy * w.stride_h - w.pad_top + ky;
+              const std::int64_t ix = ox * w.stride_w - w.pad_left + kx;
+              // Cells in the padding count for count_include_pad; cells past it (ceil_mode) never do.
+              if (iy < w.in_h + w.pad_bottom && ix < w.in_w + w.pad_right) ++window_cells;
+              if (iy < 0 || iy >= w.in_h || ix < 0 || ix >= w.in_w) continue;
+              const float v = in[(c * w.in_h + iy) * w.in_w + ix];
+              acc = max ? std::max(acc, v) : acc + v;
+              ++counted;
+            }
+          }
+          if (!max) acc /= static_cast<float>(w.count_include_pad ? window_cells : std::max<std::int64_t>(counted, 1));
+          o[(c * w.out_h + oy) * w.out_w + ox] = acc;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+Matrix global_average_pool(const Graph& g, const Node& n, const Matrix& x) {
+  const auto& shape = g.tensor(n.inputs[0]).shape;
+  const std::int64_t channels = shape[1], cells = shape[2] * shape[3];
+  Matrix out(x.rows(), channels);
+  for (Eigen::Index s = 0; s < x.rows(); ++s) {
+    for (std::int64_t c = 0; c < channels; ++c) out(s, c) = x.row(s).segment(c * cells, cells).mean();
+  }
+  return out;
+}
+
+Matrix batch_normalization(const Graph& g, const Node& n, const Matrix& x) {
+  const auto& shape = g.tensor(n.inputs[0]).shape;
+  const std::int64_t channels = shape.size() > 1 ? shape[1] : 1;
+  std::int64_t cells = 1;
+  for (std::size_t i = 2; i < shape.size(); ++i) cells *= shape[i];
+  const auto& scale = g.tensor(n.inputs[1]).data;
+  const auto& shift = g.tensor(n.inputs[2]).data;
+  const auto& mean = g.tensor(n.inputs[3]).data;
+  const auto& var = g.tensor(n.inputs[4]).data;
+  const float eps = n.float_attribute("epsilon", 1e-5f);
+  Matrix out = x;
+  for (std::int64_t c = 0; c < channels; ++c) {
+    const float a = scale[static_cast<std::size_t>(c)] / std::sqrt(var[static_cast<std::size_t>(c)] + eps);
+    const float b = shift[static_cast<std::size_t>(c)] - a * mean[static_cast<std::size_t>(c)];
+    out.middleCols(c * cells, cells).array() = out.middleCols(c * cells, cells).array() * a + b;
+  }
+  return out;
+}
+
 }  // namespace
 
 ReferenceExecutor::ReferenceExecutor(Graph graph) : m_graph(std::move(graph)) {
@@ -52,6 +162,16 @@ ReferenceExecutor::ReferenceExecutor(Graph graph) : m_graph(std::move(graph)) {
       }
       if (n.op == "Gemm" && n.int_attribute("transA", 0) != 0) {
         throw InputError(m_graph.name, 0, 0, where + " attribute 'transA'", "transposed activations are not supported");
+      }
+    }
+    if (n.op == "Conv" && !m_graph.tensor(n.inputs[1]).constant) {
+      throw InputError(m_graph.name, 0, 0, where, "the weights must be a constant");
+    }
+    if (n.op == "BatchNormalization") {
+      for (std::size_t k = 1; k < 5; ++k) {
+        if (k >= n.inputs.size() || !m_graph.tensor(n.inputs[k]).constant) {
+          throw InputError(m_graph.name, 0, 0, where, "scale, bias, mean and variance must be constants");
+        }
       }
     }
     if (n.op == "Flatten" && n.int_attribute("axis", 1) != 1) {
@@ -115,6 +235,14 @@ Matrix ReferenceExecutor::run_chunk(const Matrix& input) const {
         row = (row - row.maxCoeff()).exp();
         row /= row.sum();
       }
+    } else if (op == "Conv") {
+      out = convolution(m_graph, n, value(n.inputs[0]));
+    } else if (op == "MaxPool" || op == "AveragePool") {
+      out = pooling(m_graph, n, value(n.inputs[0]));
+    } else if (op == "GlobalAveragePool") {
+      out = global_average_pool(m_graph, n, value(n.inputs[0]));
+    } else if (op == "BatchNormalization") {
+      out = batch_normalization(m_graph, n, value(n.inputs[0]));
     } else {  // Flatten (axis 1), Identity, Dropout: the flattened batch is unchanged
       out = value(n.inputs[0]);
     }

@@ -10,6 +10,21 @@ namespace imcsim::workloads {
 
 void infer_shapes(Graph& graph, const Node& node, const std::string& file, const std::string& where);
 
+/// The geometry of a 2-D sliding window (Conv, MaxPool, AveragePool) on an N x C x H x W input.
+struct Window {
+  std::int64_t in_channels = 0, in_h = 0, in_w = 0;
+  std::int64_t out_channels = 0, out_h = 0, out_w = 0;
+  std::int64_t kernel_h = 1, kernel_w = 1;
+  std::int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+  std::int64_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  std::int64_t group = 1;
+  bool ceil_mode = false;
+  bool count_include_pad = false;
+};
+
+/// The window of a Conv or pooling node; throws InputError naming the node and attribute when inconsistent.
+Window window(const Graph& graph, const Node& node, const std::string& file, const std::string& where);
+
 /// Multiply-accumulates of one inference (batch 1) of the node: matrix products only.
 std::int64_t node_macs(const Graph& graph, const Node& node);
 
