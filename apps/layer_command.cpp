@@ -8,9 +8,9 @@
 #include "apps/chip_options.h"
 #include "apps/commands.h"
 #include "base/errors.h"
+#include "base/output_file.h"
 #include "chip/simulation.h"
 #include "firmware/layer_compiler.h"
-#include "report/output_file.h"
 #include "report/statistics_json.h"
 #include "report/timeline.h"
 #include "report/vcd.h"
@@ -43,10 +43,10 @@ void run_layer(const LayerOptions& o) {
   options.timeline = !o.trace_out.empty() || !o.vcd_out.empty();
   const chip::SimulationResult r = chip::simulate(config, program, options);
   // Files are written only after a successful run, each whole or not at all.
-  if (!o.program_out.empty()) report::write_file_atomically(o.program_out, firmware::to_text(program));
-  if (!o.trace_out.empty()) report::write_file_atomically(o.trace_out, report::chrome_trace(r.timeline).dump(1));
-  if (!o.vcd_out.empty()) report::write_file_atomically(o.vcd_out, report::vcd(r.timeline));
-  if (!o.stats_out.empty()) report::write_file_atomically(o.stats_out, report::statistics_json(r.stats).dump(2));
+  if (!o.program_out.empty()) write_file_atomically(o.program_out, firmware::to_text(program));
+  if (!o.trace_out.empty()) write_file_atomically(o.trace_out, report::chrome_trace(r.timeline).dump(1));
+  if (!o.vcd_out.empty()) write_file_atomically(o.vcd_out, report::vcd(r.timeline));
+  if (!o.stats_out.empty()) write_file_atomically(o.stats_out, report::statistics_json(r.stats).dump(2));
 
   nlohmann::ordered_json j;
   j["chip"] = config.name;

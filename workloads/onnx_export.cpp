@@ -2,10 +2,8 @@
 
 #include <onnx/onnx_pb.h>
 
-#include <cstdio>
-#include <fstream>
 
-#include "base/errors.h"
+#include "base/output_file.h"
 
 namespace imcsim::workloads {
 
@@ -62,21 +60,6 @@ std::string export_onnx_bytes(const Graph& graph) {
   return model.SerializeAsString();
 }
 
-void export_onnx(const Graph& graph, const std::string& path) {
-  const std::string bytes = export_onnx_bytes(graph);
-  const std::string partial = path + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << bytes;
-    if (!out) {
-      std::remove(partial.c_str());
-      throw Error("cannot write '" + path + "'");
-    }
-  }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) {
-    std::remove(partial.c_str());
-    throw Error("cannot write '" + path + "'");
-  }
-}
+void export_onnx(const Graph& graph, const std::string& path) { write_file_atomically(path, export_onnx_bytes(graph)); }
 
 }  // namespace imcsim::workloads

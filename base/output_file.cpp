@@ -1,11 +1,11 @@
-#include "report/output_file.h"
+#include "base/output_file.h"
 
 #include <cstdio>
 #include <fstream>
 
 #include "base/errors.h"
 
-namespace imcsim::report {
+namespace imcsim {
 
 void write_file_atomically(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".partial";
@@ -25,4 +25,4 @@ void write_file_atomically(const std::string& path, const std::string& text) {
   }
 }
 
-}  // namespace imcsim::report
+}  // namespace imcsim

@@ -4,9 +4,9 @@
 
 #include <string>
 
-namespace imcsim::report {
+namespace imcsim {
 
 /// Throws imcsim::Error naming the path when it cannot be written.
 void write_file_atomically(const std::string& path, const std::string& text);
 
-}  // namespace imcsim::report
+}  // namespace imcsim
