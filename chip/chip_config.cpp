@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <initializer_list>
 
 #include "base/errors.h"
+#include "base/text.h"
 #include "base/yaml_section.h"
 #include "hw/drift_compensation.h"
 #include "hw/periphery/adc.h"
@@ -23,15 +23,11 @@ namespace fs = std::filesystem;
 
 constexpr double big = 1e12;
 
-void read_choice(YamlSection& s, const std::string& key, std::string& value,
-                 std::initializer_list<const char*> options) {
+void read_choice(YamlSection& s, const std::string& key, std::string& value, const std::vector<std::string>& options) {
   s.read(key, value);
-  std::string known;
-  for (const char* option : options) {
-    if (value == option) return;
-    known += (known.empty() ? "" : ", ") + std::string(option);
+  if (std::find(options.begin(), options.end(), value) == options.end()) {
+    s.fail(key, "unknown value '" + value + "' (known: " + join_names(options) + ")");
   }
-  s.fail(key, "unknown value '" + value + "' (known: " + known + ")");
 }
 
 template <typename T>
@@ -62,13 +58,7 @@ void read_cores(YamlSection s, CoresConfig& c) {
 }
 
 void read_device(YamlSection s, hw::InferenceDeviceConfig& d) {
-  const auto models = hw::inference_device_models();
-  s.read("model", d.model);
-  if (std::find(models.begin(), models.end(), d.model) == models.end()) {
-    std::string known;
-    for (const auto& m : models) known += (known.empty() ? "" : ", ") + m;
-    s.fail("model", "unknown device model '" + d.model + "' (known: " + known + ")");
-  }
+  read_choice(s, "model", d.model, hw::inference_device_models());
   read_optional(s, "g_max_us", d.g_max_us, 1e-6f, 1e6f);
   read_optional(s, "t0_s", d.t0_s, 1e-9f, 1e9f);
   read_optional(s, "t_read_s", d.t_read_s, 1e-15f, 1e3f);
@@ -287,9 +277,8 @@ ChipConfig load_chip_config(const std::string& preset_or_path, const std::vector
   if (!is_path) {
     path = (fs::path(preset_directory()) / (preset_or_path + ".yaml")).string();
     if (!fs::exists(path)) {
-      std::string known;
-      for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
-      throw InputError(preset_or_path, 0, 0, "", "no such chip preset or file (presets: " + known + ")");
+      throw InputError(preset_or_path, 0, 0, "",
+                       "no such chip preset or file (presets: " + join_names(preset_names()) + ")");
     }
   }
   return parse(YamlSection::load_file(path), overrides);

@@ -5,16 +5,13 @@
 #include <filesystem>
 
 #include "base/errors.h"
+#include "base/text.h"
 #include "base/yaml_section.h"
 #include "workloads/tensor_file.h"
 
 namespace imcsim::workloads {
 
 namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 ArrayData read_array(const std::string& path) {
   std::string name = path;

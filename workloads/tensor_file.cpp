@@ -8,14 +8,11 @@
 #include <limits>
 
 #include "base/errors.h"
+#include "base/text.h"
 
 namespace imcsim::workloads {
 
 namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::string read_gzip(const std::string& path) {
   gzFile file = gzopen(path.c_str(), "rb");

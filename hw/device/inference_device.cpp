@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "base/check.h"
+#include "base/text.h"
 #include "hw/device/impl/ideal_device.h"
 #include "hw/device/impl/pcm_hermes.h"
 #include "hw/device/impl/pcm_like.h"
@@ -105,9 +106,8 @@ std::unique_ptr<InferenceDeviceModel> make_inference_device(const InferenceDevic
   if (config.model == "ideal") {
     return std::make_unique<IdealDevice>(with_overrides(IdealDevice::default_params(), config));
   }
-  std::string known;
-  for (const auto& name : inference_device_models()) known += (known.empty() ? "" : ", ") + name;
-  throw ParameterError("device.model", "unknown inference device model '" + config.model + "' (known: " + known + ")");
+  throw ParameterError("device.model", "unknown inference device model '" + config.model +
+                                           "' (known: " + join_names(inference_device_models()) + ")");
 }
 
 }  // namespace imcsim::hw

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "base/check.h"
+#include "base/text.h"
 #include "hw/device/impl/constant_step.h"
 #include "hw/device/impl/linear_step.h"
 #include "hw/device/impl/soft_bounds.h"
@@ -80,9 +81,8 @@ std::unique_ptr<PulsedDeviceModel> make_pulsed_device(const PulsedDeviceConfig& 
   if (config.model == "constant-step") return std::make_unique<ConstantStepDevice>(config);
   if (config.model == "linear-step") return std::make_unique<LinearStepDevice>(config);
   if (config.model == "soft-bounds") return std::make_unique<SoftBoundsDevice>(config);
-  std::string known;
-  for (const auto& name : pulsed_device_models()) known += (known.empty() ? "" : ", ") + name;
-  throw ParameterError("device.model", "unknown pulsed device model '" + config.model + "' (known: " + known + ")");
+  throw ParameterError("device.model", "unknown pulsed device model '" + config.model +
+                                           "' (known: " + join_names(pulsed_device_models()) + ")");
 }
 
 }  // namespace imcsim::hw

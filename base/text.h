@@ -1,0 +1,13 @@
+#pragma once
+// Small text helpers shared by error messages and file handling.
+
+#include <string>
+#include <vector>
+
+namespace imcsim {
+
+/// "a, b, c": the names a message offers as the known choices.
+std::string join_names(const std::vector<std::string>& names);
+bool ends_with(const std::string& text, const std::string& suffix);
+
+}  // namespace imcsim
