@@ -36,8 +36,13 @@ struct BenchArgs {
 firmware::Program full_load(int cores, int rows, int cols, int mvms) {
   firmware::Program p;
   p.name = "full_load";
+  firmware::Instruction mvm;
+  mvm.op = firmware::Op::mvm;
+  mvm.rows = rows;
+  mvm.cols = cols;
   for (int c = 0; c < cores; ++c) {
-    for (int k = 0; k < mvms; ++k) p.instructions.push_back({firmware::Op::mvm, c, rows, cols, 1});
+    mvm.core = c;
+    p.instructions.insert(p.instructions.end(), static_cast<std::size_t>(mvms), mvm);
   }
   return p;
 }

@@ -34,15 +34,22 @@ namespace {
 constexpr int digital_pipeline_stages = 2;
 }
 
-CoreCosts::CoreCosts(const CoreParams& params) : m_params(params), m_model(params.technology, params.design) {}
-
-namespace {
-/// SRAM energy of `bytes` moved in 64-bit words (zero when the core has no SRAM).
-double sram_energy_pj(const hw::CostModel& model, double bytes) {
-  if (!(model.point().sram_kib > 0) || bytes <= 0) return 0;
-  return std::ceil(bytes / 8.0) * model.sram_access().energy_pj;
+CoreCosts::CoreCosts(const CoreParams& params)
+    : m_params(params),
+      m_model(params.technology, params.design),
+      m_mvm(m_model.mvm()),
+      m_array_phase(m_model.array_phase()),
+      m_adc(m_model.adc_conversion()),
+      m_dac(m_model.dac_drive()),
+      m_digital(m_model.digital_op()),
+      m_has_sram(m_model.point().sram_kib > 0) {
+  if (m_has_sram) m_sram_word = m_model.sram_access();
 }
-}  // namespace
+
+double CoreCosts::sram_energy_pj(double bytes) const {
+  if (!m_has_sram || bytes <= 0) return 0;
+  return std::ceil(bytes / 8.0) * m_sram_word.energy_pj;
+}
 
 CommandCost CoreCosts::cost(const CoreCommand& c) const {
   const int rows = c.rows > 0 ? c.rows : m_params.rows;
@@ -54,7 +61,7 @@ CommandCost CoreCosts::cost(const CoreCommand& c) const {
   }
   if (c.vectors < 0 || c.elements < 0 || c.bytes < 0) throw ParameterError("core.command", "negative size");
   const double used_cells = static_cast<double>(rows) * cols / (static_cast<double>(m_params.rows) * m_params.cols);
-  const double clock_ns = m_model.digital_op().latency_ns;
+  const double clock_ns = m_digital.latency_ns;
   CommandCost out;
   switch (c.op) {
     case CoreOp::mvm:
@@ -64,19 +71,19 @@ CommandCost CoreCosts::cost(const CoreCommand& c) const {
       const double phases = m_model.point().phases;
       const int driven = c.op == CoreOp::mvm ? rows : cols;
       const int converted = c.op == CoreOp::mvm ? cols : rows;
-      out.latency_ns = c.vectors * m_model.mvm().latency_ns;
-      out.energy.array_pj = c.vectors * phases * m_model.array_phase().energy_pj * used_cells;
-      out.energy.adc_pj = c.vectors * phases * converted * m_model.adc_conversion().energy_pj;
-      out.energy.dac_pj = c.vectors * phases * driven * m_model.dac_drive().energy_pj;
+      out.latency_ns = c.vectors * m_mvm.latency_ns;
+      out.energy.array_pj = c.vectors * phases * m_array_phase.energy_pj * used_cells;
+      out.energy.adc_pj = c.vectors * phases * converted * m_adc.energy_pj;
+      out.energy.dac_pj = c.vectors * phases * driven * m_dac.energy_pj;
       out.energy.adc_pj += c.vectors * m_model.table().mvm_overhead_energy_pj;
-      out.energy.sram_pj = sram_energy_pj(m_model, static_cast<double>(c.vectors) * (driven + 2.0 * converted));
+      out.energy.sram_pj = sram_energy_pj(static_cast<double>(c.vectors) * (driven + 2.0 * converted));
       break;
     }
     case CoreOp::pulsed_update: {
       // Row and column pulse trains: one phase-length window per update, drivers on both sides.
-      out.latency_ns = c.vectors * m_model.mvm().latency_ns;
-      out.energy.dac_pj = c.vectors * (rows + cols) * m_model.dac_drive().energy_pj;
-      out.energy.array_pj = c.vectors * m_model.array_phase().energy_pj * used_cells;
+      out.latency_ns = c.vectors * m_mvm.latency_ns;
+      out.energy.dac_pj = c.vectors * (rows + cols) * m_dac.energy_pj;
+      out.energy.array_pj = c.vectors * m_array_phase.energy_pj * used_cells;
       break;
     }
     case CoreOp::program_weights: {
@@ -91,8 +98,8 @@ CommandCost CoreCosts::cost(const CoreCommand& c) const {
       // One datum per clock through a pipeline a few stages deep.
       out.pipeline_ns = digital_pipeline_stages * clock_ns;
       out.latency_ns = c.elements > 0 ? c.elements * clock_ns + out.pipeline_ns : 0;
-      out.energy.digital_pj = c.elements * m_model.digital_op().energy_pj;
-      out.energy.sram_pj = sram_energy_pj(m_model, c.op == CoreOp::accumulate ? 2.0 * c.elements : c.elements);
+      out.energy.digital_pj = c.elements * m_digital.energy_pj;
+      out.energy.sram_pj = sram_energy_pj(c.op == CoreOp::accumulate ? 2.0 * c.elements : c.elements);
       break;
     case CoreOp::global_digital: {
       // Outputs spread over the slices; each slice needs cycles_per_output clocks per output (FP16 pipeline).
@@ -112,8 +119,8 @@ CommandCost CoreCosts::cost(const CoreCommand& c) const {
                                                  std::to_string(capacity_kib) + " KiB buffer");
       }
       const double words = std::ceil(c.bytes / 8.0);
-      out.latency_ns = words * (m_model.point().sram_kib > 0 ? m_model.sram_access().latency_ns : clock_ns);
-      out.energy.sram_pj = sram_energy_pj(m_model, c.bytes);
+      out.latency_ns = words * (m_has_sram ? m_sram_word.latency_ns : clock_ns);
+      out.energy.sram_pj = sram_energy_pj(c.bytes);
       break;
     }
   }

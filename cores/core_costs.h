@@ -45,8 +45,19 @@ class CoreCosts {
   const CoreParams& params() const { return m_params; }
 
  private:
+  /// SRAM energy of `bytes` moved in 64-bit words (zero when the core has no SRAM).
+  double sram_energy_pj(double bytes) const;
+
   CoreParams m_params;
   hw::CostModel m_model;
+  // The per-action costs of this design point, computed once (cost() runs for every command).
+  hw::ActionCost m_mvm;
+  hw::ActionCost m_array_phase;
+  hw::ActionCost m_adc;
+  hw::ActionCost m_dac;
+  hw::ActionCost m_digital;
+  hw::ActionCost m_sram_word;  ///< zero energy when the core has no SRAM
+  bool m_has_sram = false;
 };
 
 }  // namespace imcsim::cores

@@ -26,6 +26,7 @@ StreamKey mismatch_key(std::uint64_t seed, std::uint32_t array_id, std::uint32_t
 
 Crossbar::Crossbar(const CrossbarConfig& config, std::uint64_t seed, std::uint32_t array_id)
     : m_config(validated(config)),
+      m_abs_max_scaling(m_config.input_scaling == "abs_max"),
       m_seed(seed),
       m_array_id(array_id),
       m_dac(config.dac),
@@ -74,7 +75,7 @@ void Crossbar::read(const BatchMatrix& x, const WeightMatrix& w, const WeightMat
   }
   thread_local ReadWorkspace ws;
   ws.scale.resize(x.rows());
-  if (m_config.input_scaling == "abs_max") {
+  if (m_abs_max_scaling) {
     ws.scale = x.cwiseAbs().rowwise().maxCoeff();
   } else {
     ws.scale.setConstant(m_config.dac.input_range);

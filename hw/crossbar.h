@@ -61,6 +61,7 @@ class Crossbar {
   StreamKey key(RandomPurpose purpose, Direction direction, const ReadId& read) const;
 
   CrossbarConfig m_config;
+  bool m_abs_max_scaling;  ///< input_scaling == "abs_max", resolved once (read() runs per MVM)
   std::uint64_t m_seed;
   std::uint32_t m_array_id;
   Dac m_dac;
