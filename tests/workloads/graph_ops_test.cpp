@@ -197,6 +197,15 @@ void expect_rows(const hw::BatchMatrix& actual, const Nd& expected, const std::s
   EXPECT_EQ(failures, 0) << what << ": values outside the tolerance";
 }
 
+/// Runs one case of a loop; an exception fails that case only, and the other cases still run.
+void run_case(const std::function<void()>& body) {
+  try {
+    body();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "threw: " << e.what();
+  }
+}
+
 double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 int count_ops(const Graph& g, const std::string& op) {
@@ -485,32 +494,38 @@ TEST(GraphOps, ReshapeOfConstantIsFolded) {
 }
 
 TEST(GraphOps, ShapeOfActivationKeepsTheBatchSymbolic) {
-  // flat = Relu(Flatten(x)); y = Reshape(flat, Concat(Shape(flat)[0:1], Shape(x)[1:])): back to [N, 3, 4].
-  Model m(13);
-  m.input("x", {-1, 3, 4});
-  m.node("Flatten", {"x"}, {"f"});
-  m.node("Relu", {"f"}, {"flat"});
-  m.node("Shape", {"flat"}, {"flat_shape"});
-  m.node("Shape", {"x"}, {"x_shape"});
-  m.int64s("s0", {1}, {0});
-  m.int64s("s1", {1}, {1});
-  m.int64s("big", {1}, {std::numeric_limits<std::int64_t>::max()});
-  m.node("Slice", {"flat_shape", "s0", "s1"}, {"batch"});
-  m.node("Slice", {"x_shape", "s1", "big"}, {"rest"});
-  set_int(m.node("Concat", {"batch", "rest"}, {"target"}), "axis", 0);
-  m.node("Reshape", {"flat", "target"}, {"y"});
-  m.output("y");
-  const Graph g = m.import();
-  // The target shape is folded at import: [batch, 3, 4] with the batch size unknown.
-  EXPECT_EQ(g.tensor("target").shape, (std::vector<std::int64_t>{3}));
-  if (g.tensor("target").constant && g.tensor("target").data.size() == 3) {
-    EXPECT_EQ(g.tensor("target").data[1], 3.0f);
-    EXPECT_EQ(g.tensor("target").data[2], 4.0f);
+  // flat = Relu(Flatten(x)); y = Reshape(flat, Concat(Shape(flat)[0:1], Shape(x)[1:end])): back to [N, 3, 4].
+  // torch writes x.shape[1:] with end INT64_MAX; end 3 is the same slice.
+  for (const std::int64_t end : {std::int64_t{3}, std::numeric_limits<std::int64_t>::max()}) {
+    SCOPED_TRACE("end " + std::to_string(end));
+    run_case([&] {
+      Model m(13);
+      m.input("x", {-1, 3, 4});
+      m.node("Flatten", {"x"}, {"f"});
+      m.node("Relu", {"f"}, {"flat"});
+      m.node("Shape", {"flat"}, {"flat_shape"});
+      m.node("Shape", {"x"}, {"x_shape"});
+      m.int64s("s0", {1}, {0});
+      m.int64s("s1", {1}, {1});
+      m.int64s("end", {1}, {end});
+      m.node("Slice", {"flat_shape", "s0", "s1"}, {"batch"});
+      m.node("Slice", {"x_shape", "s1", "end"}, {"rest"});
+      set_int(m.node("Concat", {"batch", "rest"}, {"target"}), "axis", 0);
+      m.node("Reshape", {"flat", "target"}, {"y"});
+      m.output("y");
+      const Graph g = m.import();
+      // The target shape is folded at import: [batch, 3, 4] with the batch size unknown.
+      EXPECT_EQ(g.tensor("target").shape, (std::vector<std::int64_t>{3}));
+      if (g.tensor("target").constant && g.tensor("target").data.size() == 3) {
+        EXPECT_EQ(g.tensor("target").data[1], 3.0f);
+        EXPECT_EQ(g.tensor("target").data[2], 4.0f);
+      }
+      EXPECT_EQ(g.tensor("y").shape, (std::vector<std::int64_t>{-1, 3, 4}));
+      const hw::BatchMatrix x = random_input(3, 12, 6);
+      expect_rows(ReferenceExecutor(g).run(x), map(as_nd(x, {12}), [](double v) { return std::max(v, 0.0); }),
+                  "reshape to Shape(x)");
+    });
   }
-  EXPECT_EQ(g.tensor("y").shape, (std::vector<std::int64_t>{-1, 3, 4}));
-  const hw::BatchMatrix x = random_input(3, 12, 6);
-  expect_rows(ReferenceExecutor(g).run(x), map(as_nd(x, {12}), [](double v) { return std::max(v, 0.0); }),
-              "reshape to Shape(x)");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -873,8 +888,9 @@ TEST(GraphOps, SoftmaxOpset11CoercesToTwoDimensionsOrIsRejected) {
 // ---------------------------------------------------------------------------------------------------------------
 // LSTM and GRU
 
-/// Initial states of a recurrent layer: omitted, constant zeros, or constant random values.
-enum class Initial { none, zeros, random };
+/// Initial states of a recurrent layer: omitted, constant zeros, constant random values, or the zeros torch
+/// writes for a dynamic batch (ConstantOfShape of [dirs, Shape(x)[0], hidden]).
+enum class Initial { none, zeros, random, zeros_of_batch_shape };
 
 struct RnnModel {
   Model model;
@@ -906,7 +922,27 @@ RnnModel rnn_model(const std::string& op, int layout, std::int64_t batch, std::i
     r.p.b = m.random("B", {dirs, 2 * gates * hidden}, seed + 2, -0.5f, 0.5f);
     inputs[3] = "B";
   }
-  if (initial != Initial::none) {
+  if (initial == Initial::zeros_of_batch_shape) {
+    m.node("Shape", {"x"}, {"x_shape"});
+    m.int64s("zero_index", {}, {0});
+    set_int(m.node("Gather", {"x_shape", "zero_index"}, {"batch"}), "axis", 0);
+    m.int64s("unsqueeze_axes", {1}, {0});
+    m.node("Unsqueeze", {"batch", "unsqueeze_axes"}, {"batch1"});
+    m.int64s("dirs", {1}, {dirs});
+    m.int64s("hidden", {1}, {hidden});
+    const std::vector<std::string> parts = layout == 0 ? std::vector<std::string>{"dirs", "batch1", "hidden"}
+                                                       : std::vector<std::string>{"batch1", "dirs", "hidden"};
+    set_int(m.node("Concat", parts, {"state_shape"}), "axis", 0);
+    for (const std::string state : {"h0", "c0"}) {
+      onnx::AttributeProto* value =
+          attribute(m.node("ConstantOfShape", {"state_shape"}, {state}), "value", onnx::AttributeProto::TENSOR);
+      value->mutable_t()->set_data_type(onnx::TensorProto::FLOAT);
+      value->mutable_t()->add_dims(1);
+      value->mutable_t()->add_float_data(0.0f);
+    }
+    inputs[5] = "h0";
+    if (op == "LSTM") inputs.push_back("c0");
+  } else if (initial != Initial::none) {
     // Stored [dirs, batch, hidden] for the reference; the tensor is [batch, dirs, hidden] in layout 1.
     const float scale = initial == Initial::zeros ? 0.0f : 1.0f;
     r.p.h0 = random_values(static_cast<std::size_t>(dirs * batch * hidden), seed + 3, -scale, scale);
@@ -960,15 +996,6 @@ RnnModel rnn_model(const std::string& op, int layout, std::int64_t batch, std::i
 void use_output(RnnModel& r, const std::string& name) {
   r.model.graph().clear_output();
   r.model.output(name);
-}
-
-/// Runs one case of a loop; an exception fails that case only, and the other cases still run.
-void run_case(const std::function<void()>& body) {
-  try {
-    body();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "threw: " << e.what();
-  }
 }
 
 onnx::NodeProto* rnn_node(Model& m) {
@@ -1053,6 +1080,28 @@ TEST(GraphOps, RecurrentInitialStatesWithAndWithoutBias) {
             expect_rows(ReferenceExecutor(g).run(x), expected.y, op + " Y with initial states");
           });
         }
+      }
+    }
+  }
+}
+
+TEST(GraphOps, RecurrentZeroStatesOfTheDynamicBatchShape) {
+  // h0 = torch.zeros(1, x.size(0), H) exports as ConstantOfShape(Concat([1], Shape(x)[0], [H])).
+  const std::int64_t N = 3, S = 4, I = 3, H = 4;
+  for (const std::string op : {"LSTM", "GRU"}) {
+    for (const int layout : {0, 1}) {
+      for (const bool bias : {true, false}) {
+        SCOPED_TRACE(op + " layout " + std::to_string(layout) + (bias ? " with B" : " without B"));
+        run_case([&] {
+          const std::vector<std::string> outputs =
+              op == "LSTM" ? std::vector<std::string>{"y", "y_h", "y_c"} : std::vector<std::string>{"y", "y_h"};
+          const RnnModel r =
+              rnn_model(op, layout, -1, S, I, H, "forward", bias, Initial::zeros_of_batch_shape, outputs, 125);
+          const Graph g = r.model.import();
+          const hw::BatchMatrix x = random_input(N, S * I, 126);
+          const RecurrentResult expected = recurrent_reference(as_nd(x, {S, I}), r.p, op == "LSTM" ? 4 : 3);
+          expect_rows(ReferenceExecutor(g).run(x), expected.y, op + " Y from zero states");
+        });
       }
     }
   }
