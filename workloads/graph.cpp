@@ -1,5 +1,8 @@
 #include "workloads/graph.h"
 
+#include <iterator>
+#include <set>
+
 #include "base/errors.h"
 
 namespace imcsim::workloads {
@@ -20,26 +23,72 @@ float Node::float_attribute(const std::string& key, float fallback) const {
   return it == attributes.end() ? fallback : it->second.f;
 }
 
-const Tensor& Graph::tensor(const std::string& name) const {
-  const auto it = tensors.find(name);
-  if (it == tensors.end()) throw Error("graph '" + this->name + "' has no tensor '" + name + "'");
+std::string Node::string_attribute(const std::string& key, const std::string& fallback) const {
+  const auto it = attributes.find(key);
+  return it == attributes.end() ? fallback : it->second.s;
+}
+
+std::vector<std::int64_t> Node::ints_attribute(const std::string& key,
+                                               const std::vector<std::int64_t>& fallback) const {
+  const auto it = attributes.find(key);
+  return it == attributes.end() ? fallback : it->second.ints;
+}
+
+const Tensor& Graph::tensor(const std::string& tensor_name) const {
+  const auto it = tensors.find(tensor_name);
+  if (it == tensors.end()) throw Error("graph '" + name + "' has no tensor '" + tensor_name + "'");
   return it->second;
 }
 
 std::int64_t Graph::parameter_count() const {
   std::int64_t n = 0;
-  for (const auto& [name, t] : tensors) {
+  for (const auto& entry : tensors) {
+    const Tensor& t = entry.second;
     if (t.constant) n += static_cast<std::int64_t>(t.data.size());
   }
   return n;
 }
 
+void Graph::remove_unused_constants() {
+  std::set<std::string> used(outputs.begin(), outputs.end());
+  for (const auto& n : nodes) used.insert(n.inputs.begin(), n.inputs.end());
+  for (auto it = tensors.begin(); it != tensors.end();) {
+    it = it->second.constant && used.count(it->first) == 0 ? tensors.erase(it) : std::next(it);
+  }
+}
+
 const std::vector<std::string>& supported_ops() {
-  static const std::vector<std::string> ops = {"Gemm",    "MatMul",  "Add",     "Sub",      "Mul",
-                                               "Div",     "Relu",    "LeakyRelu", "Sigmoid", "Tanh",
-                                               "Softmax", "Flatten", "Identity", "Dropout", "Conv",
-                                               "MaxPool", "AveragePool", "GlobalAveragePool",
-                                               "BatchNormalization"};
+  static const std::vector<std::string> ops = {"Gemm",
+                                               "MatMul",
+                                               "Add",
+                                               "Sub",
+                                               "Mul",
+                                               "Div",
+                                               "Relu",
+                                               "LeakyRelu",
+                                               "Sigmoid",
+                                               "Tanh",
+                                               "Softmax",
+                                               "Conv",
+                                               "BatchNormalization",
+                                               "MaxPool",
+                                               "AveragePool",
+                                               "GlobalAveragePool",
+                                               "Flatten",
+                                               "Reshape",
+                                               "Transpose",
+                                               "Squeeze",
+                                               "Unsqueeze",
+                                               "Concat",
+                                               "Gather",
+                                               "Slice",
+                                               "Shape",
+                                               "Constant",
+                                               "Cast",
+                                               "Identity",
+                                               "Dropout",
+                                               "LSTM",
+                                               "GRU"};
   return ops;
 }
 

@@ -2,6 +2,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <set>
 
 #include "base/output_file.h"
 
@@ -20,6 +21,47 @@ void set_shape(onnx::ValueInfoProto* info, const Tensor& t) {
     } else {
       shape->add_dim()->set_dim_value(d);
     }
+  }
+}
+
+/// The attribute's ONNX type: as imported, or for attributes built in code, the non-empty list, or the type
+/// the operator schemas give the key.
+Attribute::Kind kind_of(const std::string& key, const Attribute& a) {
+  if (a.kind != Attribute::Kind::unset) return a.kind;
+  if (!a.ints.empty()) return Attribute::Kind::integers;
+  if (!a.floats.empty()) return Attribute::Kind::reals;
+  if (!a.strings.empty()) return Attribute::Kind::texts;
+  if (!a.s.empty()) return Attribute::Kind::text;
+  static const std::set<std::string> real_keys = {"alpha", "beta", "ratio", "epsilon", "momentum", "clip"};
+  return real_keys.count(key) != 0 ? Attribute::Kind::real : Attribute::Kind::integer;
+}
+
+void set_attribute(onnx::AttributeProto* attr, const std::string& key, const Attribute& a) {
+  attr->set_name(key);
+  switch (kind_of(key, a)) {
+    case Attribute::Kind::real:
+      attr->set_type(onnx::AttributeProto::FLOAT);
+      attr->set_f(a.f);
+      break;
+    case Attribute::Kind::text:
+      attr->set_type(onnx::AttributeProto::STRING);
+      attr->set_s(a.s);
+      break;
+    case Attribute::Kind::integers:
+      attr->set_type(onnx::AttributeProto::INTS);
+      for (const auto v : a.ints) attr->add_ints(v);
+      break;
+    case Attribute::Kind::reals:
+      attr->set_type(onnx::AttributeProto::FLOATS);
+      for (const auto v : a.floats) attr->add_floats(v);
+      break;
+    case Attribute::Kind::texts:
+      attr->set_type(onnx::AttributeProto::STRINGS);
+      for (const auto& v : a.strings) attr->add_strings(v);
+      break;
+    default:
+      attr->set_type(onnx::AttributeProto::INT);
+      attr->set_i(a.i);
   }
 }
 
@@ -47,14 +89,7 @@ std::string export_onnx_bytes(const Graph& graph) {
     node->set_op_type(n.op);
     for (const auto& i : n.inputs) node->add_input(i);
     for (const auto& o : n.outputs) node->add_output(o);
-    for (const auto& [key, a] : n.attributes) {
-      onnx::AttributeProto* attr = node->add_attribute();
-      attr->set_name(key);
-      // The IR keeps all fields; the operator's schema decides which one a key uses.
-      const bool is_float = key == "alpha" || key == "beta" || key == "ratio";
-      attr->set_type(is_float ? onnx::AttributeProto::FLOAT : onnx::AttributeProto::INT);
-      if (is_float) attr->set_f(a.f); else attr->set_i(a.i);
-    }
+    for (const auto& [key, a] : n.attributes) set_attribute(node->add_attribute(), key, a);
   }
   for (const auto& name : graph.outputs) set_shape(g.add_output(), graph.tensor(name));
   return model.SerializeAsString();

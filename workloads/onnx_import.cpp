@@ -3,10 +3,13 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <set>
 
 #include "base/errors.h"
+#include "workloads/batch_norm_folding.h"
+#include "workloads/constant_folding.h"
 #include "workloads/shape_inference.h"
 #include "workloads/tensor_file.h"
 
@@ -35,7 +38,18 @@ const std::map<std::string, std::set<std::string>>& allowed_attributes() {
       {"MaxPool", {"kernel_shape", "pads", "strides", "ceil_mode"}},
       {"AveragePool", {"kernel_shape", "pads", "strides", "ceil_mode", "count_include_pad"}},
       {"GlobalAveragePool", {}},
-      {"BatchNormalization", {"epsilon", "momentum"}},
+      {"BatchNormalization", {"epsilon", "momentum", "training_mode", "spatial"}},
+      {"Reshape", {"allowzero"}},
+      {"Transpose", {"perm"}},
+      {"Squeeze", {"axes"}},
+      {"Unsqueeze", {"axes"}},
+      {"Concat", {"axis"}},
+      {"Gather", {"axis"}},
+      {"Slice", {"starts", "ends", "axes"}},
+      {"Shape", {"start", "end"}},
+      {"Cast", {"to", "saturate"}},
+      {"LSTM", {"hidden_size", "layout", "direction", "activations", "clip", "input_forget"}},
+      {"GRU", {"hidden_size", "layout", "direction", "activations", "clip", "linear_before_reset"}},
   };
   return allowed;
 }
@@ -54,34 +68,50 @@ Tensor tensor_from_proto(const onnx::TensorProto& t, const std::string& file, co
   const std::string& raw = t.raw_data();
   const auto from_raw = [&](std::size_t size, auto convert) {
     if (raw.size() != static_cast<std::size_t>(n) * size) {
-      throw InputError(file, 0, 0, where, "tensor '" + t.name() + "' holds " + std::to_string(raw.size()) +
-                                              " bytes for " + std::to_string(n) + " elements");
+      throw InputError(file, 0, 0, where,
+                       "tensor '" + t.name() + "' holds " + std::to_string(raw.size()) + " bytes for " +
+                           std::to_string(n) + " elements");
     }
     for (std::int64_t i = 0; i < n; ++i) out.data[static_cast<std::size_t>(i)] = convert(raw.data() + i * size);
   };
   switch (t.data_type()) {
     case onnx::TensorProto::FLOAT:
       if (!raw.empty()) {
-        from_raw(4, [](const char* p) { float v; std::memcpy(&v, p, 4); return v; });
+        from_raw(4, [](const char* p) {
+          float v;
+          std::memcpy(&v, p, 4);
+          return v;
+        });
       } else {
-        if (t.float_data_size() != n) throw InputError(file, 0, 0, where, "tensor '" + t.name() + "': element count mismatch");
+        if (t.float_data_size() != n)
+          throw InputError(file, 0, 0, where, "tensor '" + t.name() + "': element count mismatch");
         std::copy(t.float_data().begin(), t.float_data().end(), out.data.begin());
       }
       break;
     case onnx::TensorProto::DOUBLE:
       if (!raw.empty()) {
-        from_raw(8, [](const char* p) { double v; std::memcpy(&v, p, 8); return static_cast<float>(v); });
+        from_raw(8, [](const char* p) {
+          double v;
+          std::memcpy(&v, p, 8);
+          return static_cast<float>(v);
+        });
       } else {
-        if (t.double_data_size() != n) throw InputError(file, 0, 0, where, "tensor '" + t.name() + "': element count mismatch");
+        if (t.double_data_size() != n)
+          throw InputError(file, 0, 0, where, "tensor '" + t.name() + "': element count mismatch");
         std::transform(t.double_data().begin(), t.double_data().end(), out.data.begin(),
                        [](double v) { return static_cast<float>(v); });
       }
       break;
     case onnx::TensorProto::INT64:
       if (!raw.empty()) {
-        from_raw(8, [](const char* p) { std::int64_t v; std::memcpy(&v, p, 8); return static_cast<float>(v); });
+        from_raw(8, [](const char* p) {
+          std::int64_t v;
+          std::memcpy(&v, p, 8);
+          return static_cast<float>(v);
+        });
       } else {
-        if (t.int64_data_size() != n) throw InputError(file, 0, 0, where, "tensor '" + t.name() + "': element count mismatch");
+        if (t.int64_data_size() != n)
+          throw InputError(file, 0, 0, where, "tensor '" + t.name() + "': element count mismatch");
         std::transform(t.int64_data().begin(), t.int64_data().end(), out.data.begin(),
                        [](std::int64_t v) { return static_cast<float>(v); });
       }
@@ -96,12 +126,92 @@ Tensor tensor_from_proto(const onnx::TensorProto& t, const std::string& file, co
 
 Attribute attribute_from_proto(const onnx::AttributeProto& a) {
   Attribute out;
+  switch (a.type()) {
+    case onnx::AttributeProto::INT:
+      out.kind = Attribute::Kind::integer;
+      break;
+    case onnx::AttributeProto::FLOAT:
+      out.kind = Attribute::Kind::real;
+      break;
+    case onnx::AttributeProto::STRING:
+      out.kind = Attribute::Kind::text;
+      break;
+    case onnx::AttributeProto::INTS:
+      out.kind = Attribute::Kind::integers;
+      break;
+    case onnx::AttributeProto::FLOATS:
+      out.kind = Attribute::Kind::reals;
+      break;
+    case onnx::AttributeProto::STRINGS:
+      out.kind = Attribute::Kind::texts;
+      break;
+    default:
+      break;
+  }
   out.i = a.i();
   out.f = a.f();
   out.s = a.s();
   out.ints.assign(a.ints().begin(), a.ints().end());
   out.floats.assign(a.floats().begin(), a.floats().end());
+  out.strings.assign(a.strings().begin(), a.strings().end());
   return out;
+}
+
+/// ConstantOfShape, folded. A dimension that is the batch size (NaN in folded shape arithmetic, as in the zero
+/// initial states torch exports for an LSTM) becomes 1: the constant then broadcasts over any batch.
+void fold_constant_of_shape(Graph& graph, const onnx::NodeProto& n, const std::string& file, const std::string& where) {
+  if (n.input_size() != 1 || n.output_size() != 1 || graph.tensors.count(n.input(0)) == 0 ||
+      !graph.tensors.at(n.input(0)).constant) {
+    throw InputError(file, 0, 0, where, "needs one constant shape input");
+  }
+  float value = 0.0f;
+  for (const auto& a : n.attribute()) {
+    if (a.name() != "value")
+      throw InputError(file, 0, 0, where + " attribute '" + a.name() + "'", "unsupported attribute");
+    const Tensor v = tensor_from_proto(a.t(), file, where);
+    if (v.data.size() != 1) throw InputError(file, 0, 0, where + " attribute 'value'", "must hold one element");
+    value = v.data[0];
+  }
+  Tensor t;
+  t.name = n.output(0);
+  t.constant = true;
+  for (const float d : graph.tensors.at(n.input(0)).data) {
+    if (!std::isnan(d) && d < 0) throw InputError(file, 0, 0, where, "negative dimension in the shape");
+    t.shape.push_back(std::isnan(d) ? 1 : static_cast<std::int64_t>(d));
+  }
+  t.data.assign(static_cast<std::size_t>(t.elements()), value);
+  graph.tensors[t.name] = t;
+}
+
+/// LSTM and GRU as the executor implements them: default activations, no clipping, no coupled input and forget
+/// gates, no sequence lengths or peepholes; initial states only as zeros.
+void check_recurrent_attributes(const Node& node, const std::string& file, const std::string& where) {
+  if (node.op != "LSTM" && node.op != "GRU") return;
+  const auto it = node.attributes.find("activations");
+  if (it != node.attributes.end()) {
+    const std::vector<std::string> plain = node.op == "LSTM" ? std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"}
+                                                             : std::vector<std::string>{"Sigmoid", "Tanh"};
+    if (it->second.strings.size() % plain.size() != 0) {
+      throw InputError(file, 0, 0, where + " attribute 'activations'",
+                       "needs " + std::to_string(plain.size()) + " per direction");
+    }
+    for (std::size_t k = 0; k < it->second.strings.size(); ++k) {
+      if (it->second.strings[k] != plain[k % plain.size()]) {
+        throw InputError(file, 0, 0, where + " attribute 'activations'",
+                         "only the default activations are supported, got '" + it->second.strings[k] + "'");
+      }
+    }
+  }
+  if (node.attributes.count("clip") != 0)
+    throw InputError(file, 0, 0, where + " attribute 'clip'", "cell clipping is not supported");
+  if (node.int_attribute("input_forget", 0) != 0) {
+    throw InputError(file, 0, 0, where + " attribute 'input_forget'",
+                     "coupled input and forget gates are not supported");
+  }
+  const auto present = [&](std::size_t k) { return k < node.inputs.size() && !node.inputs[k].empty(); };
+  if (present(4))
+    throw InputError(file, 0, 0, where, "input 'sequence_lens' is not supported (all sequences are full)");
+  if (present(7)) throw InputError(file, 0, 0, where, "input 'P' (peepholes) is not supported");
 }
 
 }  // namespace
@@ -123,7 +233,9 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& file) {
     Tensor t;
     t.name = in.name();
     if (!in.type().has_tensor_type()) throw InputError(file, 0, 0, "input '" + in.name() + "'", "not a tensor input");
-    for (const auto& d : in.type().tensor_type().shape().dim()) t.shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
+    for (const auto& d : in.type().tensor_type().shape().dim())
+      t.shape.push_back(d.has_dim_value() ? d.dim_value() : -1);
+    t.batch_axis = t.shape.empty() ? -1 : 0;
     graph.inputs.push_back(t.name);
     graph.tensors[t.name] = t;
   }
@@ -138,6 +250,10 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& file) {
       Tensor t = tensor_from_proto(n.attribute(0).t(), file, where);
       t.name = n.output(0);
       graph.tensors[t.name] = t;
+      continue;
+    }
+    if (n.op_type() == "ConstantOfShape") {
+      fold_constant_of_shape(graph, n, file, where);
       continue;
     }
     if (!n.domain().empty() && n.domain() != "ai.onnx") {
@@ -157,13 +273,17 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& file) {
       node.attributes[a.name()] = attribute_from_proto(a);
     }
     for (const auto& i : n.input()) {
-      if (i.empty()) continue;  // an omitted optional input
-      if (graph.tensors.count(i) == 0) throw InputError(file, 0, 0, where, "input '" + i + "' is not defined before");
+      // An omitted optional input keeps its place (an empty name); trailing ones are dropped.
+      if (!i.empty() && graph.tensors.count(i) == 0) {
+        throw InputError(file, 0, 0, where, "input '" + i + "' is not defined before");
+      }
       node.inputs.push_back(i);
     }
+    while (!node.inputs.empty() && node.inputs.back().empty()) node.inputs.pop_back();
     node.outputs.assign(n.output().begin(), n.output().end());
+    check_recurrent_attributes(node, file, where);
     infer_shapes(graph, node, file, where);
-    graph.nodes.push_back(std::move(node));
+    if (!fold(graph, node, file, where)) graph.nodes.push_back(std::move(node));
   }
   for (const auto& out : g.output()) {
     if (graph.tensors.count(out.name()) == 0) {
@@ -171,6 +291,8 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& file) {
     }
     graph.outputs.push_back(out.name());
   }
+  fold_batch_normalization(graph);
+  graph.remove_unused_constants();
   return graph;
 }
 

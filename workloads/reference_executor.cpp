@@ -1,14 +1,16 @@
 #include "workloads/reference_executor.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <thread>
 
 #include "base/errors.h"
+#include "workloads/index_maps.h"
+#include "workloads/recurrent_layers.h"
 #include "workloads/shape_inference.h"
-
-#include <limits>
 
 namespace imcsim::workloads {
 
@@ -16,39 +18,63 @@ namespace {
 
 using Matrix = hw::BatchMatrix;
 
-/// A constant as a row vector broadcast over the batch (shape [N] or [1, N]) or a full matrix.
-Matrix constant_matrix(const Tensor& t) {
-  std::int64_t rows = 1;
-  if (t.shape.size() == 2) rows = t.shape[0];
-  const std::int64_t cols = rows > 0 ? static_cast<std::int64_t>(t.data.size()) / rows : 0;
-  return Eigen::Map<const Matrix>(t.data.data(), rows, cols);
+/// A constant as one row (shape [N] or [1, N], e.g. a Gemm bias) broadcast over the batch.
+Matrix constant_row(const Tensor& t) {
+  return Eigen::Map<const Matrix>(t.data.data(), 1, static_cast<Eigen::Index>(t.data.size()));
 }
 
-Matrix elementwise(const std::string& op, const Matrix& a, const Matrix& b) {
-  // b may be a row vector broadcast over a's rows, or a scalar.
-  Matrix bb;
-  if (b.rows() == a.rows() && b.cols() == a.cols()) {
-    bb = b;
-  } else if (b.rows() == 1 && b.cols() == a.cols()) {
-    bb = b.replicate(a.rows(), 1);
-  } else if (b.size() == 1) {
-    bb = Matrix::Constant(a.rows(), a.cols(), b(0, 0));
-  } else {
-    throw Error("cannot broadcast " + std::to_string(b.rows()) + "x" + std::to_string(b.cols()) + " onto " +
-                std::to_string(a.rows()) + "x" + std::to_string(a.cols()));
+/// out(:, j) = m(:, from[j]).
+Matrix gather_columns(const Matrix& m, const std::vector<std::int64_t>& from) {
+  Matrix out(m.rows(), static_cast<Eigen::Index>(from.size()));
+  for (Eigen::Index r = 0; r < m.rows(); ++r) {
+    const float* in = m.row(r).data();
+    float* o = out.row(r).data();
+    for (std::size_t j = 0; j < from.size(); ++j) o[j] = in[from[j]];
   }
-  if (op == "Add") return a + bb;
-  if (op == "Sub") return a - bb;
-  if (op == "Mul") return a.cwiseProduct(bb);
-  return a.cwiseQuotient(bb);
+  return out;
+}
+
+bool is_identity(const std::vector<std::int64_t>& from, std::int64_t size) {
+  if (static_cast<std::int64_t>(from.size()) != size) return false;
+  for (std::size_t j = 0; j < from.size(); ++j) {
+    if (from[j] != static_cast<std::int64_t>(j)) return false;
+  }
+  return true;
+}
+
+/// The shape of one sample of an activation: the batch axis taken out.
+Shape sample_shape(const Tensor& t) {
+  Shape s = t.shape;
+  if (t.batch_axis >= 0) s.erase(s.begin() + t.batch_axis);
+  return s;
+}
+
+/// The shape as broadcasting sees one sample: the batch axis set to 1.
+Shape one_sample(const Tensor& t) {
+  Shape s = t.shape;
+  if (t.batch_axis >= 0) s[static_cast<std::size_t>(t.batch_axis)] = 1;
+  return s;
+}
+
+/// An axis of the whole tensor as an axis of one sample.
+std::int64_t sample_axis(const Tensor& t, std::int64_t axis) {
+  if (axis < 0) axis += static_cast<std::int64_t>(t.shape.size());
+  return t.batch_axis >= 0 && axis > t.batch_axis ? axis - 1 : axis;
+}
+
+float arithmetic(const std::string& op, float a, float b) {
+  if (op == "Add") return a + b;
+  if (op == "Sub") return a - b;
+  if (op == "Mul") return a * b;
+  return a / b;
 }
 
 /// Conv on a batch of flattened C x H x W samples: im2col per sample and group, then one product each.
 Matrix convolution(const Graph& g, const Node& n, const Matrix& x) {
   const Window w = window(g, n, g.name, n.name);
   const Tensor& weights = g.tensor(n.inputs[1]);
-  const std::int64_t cg = w.in_channels / w.group;     // input channels per group
-  const std::int64_t mg = w.out_channels / w.group;    // output channels per group
+  const std::int64_t cg = w.in_channels / w.group;   // input channels per group
+  const std::int64_t mg = w.out_channels / w.group;  // output channels per group
   const std::int64_t patch = cg * w.kernel_h * w.kernel_w;
   const std::int64_t positions = w.out_h * w.out_w;
   const std::vector<float>* bias = n.inputs.size() > 2 ? &g.tensor(n.inputs[2]).data : nullptr;
@@ -66,8 +92,7 @@ Matrix convolution(const Graph& g, const Node& n, const Matrix& x) {
               for (std::int64_t ox = 0; ox < w.out_w; ++ox) {
                 const std::int64_t ix = ox * w.stride_w - w.pad_left + kx * w.dilation_w;
                 const bool inside = iy >= 0 && iy < w.in_h && ix >= 0 && ix < w.in_w;
-                cols(r, oy * w.out_w + ox) =
-                    inside ? in[((grp * cg + c) * w.in_h + iy) * w.in_w + ix] : 0.0f;
+                cols(r, oy * w.out_w + ox) = inside ? in[((grp * cg + c) * w.in_h + iy) * w.in_w + ix] : 0.0f;
               }
             }
           }
@@ -153,85 +178,203 @@ Matrix batch_normalization(const Graph& g, const Node& n, const Matrix& x) {
 }  // namespace
 
 ReferenceExecutor::ReferenceExecutor(Graph graph) : m_graph(std::move(graph)) {
-  if (m_graph.inputs.empty() || m_graph.outputs.empty()) throw InputError(m_graph.name, 0, 0, "graph", "no input or output");
+  if (m_graph.inputs.empty() || m_graph.outputs.empty())
+    throw InputError(m_graph.name, 0, 0, "graph", "no input or output");
+  infer_graph_shapes(m_graph);
+  for (const auto& name : m_graph.outputs) {
+    if (m_graph.tensor(name).constant) throw InputError(m_graph.name, 0, 0, "output '" + name + "'", "is a constant");
+  }
   for (const auto& n : m_graph.nodes) {
     const std::string where = "node '" + n.name + "' (" + n.op + ")";
-    if (n.op == "Gemm" || n.op == "MatMul") {
-      if (!m_graph.tensor(n.inputs[1]).constant) {
-        throw InputError(m_graph.name, 0, 0, where, "the weight operand must be a constant");
-      }
-      if (n.op == "Gemm" && n.int_attribute("transA", 0) != 0) {
-        throw InputError(m_graph.name, 0, 0, where + " attribute 'transA'", "transposed activations are not supported");
-      }
+    const auto constant = [&](std::size_t k) { return k < n.inputs.size() && m_graph.tensor(n.inputs[k]).constant; };
+    if ((n.op == "Gemm" || n.op == "MatMul" || n.op == "Conv") && !constant(1)) {
+      throw InputError(m_graph.name, 0, 0, where, "the weight operand must be a constant");
     }
-    if (n.op == "Conv" && !m_graph.tensor(n.inputs[1]).constant) {
-      throw InputError(m_graph.name, 0, 0, where, "the weights must be a constant");
+    if (n.op == "Gemm" && n.int_attribute("transA", 0) != 0) {
+      throw InputError(m_graph.name, 0, 0, where + " attribute 'transA'", "transposed activations are not supported");
     }
-    if (n.op == "BatchNormalization") {
-      for (std::size_t k = 1; k < 5; ++k) {
-        if (k >= n.inputs.size() || !m_graph.tensor(n.inputs[k]).constant) {
-          throw InputError(m_graph.name, 0, 0, where, "scale, bias, mean and variance must be constants");
+    if (n.op == "BatchNormalization" && !(constant(1) && constant(2) && constant(3) && constant(4))) {
+      throw InputError(m_graph.name, 0, 0, where, "scale, bias, mean and variance must be constants");
+    }
+    if (n.op == "LSTM" || n.op == "GRU") {
+      for (std::size_t k = 5; k < n.inputs.size() && k < 7; ++k) {
+        if (!n.inputs[k].empty() && !constant(k)) {
+          throw InputError(m_graph.name, 0, 0, where, "initial state '" + n.inputs[k] + "' must be a constant");
         }
       }
     }
-    if (n.op == "Flatten" && n.int_attribute("axis", 1) != 1) {
-      throw InputError(m_graph.name, 0, 0, where + " attribute 'axis'", "only axis 1 (keep the batch) is supported");
-    }
-    if (n.op == "Softmax") {
-      const std::int64_t axis = n.int_attribute("axis", -1);
-      const auto rank = static_cast<std::int64_t>(m_graph.tensor(n.inputs[0]).shape.size());
-      if (axis != -1 && axis != rank - 1) {
-        throw InputError(m_graph.name, 0, 0, where + " attribute 'axis'", "only the last axis is supported");
+    for (const auto& input : n.inputs) {
+      if (input.empty() || m_graph.tensor(input).constant) continue;
+      for (const auto d : sample_shape(m_graph.tensor(input))) {
+        if (d < 0)
+          throw InputError(m_graph.name, 0, 0, where,
+                           "input '" + input + "' has an unknown dimension besides the batch");
       }
+    }
+    try {
+      m_plans.push_back(plan(n));
+    } catch (const InputError&) {
+      throw;
+    } catch (const Error& e) {
+      throw InputError(m_graph.name, 0, 0, where, e.what());
     }
   }
 }
 
-Matrix ReferenceExecutor::run_chunk(const Matrix& input) const {
+ReferenceExecutor::NodePlan ReferenceExecutor::plan(const Node& n) const {
+  NodePlan p;
+  const std::string& op = n.op;
+  if (n.inputs.empty()) return p;
+  const Tensor& x = m_graph.tensor(n.inputs[0]);
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
+    const Shape out = one_sample(m_graph.tensor(n.outputs[0]));
+    for (std::size_t k = 0; k < 2; ++k)
+      p.operands.push_back(broadcast_map(one_sample(m_graph.tensor(n.inputs[k])), out));
+  } else if (op == "Transpose") {
+    std::vector<std::int64_t> perm = n.ints_attribute("perm", {});
+    if (perm.empty()) {
+      for (std::size_t k = x.shape.size(); k-- > 0;) perm.push_back(static_cast<std::int64_t>(k));
+    }
+    std::vector<std::int64_t> sample_perm;
+    for (const auto a : perm) {
+      if (a != x.batch_axis) sample_perm.push_back(sample_axis(x, a));
+    }
+    p.from = transpose_map(sample_shape(x), sample_perm).from;
+  } else if (op == "Gather") {
+    const Tensor& idx = m_graph.tensor(n.inputs[1]);
+    std::vector<std::int64_t> indices;
+    for (const float f : idx.data) indices.push_back(to_index(f));
+    p.from = gather_map(sample_shape(x), sample_axis(x, n.int_attribute("axis", 0)), indices, idx.shape).from;
+  } else if (op == "Slice") {
+    const auto input = [&](std::size_t k) {
+      std::vector<std::int64_t> v;
+      if (k < n.inputs.size() && !n.inputs[k].empty()) {
+        for (const float f : m_graph.tensor(n.inputs[k]).data) v.push_back(to_index(f));
+      }
+      return v;
+    };
+    const bool attributes = n.inputs.size() < 2;
+    const auto starts = attributes ? n.ints_attribute("starts", {}) : input(1);
+    const auto ends = attributes ? n.ints_attribute("ends", {}) : input(2);
+    auto axes = attributes ? n.ints_attribute("axes", {}) : input(3);
+    auto steps = input(4);
+    if (axes.empty()) {
+      for (std::size_t k = 0; k < starts.size(); ++k) axes.push_back(static_cast<std::int64_t>(k));
+    }
+    if (steps.empty()) steps.assign(starts.size(), 1);
+    std::vector<std::int64_t> s_starts, s_ends, s_axes, s_steps;
+    for (std::size_t k = 0; k < starts.size(); ++k) {
+      const std::int64_t a = axes[k] < 0 ? axes[k] + static_cast<std::int64_t>(x.shape.size()) : axes[k];
+      if (a == x.batch_axis) continue;  // checked at import to keep every sample
+      s_starts.push_back(starts[k]);
+      s_ends.push_back(ends[k]);
+      s_axes.push_back(sample_axis(x, a));
+      s_steps.push_back(steps[k]);
+    }
+    p.from = slice_map(sample_shape(x), s_starts, s_ends, s_axes, s_steps).from;
+  } else if (op == "Concat") {
+    std::vector<Shape> shapes;
+    for (const auto& name : n.inputs) shapes.push_back(sample_shape(m_graph.tensor(name)));
+    p.from = concat_map(shapes, sample_axis(x, n.int_attribute("axis", 0))).from;
+  } else if (op == "Softmax") {
+    const auto rank = static_cast<std::int64_t>(x.shape.size());
+    std::int64_t axis = n.int_attribute("axis", m_graph.opset >= 13 ? -1 : 1);
+    if (axis < 0) axis += rank;
+    p.softmax_group = 1;
+    for (std::int64_t k = m_graph.opset >= 13 ? rank - 1 : axis; k < rank; ++k) {
+      if (k != x.batch_axis) p.softmax_group *= x.shape[static_cast<std::size_t>(k)];
+    }
+  }
+  return p;
+}
+
+Matrix ReferenceExecutor::run_chunk(const Matrix& input, Eigen::Index first_row) const {
   std::map<std::string, Matrix> values;
   values[m_graph.inputs.front()] = input;
-  const auto value = [&](const std::string& name) -> Matrix {
+  const auto value = [&](const std::string& name) -> const Matrix& {
     const auto it = values.find(name);
-    if (it != values.end()) return it->second;
-    return constant_matrix(m_graph.tensor(name));
+    if (it == values.end()) throw Error("node input '" + name + "' is a constant where an activation is expected");
+    return it->second;
   };
-  for (const auto& n : m_graph.nodes) {
+  for (std::size_t index = 0; index < m_graph.nodes.size(); ++index) {
+    const Node& n = m_graph.nodes[index];
+    const NodePlan& p = m_plans[index];
     Matrix out;
     const std::string& op = n.op;
-    if (op == "Gemm") {
+    if (op == "Gemm" || op == "MatMul") {
       const Tensor& w = m_graph.tensor(n.inputs[1]);
       const Eigen::Map<const Matrix> b(w.data.data(), w.shape[0], w.shape[1]);
-      const float alpha = n.float_attribute("alpha", 1.0f);
-      const Matrix a = value(n.inputs[0]);
-      if (n.int_attribute("transB", 0) != 0) {
-        out.noalias() = a * b.transpose();
-      } else {
-        out.noalias() = a * b;
+      const Matrix& a = value(n.inputs[0]);
+      const bool tb = op == "Gemm" && n.int_attribute("transB", 0) != 0;
+      const Eigen::Index k = tb ? b.cols() : b.rows();
+      // Each sample may hold several vectors (an N-D MatMul): rows of k consecutive elements.
+      const Eigen::Map<const Matrix> vectors(a.data(), a.size() / k, k);
+      Matrix products = tb ? Matrix(vectors * b.transpose()) : Matrix(vectors * b);
+      if (op == "Gemm") {
+        const float alpha = n.float_attribute("alpha", 1.0f);
+        if (alpha != 1.0f) products *= alpha;
+        if (n.inputs.size() > 2) {
+          const Tensor& c = m_graph.tensor(n.inputs[2]);
+          const float beta = n.float_attribute("beta", 1.0f);
+          if (c.data.size() == 1) {
+            products.array() += beta * c.data[0];
+          } else {
+            products.rowwise() += beta * constant_row(c).row(0);
+          }
+        }
       }
-      if (alpha != 1.0f) out *= alpha;
-      if (n.inputs.size() > 2) {
-        out = elementwise("Add", out, value(n.inputs[2]) * n.float_attribute("beta", 1.0f));
-      }
-    } else if (op == "MatMul") {
-      const Tensor& w = m_graph.tensor(n.inputs[1]);
-      const Eigen::Map<const Matrix> b(w.data.data(), w.shape[0], w.shape[1]);
-      out.noalias() = value(n.inputs[0]) * b;
+      out = Eigen::Map<const Matrix>(products.data(), a.rows(), products.size() / a.rows());
     } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
-      out = elementwise(op, value(n.inputs[0]), value(n.inputs[1]));
+      const auto columns = static_cast<Eigen::Index>(p.operands[0].size());
+      // Each operand as rows x columns (an activation) or 1 x columns (a constant broadcast over the batch).
+      std::array<Matrix, 2> operand;
+      for (std::size_t k = 0; k < 2; ++k) {
+        const Tensor& t = m_graph.tensor(n.inputs[k]);
+        if (t.constant) {
+          operand[k] = gather_columns(constant_row(t), p.operands[k]);
+        } else {
+          const Matrix& v = value(n.inputs[k]);
+          operand[k] = is_identity(p.operands[k], v.cols()) ? v : gather_columns(v, p.operands[k]);
+        }
+      }
+      const Eigen::Index rows = std::max(operand[0].rows(), operand[1].rows());
+      out.resize(rows, columns);
+      for (Eigen::Index r = 0; r < rows; ++r) {
+        const float* a = operand[0].row(operand[0].rows() == 1 ? 0 : r).data();
+        const float* b = operand[1].row(operand[1].rows() == 1 ? 0 : r).data();
+        float* o = out.row(r).data();
+        if (op == "Add") {
+          for (Eigen::Index j = 0; j < columns; ++j) o[j] = a[j] + b[j];
+        } else {
+          for (Eigen::Index j = 0; j < columns; ++j) o[j] = arithmetic(op, a[j], b[j]);
+        }
+      }
+    } else if (op == "Transpose" || op == "Gather" || op == "Slice") {
+      out = gather_columns(value(n.inputs[0]), p.from);
+    } else if (op == "Concat") {
+      Eigen::Index total = 0;
+      for (const auto& name : n.inputs) total += value(name).cols();
+      Matrix all(value(n.inputs[0]).rows(), total);
+      Eigen::Index at = 0;
+      for (const auto& name : n.inputs) {
+        all.middleCols(at, value(name).cols()) = value(name);
+        at += value(name).cols();
+      }
+      out = gather_columns(all, p.from);
     } else if (op == "Relu") {
       out = value(n.inputs[0]).cwiseMax(0.0f);
     } else if (op == "LeakyRelu") {
       const float alpha = n.float_attribute("alpha", 0.01f);
-      const Matrix x = value(n.inputs[0]);
-      out = x.unaryExpr([alpha](float v) { return v >= 0 ? v : alpha * v; });
+      out = value(n.inputs[0]).unaryExpr([alpha](float v) { return v >= 0 ? v : alpha * v; });
     } else if (op == "Sigmoid") {
       out = (1.0f / (1.0f + (-value(n.inputs[0]).array()).exp())).matrix();
     } else if (op == "Tanh") {
       out = value(n.inputs[0]).array().tanh().matrix();
     } else if (op == "Softmax") {
       out = value(n.inputs[0]);
-      for (Eigen::Index r = 0; r < out.rows(); ++r) {
-        auto row = out.row(r).array();
+      Eigen::Map<Matrix> groups(out.data(), out.size() / p.softmax_group, p.softmax_group);
+      for (Eigen::Index r = 0; r < groups.rows(); ++r) {
+        auto row = groups.row(r).array();
         row = (row - row.maxCoeff()).exp();
         row /= row.sum();
       }
@@ -243,10 +386,17 @@ Matrix ReferenceExecutor::run_chunk(const Matrix& input) const {
       out = global_average_pool(m_graph, n, value(n.inputs[0]));
     } else if (op == "BatchNormalization") {
       out = batch_normalization(m_graph, n, value(n.inputs[0]));
-    } else {  // Flatten (axis 1), Identity, Dropout: the flattened batch is unchanged
+    } else if (op == "LSTM" || op == "GRU") {
+      RecurrentOutputs r = run_recurrent(m_graph, n, value(n.inputs[0]), first_row);
+      Matrix* results[] = {&r.y, &r.y_h, &r.y_c};
+      for (std::size_t k = 1; k < n.outputs.size() && k < 3; ++k) {
+        if (!n.outputs[k].empty()) values[n.outputs[k]] = std::move(*results[k]);
+      }
+      out = std::move(r.y);
+    } else {  // Reshape, Flatten, Squeeze, Unsqueeze, Identity, Dropout, Cast: every sample's elements stay in order
       out = value(n.inputs[0]);
     }
-    values[n.outputs[0]] = std::move(out);
+    if (!n.outputs[0].empty()) values[n.outputs[0]] = std::move(out);
   }
   return value(m_graph.outputs.front());
 }
@@ -259,7 +409,7 @@ Matrix ReferenceExecutor::run(const Matrix& input, int threads) const {
     for (Eigen::Index c = first_chunk; c < chunks; c += step) {
       const Eigen::Index begin = c * chunk_rows;
       const Eigen::Index rows = std::min<Eigen::Index>(chunk_rows, n - begin);
-      results[static_cast<std::size_t>(c)] = run_chunk(input.middleRows(begin, rows));
+      results[static_cast<std::size_t>(c)] = run_chunk(input.middleRows(begin, rows), begin);
     }
   };
   const int used = std::max(1, std::min<int>(threads, static_cast<int>(chunks)));
@@ -269,7 +419,8 @@ Matrix ReferenceExecutor::run(const Matrix& input, int threads) const {
   for (auto& t : pool) t.join();
   if (results.empty()) return Matrix();
   Matrix out(n, results.front().cols());
-  for (Eigen::Index c = 0; c < chunks; ++c) out.middleRows(c * chunk_rows, results[static_cast<std::size_t>(c)].rows()) = results[static_cast<std::size_t>(c)];
+  for (Eigen::Index c = 0; c < chunks; ++c)
+    out.middleRows(c * chunk_rows, results[static_cast<std::size_t>(c)].rows()) = results[static_cast<std::size_t>(c)];
   return out;
 }
 

@@ -2,11 +2,14 @@
 // The FP32 reference: a forward pass of the graph IR on Eigen, batched and multi-threaded. It is the digital
 // baseline every analog result is compared against.
 //
-// Activations are kept as batch x features matrices (row-major, one sample per row, C order within a sample).
+// Activations are kept as batch x features matrices: one sample per row, holding the tensor's axes other than the
+// batch axis in C order (wherever the batch axis sits, e.g. an LSTM's Y [seq, dirs, batch, hidden]).
 // Contract: the batch is cut into fixed chunks of `chunk_rows` samples whatever the thread count, and each
 // chunk is computed the same way, so outputs are bit-identical for any number of threads.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "hw/types.h"
 #include "workloads/graph.h"
@@ -24,9 +27,18 @@ class ReferenceExecutor {
   static constexpr int chunk_rows = 128;
 
  private:
-  hw::BatchMatrix run_chunk(const hw::BatchMatrix& input) const;
+  /// What the constructor works out once per node: the index maps of data movement and broadcasting.
+  struct NodePlan {
+    std::vector<std::int64_t> from;                   ///< Transpose, Gather, Slice, Concat: output column j's source
+    std::vector<std::vector<std::int64_t>> operands;  ///< element-wise: per operand, its column for output column j
+    std::int64_t softmax_group = 0;                   ///< Softmax: consecutive elements normalised together
+  };
+  NodePlan plan(const Node& node) const;
+  /// Rows first_row... of the batch (per-sample constants such as an LSTM's initial state are indexed by it).
+  hw::BatchMatrix run_chunk(const hw::BatchMatrix& input, Eigen::Index first_row) const;
 
   Graph m_graph;
+  std::vector<NodePlan> m_plans;
 };
 
 /// Top-1 accuracy: the fraction of rows whose largest output is at the label's index.

@@ -10,6 +10,10 @@ namespace imcsim::workloads {
 
 void infer_shapes(Graph& graph, const Node& node, const std::string& file, const std::string& where);
 
+/// Shapes and batch axes of every node's outputs, for graphs built in code: the graph inputs' batch axis is their
+/// first axis unless set. Errors name the graph and the node.
+void infer_graph_shapes(Graph& graph);
+
 /// The geometry of a 2-D sliding window (Conv, MaxPool, AveragePool) on an N x C x H x W input.
 struct Window {
   std::int64_t in_channels = 0, in_h = 0, in_w = 0;

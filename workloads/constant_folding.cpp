@@ -1,0 +1,112 @@
+#include "workloads/constant_folding.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "base/errors.h"
+#include "workloads/index_maps.h"
+
+namespace imcsim::workloads {
+
+namespace {
+
+std::vector<std::int64_t> ints_of(const Tensor& t) {
+  std::vector<std::int64_t> v;
+  for (const float x : t.data) v.push_back(to_index(x));
+  return v;
+}
+
+std::vector<float> moved(const std::vector<float>& data, const std::vector<std::int64_t>& from) {
+  std::vector<float> out;
+  out.reserve(from.size());
+  for (const auto i : from) out.push_back(data[static_cast<std::size_t>(i)]);
+  return out;
+}
+
+float arithmetic(const std::string& op, float a, float b) {
+  if (op == "Add") return a + b;
+  if (op == "Sub") return a - b;
+  if (op == "Mul") return a * b;
+  return a / b;
+}
+
+/// The data of the (single) output of a node whose inputs are all constants.
+std::vector<float> evaluate(const Graph& g, const Node& n, const Tensor& out) {
+  const Tensor& x = g.tensor(n.inputs.at(0));
+  const std::string& op = n.op;
+  if (op == "Transpose") return moved(x.data, transpose_map(x.shape, n.ints_attribute("perm", {})).from);
+  if (op == "Gather") {
+    const Tensor& idx = g.tensor(n.inputs.at(1));
+    return moved(x.data, gather_map(x.shape, n.int_attribute("axis", 0), ints_of(idx), idx.shape).from);
+  }
+  if (op == "Slice") {
+    const auto input = [&](std::size_t k) {
+      return k < n.inputs.size() ? ints_of(g.tensor(n.inputs[k])) : std::vector<std::int64_t>{};
+    };
+    const bool attributes = n.inputs.size() < 2;
+    return moved(x.data, slice_map(x.shape, attributes ? n.ints_attribute("starts", {}) : input(1),
+                                   attributes ? n.ints_attribute("ends", {}) : input(2),
+                                   attributes ? n.ints_attribute("axes", {}) : input(3), input(4))
+                             .from);
+  }
+  if (op == "Concat") {
+    std::vector<Shape> shapes;
+    std::vector<float> all;
+    for (const auto& name : n.inputs) {
+      shapes.push_back(g.tensor(name).shape);
+      all.insert(all.end(), g.tensor(name).data.begin(), g.tensor(name).data.end());
+    }
+    return moved(all, concat_map(shapes, n.int_attribute("axis", 0)).from);
+  }
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
+    const Tensor& y = g.tensor(n.inputs.at(1));
+    const auto from_x = broadcast_map(x.shape, out.shape);
+    const auto from_y = broadcast_map(y.shape, out.shape);
+    std::vector<float> r(from_x.size());
+    for (std::size_t j = 0; j < r.size(); ++j) {
+      r[j] = arithmetic(op, x.data[static_cast<std::size_t>(from_x[j])], y.data[static_cast<std::size_t>(from_y[j])]);
+    }
+    return r;
+  }
+  return x.data;  // Reshape, Squeeze, Unsqueeze, Flatten, Identity, Cast: the same elements in the same order
+}
+
+}  // namespace
+
+bool fold(Graph& graph, const Node& node, const std::string& file, const std::string& where) {
+  static const std::set<std::string> foldable = {"Transpose", "Gather",  "Slice",    "Concat",  "Add",
+                                                 "Sub",       "Mul",     "Div",      "Reshape", "Squeeze",
+                                                 "Unsqueeze", "Flatten", "Identity", "Cast"};
+  if (node.op != "Shape" && foldable.count(node.op) == 0) return false;
+  Tensor& out = graph.tensors.at(node.outputs.at(0));
+  if (node.op == "Shape") {
+    const Tensor& x = graph.tensor(node.inputs.at(0));
+    const auto rank = static_cast<std::int64_t>(x.shape.size());
+    std::int64_t start = node.int_attribute("start", 0), end = node.int_attribute("end", rank);
+    start = std::clamp<std::int64_t>(start < 0 ? start + rank : start, 0, rank);
+    end = std::clamp<std::int64_t>(end < 0 ? end + rank : end, 0, rank);
+    out.data.clear();
+    for (std::int64_t k = start; k < end; ++k) {
+      const std::int64_t d = x.shape[static_cast<std::size_t>(k)];
+      if (d < 0 && k != x.batch_axis) throw InputError(file, 0, 0, where, "the shape of '" + x.name + "' is not known");
+      out.data.push_back(d < 0 ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(d));
+    }
+    out.shape = {static_cast<std::int64_t>(out.data.size())};
+  } else {
+    for (const auto& name : node.inputs) {
+      if (!graph.tensor(name).constant) return false;
+    }
+    try {
+      out.data = evaluate(graph, node, out);
+    } catch (const Error& e) {
+      throw InputError(file, 0, 0, where, e.what());
+    }
+  }
+  out.constant = true;
+  out.batch_axis = -1;
+  return true;
+}
+
+}  // namespace imcsim::workloads
