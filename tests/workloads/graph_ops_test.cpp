@@ -11,12 +11,14 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "base/errors.h"
 #include "tests/support/thrown.h"
+#include "workloads/onnx_export.h"
 #include "workloads/onnx_import.h"
 #include "workloads/reference_executor.h"
 
@@ -66,7 +68,12 @@ class Model {
       }
     }
   }
-  void output(const std::string& name) { graph().add_output()->set_name(name); }
+  /// A float graph output (shape left to inference).
+  void output(const std::string& name) {
+    onnx::ValueInfoProto* y = graph().add_output();
+    y->set_name(name);
+    y->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+  }
 
   void floats(const std::string& name, const std::vector<std::int64_t>& dims, const std::vector<float>& values) {
     onnx::TensorProto* t = graph().add_initializer();
@@ -1518,6 +1525,105 @@ TEST(GraphOps, ConvTransposeRunsOrIsRejected) {
     }
   }
   expect_rows(ReferenceExecutor(g).run(x), expected, "ConvTranspose");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Export
+
+/// A model with every data-movement operator left as a node (their inputs are activations).
+Model data_movement_model() {
+  Model m(13);
+  m.input("x", {-1, 4, 6});
+  m.int64s("shape", {3}, {0, 6, 4});
+  m.node("Reshape", {"x", "shape"}, {"r"});
+  set_ints(m.node("Transpose", {"r"}, {"t"}), "perm", {0, 2, 1});
+  m.int64s("starts", {2}, {1, 0});
+  m.int64s("ends", {2}, {std::numeric_limits<std::int64_t>::max(), -1});
+  m.int64s("axes", {2}, {1, 2});
+  m.int64s("steps", {2}, {2, 1});
+  m.node("Slice", {"t", "starts", "ends", "axes", "steps"}, {"s"});  // [N, 2, 5]
+  m.int64s("index", {2}, {4, 0});
+  set_int(m.node("Gather", {"s", "index"}, {"g"}), "axis", 2);  // [N, 2, 2]
+  m.int64s("unsqueeze_axes", {1}, {1});
+  m.node("Unsqueeze", {"g", "unsqueeze_axes"}, {"u"});  // [N, 1, 2, 2]
+  m.node("Relu", {"u"}, {"v"});
+  set_int(m.node("Concat", {"u", "v"}, {"c"}), "axis", 1);  // [N, 2, 2, 2]
+  m.int64s("squeeze_axes", {1}, {-1});
+  m.int64s("first", {1}, {0});
+  m.int64s("one", {1}, {1});
+  m.node("Slice", {"c", "first", "one", "squeeze_axes"}, {"c1"});  // [N, 2, 2, 1]
+  m.node("Squeeze", {"c1", "squeeze_axes"}, {"y"});                // [N, 2, 2]
+  m.output("y");
+  return m;
+}
+
+TEST(GraphOps, ExportRoundTripGivesIdenticalOutputs) {
+  // import -> export -> import runs the same numbers for shape operators, recurrent layers and folded BN.
+  std::vector<std::pair<std::string, Model>> models;
+  models.emplace_back("data movement", data_movement_model());
+  models.emplace_back("torch view", torch_view_model(13));
+  {
+    RnnModel r = rnn_model("LSTM", 1, -1, 4, 3, 3, "bidirectional", false, Initial::zeros_of_batch_shape,
+                           {"y", "y_h", "y_c"}, 600);
+    models.emplace_back("LSTM", r.model);
+  }
+  {
+    RnnModel r = rnn_model("GRU", 0, -1, 4, 3, 3, "reverse", true, Initial::none, {"", "y_h"}, 601);
+    set_int(rnn_node(r.model), "linear_before_reset", 1);
+    models.emplace_back("GRU", r.model);
+  }
+  {
+    Model m(13);
+    m.input("x", {-1, 2, 5, 5});
+    m.random("w", {4, 1, 3, 3}, 602);
+    onnx::NodeProto* conv = m.node("Conv", {"x", "w"}, {"c"}, "conv");
+    set_int(conv, "group", 2);
+    set_ints(conv, "pads", {1, 0, 0, 1});
+    set_ints(conv, "strides", {2, 2});
+    random_batch_norm(m, "bn", 4, 603);
+    add_batch_norm(m, "bn", "c", "y");
+    m.output("y");
+    models.emplace_back("Conv + BN", m);
+  }
+  for (const auto& [name, model] : models) {
+    SCOPED_TRACE(name);
+    run_case([&] {
+      const Graph first = model.import();
+      const Graph second = import_onnx_bytes(export_onnx_bytes(first), "exported.onnx");
+      const std::int64_t features = product({first.tensor("x").shape.begin() + 1, first.tensor("x").shape.end()});
+      const hw::BatchMatrix x = random_input(5, features, 604);
+      const hw::BatchMatrix a = ReferenceExecutor(first).run(x);
+      const hw::BatchMatrix b = ReferenceExecutor(second).run(x);
+      EXPECT_GT(a.size(), 0);
+      EXPECT_EQ(a, b);
+    });
+  }
+}
+
+TEST(GraphOps, ExportWritesIndexAndShapeInputsAsInt64) {
+  // ONNX requires int64 (or int32) for Reshape's shape, Gather's indices, Slice's starts/ends/axes/steps and
+  // Squeeze/Unsqueeze's axes (opset 13); a float there makes the exported file invalid for other tools.
+  const Graph g = data_movement_model().import();
+  onnx::ModelProto exported;
+  ASSERT_TRUE(exported.ParseFromString(export_onnx_bytes(g)));
+  std::map<std::string, int> types;
+  for (const auto& init : exported.graph().initializer()) types[init.name()] = init.data_type();
+  int checked = 0;
+  for (const auto& n : exported.graph().node()) {
+    std::vector<int> integer_inputs;
+    if (n.op_type() == "Reshape" || n.op_type() == "Gather" || n.op_type() == "Squeeze" || n.op_type() == "Unsqueeze") {
+      integer_inputs = {1};
+    } else if (n.op_type() == "Slice") {
+      integer_inputs = {1, 2, 3, 4};
+    }
+    for (const int k : integer_inputs) {
+      if (k >= n.input_size() || n.input(k).empty() || types.count(n.input(k)) == 0) continue;
+      ++checked;
+      EXPECT_EQ(types[n.input(k)], onnx::TensorProto::INT64)
+          << "input " << k << " '" << n.input(k) << "' of node '" << n.name() << "' (" << n.op_type() << ")";
+    }
+  }
+  EXPECT_GE(checked, 8);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
