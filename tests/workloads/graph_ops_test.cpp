@@ -464,6 +464,33 @@ Model torch_view_model(int opset) {
   return m;
 }
 
+/// A model with every data-movement operator left as a node (their inputs are activations).
+Model data_movement_model() {
+  Model m(13);
+  m.input("x", {-1, 4, 6});
+  m.int64s("shape", {3}, {0, 6, 4});
+  m.node("Reshape", {"x", "shape"}, {"r"});
+  set_ints(m.node("Transpose", {"r"}, {"t"}), "perm", {0, 2, 1});
+  m.int64s("starts", {2}, {1, 0});
+  m.int64s("ends", {2}, {std::numeric_limits<std::int64_t>::max(), -1});
+  m.int64s("axes", {2}, {1, 2});
+  m.int64s("steps", {2}, {2, 1});
+  m.node("Slice", {"t", "starts", "ends", "axes", "steps"}, {"s"});  // [N, 2, 5]
+  m.int64s("index", {2}, {4, 0});
+  set_int(m.node("Gather", {"s", "index"}, {"g"}), "axis", 2);  // [N, 2, 2]
+  m.int64s("unsqueeze_axes", {1}, {1});
+  m.node("Unsqueeze", {"g", "unsqueeze_axes"}, {"u"});  // [N, 1, 2, 2]
+  m.node("Relu", {"u"}, {"v"});
+  set_int(m.node("Concat", {"u", "v"}, {"c"}), "axis", 1);  // [N, 2, 2, 2]
+  m.int64s("squeeze_axes", {1}, {-1});
+  m.int64s("first", {1}, {0});
+  m.int64s("one", {1}, {1});
+  m.node("Slice", {"c", "first", "one", "squeeze_axes"}, {"c1"});  // [N, 2, 2, 1]
+  m.node("Squeeze", {"c1", "squeeze_axes"}, {"y"});                // [N, 2, 2]
+  m.output("y");
+  return m;
+}
+
 TEST(GraphOps, ReshapeTorchFlattenPattern) {
   for (const int opset : {11, 13}) {
     SCOPED_TRACE("opset " + std::to_string(opset));
@@ -611,6 +638,26 @@ TEST(GraphOps, SqueezeUnsqueezeAxesAsAttributeAndAsInput) {
   }
 }
 
+TEST(GraphOps, TransposeWithoutPermReversesTheAxes) {
+  // [N, 2, 3] -> [3, 2, N]: the batch ends up last; a sample's row is its 3 x 2 values, row[a * 2 + b] = x[n, b, a].
+  Model m(13);
+  m.input("x", {-1, 2, 3});
+  m.node("Transpose", {"x"}, {"t"});
+  m.node("Sigmoid", {"t"}, {"y"});
+  m.output("y");
+  const Graph g = m.import();
+  EXPECT_EQ(g.tensor("y").shape, (std::vector<std::int64_t>{3, 2, -1}));
+  const hw::BatchMatrix x = random_input(3, 6, 25);
+  const Nd xs = as_nd(x, {2, 3});
+  Nd expected({3, 3, 2});
+  for (std::int64_t s = 0; s < 3; ++s) {
+    for (std::int64_t a = 0; a < 3; ++a) {
+      for (std::int64_t b = 0; b < 2; ++b) expected.at({s, a, b}) = sigmoid(xs.at({s, b, a}));
+    }
+  }
+  expect_rows(ReferenceExecutor(g).run(x), expected, "Sigmoid(Transpose(x))");
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Concat, Gather, Slice
 
@@ -731,6 +778,29 @@ TEST(GraphOps, GatherTimeStepAndIndexListOnActivations) {
     picked.insert(picked.end(), table.begin(), table.begin() + 3);
     expect_rows(ReferenceExecutor(g).run(xe), gemm_t(as_nd(xe, {3}), picked, {0.0f, 0.0f}), "x @ table[[2, 0]]^T");
   }
+}
+
+TEST(GraphOps, GatherWithTwoDimensionalIndices) {
+  // indices [2, 2] on axis 1 of [N, 5, 3]: output [N, 2, 2, 3].
+  Model m(13);
+  m.input("x", {-1, 5, 3});
+  m.int64s("idx", {2, 2}, {4, 0, -2, 1});
+  set_int(m.node("Gather", {"x", "idx"}, {"y"}), "axis", 1);
+  m.output("y");
+  const Graph g = m.import();
+  EXPECT_EQ(g.tensor("y").shape, (std::vector<std::int64_t>{-1, 2, 2, 3}));
+  const hw::BatchMatrix x = random_input(3, 15, 26);
+  const Nd xs = as_nd(x, {5, 3});
+  const std::int64_t idx[2][2] = {{4, 0}, {3, 1}};
+  Nd expected({3, 2, 2, 3});
+  for (std::int64_t s = 0; s < 3; ++s) {
+    for (std::int64_t a = 0; a < 2; ++a) {
+      for (std::int64_t b = 0; b < 2; ++b) {
+        for (std::int64_t j = 0; j < 3; ++j) expected.at({s, a, b, j}) = xs.at({s, idx[a][b], j});
+      }
+    }
+  }
+  expect_rows(ReferenceExecutor(g).run(x), expected, "x[:, [[4, 0], [-2, 1]]]");
 }
 
 TEST(GraphOps, SliceNegativeIndicesStepsAndIntMaxEnds) {
@@ -890,6 +960,43 @@ TEST(GraphOps, SoftmaxOpset11CoercesToTwoDimensionsOrIsRejected) {
     EXPECT_TRUE(contains(e.key(), "node 'softmax' (Softmax)")) << e.what();
     EXPECT_TRUE(contains(e.key(), "axis")) << e.what();
   }
+}
+
+TEST(GraphOps, SoftmaxOnAMiddleAxisRunsOrIsRejected) {
+  // Opset 13, axis 1 of [N, 3, 4]: each of the 4 columns is normalised over the 3 rows.
+  Model m(13);
+  m.input("x", {-1, 3, 4});
+  set_int(m.node("Softmax", {"x"}, {"y"}, "softmax"), "axis", 1);
+  m.output("y");
+  const hw::BatchMatrix x = random_input(3, 12, 27);
+  Graph g;
+  try {
+    g = m.import();
+    const ReferenceExecutor exec(g);
+  } catch (const InputError& e) {
+    EXPECT_TRUE(contains(e.key(), "node 'softmax' (Softmax) attribute 'axis'")) << e.what();
+    return;
+  }
+  const Nd xs = as_nd(x, {3, 4});
+  Nd expected({3, 3, 4});
+  for (std::int64_t s = 0; s < 3; ++s) {
+    for (std::int64_t c = 0; c < 4; ++c) {
+      double sum = 0;
+      for (std::int64_t r = 0; r < 3; ++r) sum += std::exp(xs.at({s, r, c}));
+      for (std::int64_t r = 0; r < 3; ++r) expected.at({s, r, c}) = std::exp(xs.at({s, r, c})) / sum;
+    }
+  }
+  expect_rows(ReferenceExecutor(g).run(x), expected, "softmax over axis 1");
+}
+
+TEST(GraphOps, FlattenAcrossTheBatchIsRejected) {
+  // Flatten(axis 2) of [N, 2, 3, 4] merges the batch into the rows: [N * 2, 12]. Not a per-sample operation.
+  Model m(13);
+  m.input("x", {-1, 2, 3, 4});
+  set_int(m.node("Flatten", {"x"}, {"y"}, "flatten"), "axis", 2);
+  m.output("y");
+  const InputError e = thrown_by([&] { const ReferenceExecutor exec(m.import()); });
+  EXPECT_TRUE(contains(e.key(), "node 'flatten' (Flatten)")) << e.what();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1141,6 +1248,43 @@ TEST(GraphOps, LstmTorchBatchFirstPatternThenLinearOnLastStep) {
   expect_rows(ReferenceExecutor(g).run(x), gemm_t(last, w, b), "Linear on the last LSTM step");
 }
 
+TEST(GraphOps, BroadcastAroundTheBatchAxisAndMatMulOnASequence) {
+  // Y [S, 1, N, H] of an LSTM + a constant [S, 1, 1, H] (per step and unit) -> Squeeze -> Transpose -> [N, S, H]
+  // -> MatMul [H, K] + [K]: torch's Linear on every step of the sequence.
+  const std::int64_t N = 3, S = 4, I = 2, H = 3, K = 2;
+  RnnModel r = rnn_model("LSTM", 0, -1, S, I, H, "forward", true, Initial::none, {"y"}, 380);
+  Model& m = r.model;
+  m.graph().clear_output();
+  const std::vector<float> shift = m.random("shift", {S, 1, 1, H}, 381);
+  m.node("Add", {"y", "shift"}, {"a"});
+  m.int64s("axis1", {1}, {1});
+  m.node("Squeeze", {"a", "axis1"}, {"sq"});
+  set_ints(m.node("Transpose", {"sq"}, {"bf"}), "perm", {1, 0, 2});
+  const std::vector<float> w = m.random("w", {H, K}, 382);
+  const std::vector<float> b = m.random("b", {K}, 383);
+  m.node("MatMul", {"bf", "w"}, {"mm"});
+  m.node("Add", {"mm", "b"}, {"out"});
+  m.output("out");
+  const Graph g = m.import();
+  EXPECT_EQ(g.tensor("out").shape, (std::vector<std::int64_t>{-1, S, K}));
+  const hw::BatchMatrix x = random_input(N, S * I, 384);
+  const RecurrentResult lstm = recurrent_reference(as_nd(x, {S, I}), r.p, 4);
+  Nd expected({N, S, K});
+  for (std::int64_t n = 0; n < N; ++n) {
+    for (std::int64_t t = 0; t < S; ++t) {
+      for (std::int64_t k = 0; k < K; ++k) {
+        double sum = b[static_cast<std::size_t>(k)];
+        for (std::int64_t j = 0; j < H; ++j) {
+          sum += (lstm.y.at({n, t, 0, j}) + shift[static_cast<std::size_t>(t * H + j)]) *
+                 w[static_cast<std::size_t>(j * K + k)];
+        }
+        expected.at({n, t, k}) = sum;
+      }
+    }
+  }
+  expect_rows(ReferenceExecutor(g).run(x), expected, "Linear over the LSTM sequence");
+}
+
 TEST(GraphOps, ReverseAndBidirectionalRunOrAreRejected) {
   const std::int64_t N = 3, S = 4, I = 3, H = 3;
   for (const std::string op : {"LSTM", "GRU"}) {
@@ -1230,6 +1374,41 @@ TEST(GraphOps, GruHiddenStateThroughGatherOnItsDirectionAxis) {
     for (std::int64_t j = 0; j < H; ++j) h.at({s, j}) = expected.y_h.at({s, 0, j});
   }
   expect_rows(ReferenceExecutor(g).run(x), gemm_t(h, w, b), "Linear on GRU Y_h");
+}
+
+TEST(GraphOps, RecurrentWithoutHiddenSizeRunsOrIsRejected) {
+  // hidden_size is optional in ONNX (R's last dimension gives it).
+  const std::int64_t N = 3, S = 4, I = 3, H = 2;
+  for (const std::string op : {"LSTM", "GRU"}) {
+    SCOPED_TRACE(op);
+    run_case([&] {
+      RnnModel r = rnn_model(op, 0, -1, S, I, H, "forward", true, Initial::none, {"y"}, 210);
+      onnx::NodeProto* n = rnn_node(r.model);
+      n->mutable_attribute()->erase(n->mutable_attribute()->begin());  // hidden_size
+      const hw::BatchMatrix x = random_input(N, S * I, 211);
+      try {
+        const ReferenceExecutor exec(r.model.import());
+        expect_rows(exec.run(x), recurrent_reference(as_nd(x, {S, I}), r.p, op == "LSTM" ? 4 : 3).y, op);
+      } catch (const InputError& e) {
+        EXPECT_TRUE(contains(e.key(), "hidden_size") || contains(e.what(), "hidden_size")) << e.what();
+      }
+    });
+  }
+}
+
+TEST(GraphOps, ThreadsAndChunksDoNotChangeResults) {
+  // More samples than one chunk, one and two threads: bit-identical, and equal to the naive computation.
+  const std::int64_t S = 5, I = 3, H = 4;
+  const int rows = 2 * ReferenceExecutor::chunk_rows + 7;
+  const RnnModel r = rnn_model("GRU", 1, -1, S, I, H, "bidirectional", true, Initial::none, {"y", "y_h"}, 220);
+  const ReferenceExecutor exec(r.model.import());
+  const hw::BatchMatrix x = random_input(rows, S * I, 221);
+  const hw::BatchMatrix one = exec.run(x, 1);
+  EXPECT_EQ(one, exec.run(x, 2));
+  expect_rows(one, recurrent_reference(as_nd(x, {S, I}), r.p, 3).y, "GRU over three chunks");
+  const ReferenceExecutor moves(data_movement_model().import());
+  const hw::BatchMatrix xm = random_input(rows, 24, 222);
+  EXPECT_EQ(moves.run(xm, 1), moves.run(xm, 2));
 }
 
 TEST(GraphOps, RecurrentErrorsNameTheNodeAndAttribute) {
@@ -1384,6 +1563,97 @@ TEST(GraphOps, BatchNormThatCannotBeFoldedStillRuns) {
   }
 }
 
+TEST(GraphOps, FoldingLeavesSharedWeightsAlone) {
+  // Two Convs share w and b; only the first is followed by a BN. Folding must not change what the second computes.
+  const std::int64_t N = 3, C = 2, Hh = 4, Ww = 4, M = 3;
+  Conv2d p;
+  p.pads = {1, 1, 1, 1};
+  Model m(13);
+  m.input("x", {-1, C, Hh, Ww});
+  const std::vector<float> w = m.random("w", {M, C, 3, 3}, 350);
+  const std::vector<float> b = m.random("b", {M}, 351);
+  set_ints(m.node("Conv", {"x", "w", "b"}, {"c1"}, "conv1"), "pads", p.pads);
+  const BatchNorm bn = random_batch_norm(m, "bn", M, 352);
+  add_batch_norm(m, "bn", "c1", "n1");
+  set_ints(m.node("Conv", {"x", "w", "b"}, {"c2"}, "conv2"), "pads", p.pads);
+  m.node("Add", {"n1", "c2"}, {"y"});
+  m.output("y");
+  const Graph g = m.import();
+  const hw::BatchMatrix x = random_input(N, C * Hh * Ww, 353);
+  const Nd conv = conv2d(as_nd(x, {C, Hh, Ww}), weights(w, {M, C, 3, 3}), b, p);
+  Nd expected = batch_norm(conv, bn);
+  for (std::size_t i = 0; i < expected.v.size(); ++i) expected.v[i] += conv.v[i];
+  expect_rows(ReferenceExecutor(g).run(x), expected, "BN(conv1(x)) + conv2(x), shared weights");
+}
+
+TEST(GraphOps, BatchNormAfterGemmWithAlphaBetaOrWithoutBias) {
+  const std::int64_t N = 3, I = 5, K = 4;
+  for (const bool bias : {true, false}) {
+    SCOPED_TRACE(bias ? "alpha 0.5, beta 2" : "no C");
+    run_case([&] {
+      Model m(13);
+      m.input("x", {-1, I});
+      const std::vector<float> w = m.random("w", {K, I}, 360);
+      std::vector<float> b(static_cast<std::size_t>(K), 0.0f);
+      onnx::NodeProto* gemm = nullptr;
+      if (bias) {
+        b = m.random("b", {K}, 361);
+        gemm = m.node("Gemm", {"x", "w", "b"}, {"h"}, "fc");
+        set_float(gemm, "alpha", 0.5f);
+        set_float(gemm, "beta", 2.0f);
+      } else {
+        gemm = m.node("Gemm", {"x", "w"}, {"h"}, "fc");
+      }
+      set_int(gemm, "transB", 1);
+      const BatchNorm bn = random_batch_norm(m, "bn", K, 362);
+      add_batch_norm(m, "bn", "h", "y");
+      m.output("y");
+      const Graph g = m.import();
+      const hw::BatchMatrix x = random_input(N, I, 363);
+      Nd h = gemm_t(as_nd(x, {I}), w, std::vector<float>(static_cast<std::size_t>(K), 0.0f));
+      for (std::int64_t s = 0; s < N; ++s) {
+        for (std::int64_t k = 0; k < K; ++k) {
+          h.at({s, k}) = (bias ? 0.5 : 1.0) * h.at({s, k}) + (bias ? 2.0 : 1.0) * b[static_cast<std::size_t>(k)];
+        }
+      }
+      expect_rows(ReferenceExecutor(g).run(x), batch_norm(h, bn), "BN(Gemm)");
+    });
+  }
+}
+
+TEST(GraphOps, BatchNormAfterMatMulAndOnASequenceRuns) {
+  // MatMul is not a folding target; BN over axis 1 of [N, K] and of [N, C, L] still runs.
+  const std::int64_t N = 3, I = 4, K = 3, L = 5;
+  {
+    Model m(13);
+    m.input("x", {-1, I});
+    const std::vector<float> w = m.random("w", {I, K}, 370);
+    m.node("MatMul", {"x", "w"}, {"h"});
+    const BatchNorm bn = random_batch_norm(m, "bn", K, 371);
+    add_batch_norm(m, "bn", "h", "y");
+    m.output("y");
+    const Graph g = m.import();
+    std::vector<float> wt(static_cast<std::size_t>(I * K));
+    for (std::int64_t i = 0; i < I; ++i) {
+      for (std::int64_t k = 0; k < K; ++k)
+        wt[static_cast<std::size_t>(k * I + i)] = w[static_cast<std::size_t>(i * K + k)];
+    }
+    const hw::BatchMatrix x = random_input(N, I, 372);
+    expect_rows(ReferenceExecutor(g).run(x),
+                batch_norm(gemm_t(as_nd(x, {I}), wt, std::vector<float>(static_cast<std::size_t>(K), 0.0f)), bn),
+                "BN(MatMul)");
+  }
+  {
+    Model m(13);
+    m.input("x", {-1, K, L});
+    const BatchNorm bn = random_batch_norm(m, "bn", K, 373);
+    add_batch_norm(m, "bn", "x", "y");
+    m.output("y");
+    const hw::BatchMatrix x = random_input(N, K * L, 374);
+    expect_rows(ReferenceExecutor(m.import()).run(x), batch_norm(as_nd(x, {K, L}), bn), "BatchNorm1d on [N, C, L]");
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Conv and pooling through ONNX, ConvTranspose
 
@@ -1529,33 +1799,6 @@ TEST(GraphOps, ConvTransposeRunsOrIsRejected) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Export
-
-/// A model with every data-movement operator left as a node (their inputs are activations).
-Model data_movement_model() {
-  Model m(13);
-  m.input("x", {-1, 4, 6});
-  m.int64s("shape", {3}, {0, 6, 4});
-  m.node("Reshape", {"x", "shape"}, {"r"});
-  set_ints(m.node("Transpose", {"r"}, {"t"}), "perm", {0, 2, 1});
-  m.int64s("starts", {2}, {1, 0});
-  m.int64s("ends", {2}, {std::numeric_limits<std::int64_t>::max(), -1});
-  m.int64s("axes", {2}, {1, 2});
-  m.int64s("steps", {2}, {2, 1});
-  m.node("Slice", {"t", "starts", "ends", "axes", "steps"}, {"s"});  // [N, 2, 5]
-  m.int64s("index", {2}, {4, 0});
-  set_int(m.node("Gather", {"s", "index"}, {"g"}), "axis", 2);  // [N, 2, 2]
-  m.int64s("unsqueeze_axes", {1}, {1});
-  m.node("Unsqueeze", {"g", "unsqueeze_axes"}, {"u"});  // [N, 1, 2, 2]
-  m.node("Relu", {"u"}, {"v"});
-  set_int(m.node("Concat", {"u", "v"}, {"c"}), "axis", 1);  // [N, 2, 2, 2]
-  m.int64s("squeeze_axes", {1}, {-1});
-  m.int64s("first", {1}, {0});
-  m.int64s("one", {1}, {1});
-  m.node("Slice", {"c", "first", "one", "squeeze_axes"}, {"c1"});  // [N, 2, 2, 1]
-  m.node("Squeeze", {"c1", "squeeze_axes"}, {"y"});                // [N, 2, 2]
-  m.output("y");
-  return m;
-}
 
 TEST(GraphOps, ExportRoundTripGivesIdenticalOutputs) {
   // import -> export -> import runs the same numbers for shape operators, recurrent layers and folded BN.
