@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "base/errors.h"
 #include "workloads/index_maps.h"
@@ -643,10 +644,32 @@ void infer_graph_shapes(Graph& graph) {
     infer_shapes(graph, node, graph.name, "node '" + node.name + "' (" + node.op + ")");
 }
 
+std::int64_t node_parameters(const Graph& graph, const Node& node) {
+  static const std::set<std::string> weighted = {"Gemm", "MatMul", "Conv", "BatchNormalization", "Add", "Sub", "Mul",
+                                                 "Div",  "LSTM",   "GRU"};
+  if (weighted.count(node.op) == 0) return 0;
+  const std::size_t last = node.op == "LSTM" || node.op == "GRU" ? 4 : node.inputs.size();
+  std::int64_t n = 0;
+  for (std::size_t k = 0; k < node.inputs.size() && k < last; ++k) {
+    if (!node.inputs[k].empty() && graph.tensor(node.inputs[k]).constant) {
+      n += static_cast<std::int64_t>(graph.tensor(node.inputs[k]).data.size());
+    }
+  }
+  return n;
+}
+
 std::int64_t node_macs(const Graph& graph, const Node& node) {
   if (node.op == "Conv") {
     const Window w = window(graph, node, "", node.name);
     return w.out_channels * w.out_h * w.out_w * (w.in_channels / w.group) * w.kernel_h * w.kernel_w;
+  }
+  if (node.op == "LSTM" || node.op == "GRU") {
+    // Per step and direction: the gates' input and recurrent products.
+    const auto& w = graph.tensor(node.inputs[1]).shape;  // [dirs, gates * hidden, input]
+    const auto& x = graph.tensor(node.inputs[0]).shape;
+    const std::int64_t steps = x[node.int_attribute("layout", 0) == 0 ? 0 : 1];
+    const std::int64_t hidden = graph.tensor(node.inputs[2]).shape[2];
+    return steps * w[0] * w[1] * (w[2] + hidden);
   }
   if (node.op != "Gemm" && node.op != "MatMul") return 0;
   const auto& out = graph.tensor(node.outputs[0]).shape;

@@ -29,6 +29,10 @@ struct Window {
 /// The window of a Conv or pooling node; throws InputError naming the node and attribute when inconsistent.
 Window window(const Graph& graph, const Node& node, const std::string& file, const std::string& where);
 
+/// Trained parameters of the node: elements of its constant weights, biases, normalisation statistics and constant
+/// operands (not shape arguments such as axes, indices or target shapes, nor initial states).
+std::int64_t node_parameters(const Graph& graph, const Node& node);
+
 /// Multiply-accumulates of one inference (batch 1) of the node: matrix products only.
 std::int64_t node_macs(const Graph& graph, const Node& node);
 

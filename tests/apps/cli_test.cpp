@@ -2,8 +2,10 @@
 // stderr captured in files, and checks exit codes, JSON output and error messages.
 
 #include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
+#include "tests/apps/cli_run.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -14,39 +16,11 @@
 
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::string binary() {
-  const char* path = std::getenv("IMCSIM_BINARY");
-  return path ? path : "";
-}
-
-/// Runs `imcsim <args>`; `args` is passed to the shell as written.
-RunResult run_imcsim(const std::string& args) {
-  // Unique per process: the same test may run concurrently from several build trees.
-  const std::string base = ::testing::TempDir() + "imcsim_cli_" + std::to_string(getpid()) + "_" +
-                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  const std::string out_path = base + ".out";
-  const std::string err_path = base + ".err";
-  const std::string command = "'" + binary() + "' " + args + " >'" + out_path + "' 2>'" + err_path + "'";
-  const int status = std::system(command.c_str());
-  RunResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = read_file(out_path);
-  r.err = read_file(err_path);
-  return r;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using imcsim::test::binary;
+using imcsim::test::contains;
+using imcsim::test::read_file;
+using imcsim::test::run_imcsim;
+using imcsim::test::RunResult;
 
 class Cli : public ::testing::Test {
  protected:

@@ -1,0 +1,50 @@
+#pragma once
+// Running the built imcsim binary (IMCSIM_BINARY) as a user would, for the command-line tests: stdout and stderr
+// are captured in files named after the running test.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace imcsim::test {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+inline std::string binary() {
+  const char* path = std::getenv("IMCSIM_BINARY");
+  return path ? path : "";
+}
+
+/// Runs `imcsim <args>`; `args` is passed to the shell as written.
+inline RunResult run_imcsim(const std::string& args) {
+  // Unique per process: the same test may run concurrently from several build trees.
+  const std::string base = ::testing::TempDir() + "imcsim_cli_" + std::to_string(getpid()) + "_" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const std::string out_path = base + ".out";
+  const std::string err_path = base + ".err";
+  const std::string command = "'" + binary() + "' " + args + " >'" + out_path + "' 2>'" + err_path + "'";
+  const int status = std::system(command.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
+  return r;
+}
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace imcsim::test
