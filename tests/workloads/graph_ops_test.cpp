@@ -890,6 +890,72 @@ TEST(GraphOps, SliceWithoutAxesKeepsAWholeBatchAxisOrIsRejected) {
   expect_rows(ReferenceExecutor(g).run(x), expected, "x[0:, 1:3]");
 }
 
+TEST(GraphOps, ShapeOperatorsWhenTheBatchIsNotTheFirstAxis) {
+  // t = Transpose(x [N, 2, 6], perm 1 0 2) is [2, N, 6]: Reshape with 0s keeps the batch in the middle, Concat and
+  // Slice work on axis 0, Unsqueeze(0) / Squeeze(0) move the batch to axis 2 and back.
+  Model m(13);
+  m.input("x", {-1, 2, 6});
+  set_ints(m.node("Transpose", {"x"}, {"t"}), "perm", {1, 0, 2});
+  m.int64s("shape", {4}, {0, 0, 3, 2});
+  m.node("Reshape", {"t", "shape"}, {"r"});  // [2, N, 3, 2]
+  m.node("Tanh", {"r"}, {"h"});
+  set_int(m.node("Concat", {"r", "h"}, {"c"}), "axis", 0);  // [4, N, 3, 2]: r[0], r[1], tanh r[0], tanh r[1]
+  m.int64s("starts", {1}, {-1});
+  m.int64s("ends", {1}, {-4});
+  m.int64s("axes", {1}, {0});
+  m.int64s("steps", {1}, {-2});
+  m.node("Slice", {"c", "starts", "ends", "axes", "steps"}, {"s"});  // c[3], c[1]: [2, N, 3, 2]
+  m.node("Unsqueeze", {"s", "axes"}, {"u"});                         // [1, 2, N, 3, 2]
+  m.node("Squeeze", {"u", "axes"}, {"y"});
+  m.output("y");
+  const Graph g = m.import();
+  EXPECT_EQ(g.tensor("r").shape, (std::vector<std::int64_t>{2, -1, 3, 2}));
+  EXPECT_EQ(g.tensor("c").shape, (std::vector<std::int64_t>{4, -1, 3, 2}));
+  EXPECT_EQ(g.tensor("u").shape, (std::vector<std::int64_t>{1, 2, -1, 3, 2}));
+  EXPECT_EQ(g.tensor("y").shape, (std::vector<std::int64_t>{2, -1, 3, 2}));
+  const hw::BatchMatrix x = random_input(3, 12, 28);
+  const Nd xs = as_nd(x, {2, 6});
+  Nd expected({3, 2, 6});
+  for (std::int64_t n = 0; n < 3; ++n) {
+    for (std::int64_t j = 0; j < 6; ++j) {
+      expected.at({n, 0, j}) = std::tanh(xs.at({n, 1, j}));  // c[3] = tanh r[1]
+      expected.at({n, 1, j}) = xs.at({n, 1, j});             // c[1] = r[1]
+    }
+  }
+  expect_rows(ReferenceExecutor(g).run(x), expected, "shape operators around a middle batch axis");
+}
+
+TEST(GraphOps, ElementwiseBroadcasting) {
+  // x [N, 3, 4] * c [3, 1] - d [4] / e [] + x[:, 0:1, :] (an activation broadcast along axis 1).
+  Model m(13);
+  m.input("x", {-1, 3, 4});
+  const std::vector<float> c = m.random("c", {3, 1}, 29);
+  const std::vector<float> d = m.random("d", {4}, 30);
+  m.floats("e", {}, {4.0f});
+  m.node("Mul", {"x", "c"}, {"xc"});
+  m.node("Div", {"d", "e"}, {"de"});  // folded: both constants
+  m.node("Sub", {"xc", "de"}, {"a"});
+  m.int64s("zero", {1}, {0});
+  m.int64s("one", {1}, {1});
+  m.node("Slice", {"x", "zero", "one", "one"}, {"row0"});  // [N, 1, 4]
+  m.node("Add", {"a", "row0"}, {"y"});
+  m.output("y");
+  const Graph g = m.import();
+  EXPECT_EQ(g.tensor("y").shape, (std::vector<std::int64_t>{-1, 3, 4}));
+  const hw::BatchMatrix x = random_input(3, 12, 31);
+  const Nd xs = as_nd(x, {3, 4});
+  Nd expected({3, 3, 4});
+  for (std::int64_t n = 0; n < 3; ++n) {
+    for (std::int64_t i = 0; i < 3; ++i) {
+      for (std::int64_t j = 0; j < 4; ++j) {
+        expected.at({n, i, j}) =
+            xs.at({n, i, j}) * c[static_cast<std::size_t>(i)] - d[static_cast<std::size_t>(j)] / 4.0 + xs.at({n, 0, j});
+      }
+    }
+  }
+  expect_rows(ReferenceExecutor(g).run(x), expected, "broadcast");
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Elementwise activations, Softmax, Flatten, Identity, Dropout
 
@@ -1586,21 +1652,31 @@ TEST(GraphOps, FoldingLeavesSharedWeightsAlone) {
   expect_rows(ReferenceExecutor(g).run(x), expected, "BN(conv1(x)) + conv2(x), shared weights");
 }
 
-TEST(GraphOps, BatchNormAfterGemmWithAlphaBetaOrWithoutBias) {
+TEST(GraphOps, BatchNormAfterGemmWithAlphaBetaScalarCOrNoC) {
   const std::int64_t N = 3, I = 5, K = 4;
-  for (const bool bias : {true, false}) {
-    SCOPED_TRACE(bias ? "alpha 0.5, beta 2" : "no C");
+  enum class C { vector, scalar, none };
+  for (const C c : {C::vector, C::scalar, C::none}) {
+    SCOPED_TRACE(c == C::vector ? "C [K], alpha 0.5, beta 2" : c == C::scalar ? "C [1], beta 3" : "no C");
     run_case([&] {
       Model m(13);
       m.input("x", {-1, I});
       const std::vector<float> w = m.random("w", {K, I}, 360);
       std::vector<float> b(static_cast<std::size_t>(K), 0.0f);
+      double alpha = 1.0, beta = 1.0;
       onnx::NodeProto* gemm = nullptr;
-      if (bias) {
+      if (c == C::vector) {
         b = m.random("b", {K}, 361);
         gemm = m.node("Gemm", {"x", "w", "b"}, {"h"}, "fc");
         set_float(gemm, "alpha", 0.5f);
         set_float(gemm, "beta", 2.0f);
+        alpha = 0.5;
+        beta = 2.0;
+      } else if (c == C::scalar) {
+        m.floats("b", {1}, {0.75f});
+        b.assign(static_cast<std::size_t>(K), 0.75f);
+        gemm = m.node("Gemm", {"x", "w", "b"}, {"h"}, "fc");
+        set_float(gemm, "beta", 3.0f);
+        beta = 3.0;
       } else {
         gemm = m.node("Gemm", {"x", "w"}, {"h"}, "fc");
       }
@@ -1612,9 +1688,8 @@ TEST(GraphOps, BatchNormAfterGemmWithAlphaBetaOrWithoutBias) {
       const hw::BatchMatrix x = random_input(N, I, 363);
       Nd h = gemm_t(as_nd(x, {I}), w, std::vector<float>(static_cast<std::size_t>(K), 0.0f));
       for (std::int64_t s = 0; s < N; ++s) {
-        for (std::int64_t k = 0; k < K; ++k) {
-          h.at({s, k}) = (bias ? 0.5 : 1.0) * h.at({s, k}) + (bias ? 2.0 : 1.0) * b[static_cast<std::size_t>(k)];
-        }
+        for (std::int64_t k = 0; k < K; ++k)
+          h.at({s, k}) = alpha * h.at({s, k}) + beta * b[static_cast<std::size_t>(k)];
       }
       expect_rows(ReferenceExecutor(g).run(x), batch_norm(h, bn), "BN(Gemm)");
     });
