@@ -106,6 +106,12 @@ bool fold(Graph& graph, const Node& node, const std::string& file, const std::st
   }
   out.constant = true;
   out.batch_axis = -1;
+  // Shapes are integers; moved data keeps its type; arithmetic and Concat are integer when all operands are.
+  const bool all_integer = std::all_of(node.inputs.begin(), node.inputs.end(),
+                                       [&](const std::string& name) { return graph.tensor(name).integer; });
+  const bool combines =
+      node.op == "Concat" || node.op == "Add" || node.op == "Sub" || node.op == "Mul" || node.op == "Div";
+  out.integer = node.op == "Shape" || (combines ? all_integer : graph.tensor(node.inputs[0]).integer);
   return true;
 }
 

@@ -35,6 +35,8 @@ struct Tensor {
   bool constant = false;            ///< an initializer (weights, biases, folded constants)
   /// The axis that carries the batch (activations; the graph input's first axis), or -1 (constants).
   int batch_axis = -1;
+  /// A constant of integers (shapes, axes, indices: int64 in ONNX); the values are still held as floats.
+  bool integer = false;
   std::int64_t elements() const;
 };
 

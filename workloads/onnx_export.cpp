@@ -2,9 +2,11 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cmath>
 #include <set>
 
 #include "base/output_file.h"
+#include "workloads/index_maps.h"
 
 namespace imcsim::workloads {
 
@@ -79,9 +81,15 @@ std::string export_onnx_bytes(const Graph& graph) {
     if (!t.constant) continue;
     onnx::TensorProto* init = g.add_initializer();
     init->set_name(name);
-    init->set_data_type(onnx::TensorProto::FLOAT);
     for (const auto d : t.shape) init->add_dims(d);
-    init->set_raw_data(std::string(reinterpret_cast<const char*>(t.data.data()), t.data.size() * sizeof(float)));
+    if (t.integer) {
+      // The unknown batch size of folded shape arithmetic (NaN) is written as -1, "the rest".
+      init->set_data_type(onnx::TensorProto::INT64);
+      for (const float v : t.data) init->add_int64_data(std::isnan(v) ? -1 : to_index(v));
+    } else {
+      init->set_data_type(onnx::TensorProto::FLOAT);
+      init->set_raw_data(std::string(reinterpret_cast<const char*>(t.data.data()), t.data.size() * sizeof(float)));
+    }
   }
   for (const auto& n : graph.nodes) {
     onnx::NodeProto* node = g.add_node();

@@ -74,6 +74,7 @@ Tensor tensor_from_proto(const onnx::TensorProto& t, const std::string& file, co
     }
     for (std::int64_t i = 0; i < n; ++i) out.data[static_cast<std::size_t>(i)] = convert(raw.data() + i * size);
   };
+  out.integer = t.data_type() == onnx::TensorProto::INT64;
   switch (t.data_type()) {
     case onnx::TensorProto::FLOAT:
       if (!raw.empty()) {
@@ -165,12 +166,14 @@ void fold_constant_of_shape(Graph& graph, const onnx::NodeProto& n, const std::s
     throw InputError(file, 0, 0, where, "needs one constant shape input");
   }
   float value = 0.0f;
+  bool integer = false;
   for (const auto& a : n.attribute()) {
     if (a.name() != "value")
       throw InputError(file, 0, 0, where + " attribute '" + a.name() + "'", "unsupported attribute");
     const Tensor v = tensor_from_proto(a.t(), file, where);
     if (v.data.size() != 1) throw InputError(file, 0, 0, where + " attribute 'value'", "must hold one element");
     value = v.data[0];
+    integer = v.integer;
   }
   Tensor t;
   t.name = n.output(0);
@@ -180,7 +183,29 @@ void fold_constant_of_shape(Graph& graph, const onnx::NodeProto& n, const std::s
     t.shape.push_back(std::isnan(d) ? 1 : static_cast<std::int64_t>(d));
   }
   t.data.assign(static_cast<std::size_t>(t.elements()), value);
+  t.integer = integer;
   graph.tensors[t.name] = t;
+}
+
+/// A Reshape's target as the output shape, the batch as 0 (copy) when it stays on its axis and -1 otherwise, so
+/// that an exported model does not carry the batch size of folded shape arithmetic.
+std::string explicit_reshape_target(Graph& graph, const Node& node) {
+  const Tensor& x = graph.tensor(node.inputs[0]);
+  const Tensor& y = graph.tensor(node.outputs[0]);
+  if (x.batch_axis < 0) return node.inputs[1];
+  Tensor target;
+  target.name = node.name + ".target_shape";
+  for (int k = 1; graph.tensors.count(target.name) != 0; ++k)
+    target.name = node.name + ".target_shape_" + std::to_string(k);
+  target.shape = {static_cast<std::int64_t>(y.shape.size())};
+  target.constant = true;
+  target.integer = true;
+  for (std::size_t k = 0; k < y.shape.size(); ++k) {
+    const bool batch = static_cast<int>(k) == y.batch_axis;
+    target.data.push_back(batch ? (y.batch_axis == x.batch_axis ? 0.0f : -1.0f) : static_cast<float>(y.shape[k]));
+  }
+  graph.tensors[target.name] = target;
+  return target.name;
 }
 
 /// LSTM and GRU as the executor implements them: default activations, no clipping, no coupled input and forget
@@ -283,7 +308,9 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& file) {
     node.outputs.assign(n.output().begin(), n.output().end());
     check_recurrent_attributes(node, file, where);
     infer_shapes(graph, node, file, where);
-    if (!fold(graph, node, file, where)) graph.nodes.push_back(std::move(node));
+    if (fold(graph, node, file, where)) continue;
+    if (node.op == "Reshape") node.inputs[1] = explicit_reshape_target(graph, node);
+    graph.nodes.push_back(std::move(node));
   }
   for (const auto& out : g.output()) {
     if (graph.tensors.count(out.name()) == 0) {
