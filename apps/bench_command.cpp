@@ -13,6 +13,7 @@
 #include "bench/benchmarks.h"
 #include "chip/simulation.h"
 #include "workloads/dataset.h"
+#include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
 #include "workloads/reference_executor.h"
 
@@ -94,19 +95,16 @@ nlohmann::ordered_json timed_benchmark(const BenchArgs& a) {
 
 /// The reference executor's speed on every zoo model, one and two threads, over the 10,000 test images.
 nlohmann::ordered_json executor_benchmark() {
-  const std::string dir = std::string(IMCSIM_MODELS_DIR);
-  std::ifstream in(dir + "/manifest.json");
-  if (!in) throw Error("cannot read the model zoo manifest " + dir + "/manifest.json");
-  const nlohmann::json manifest = nlohmann::json::parse(in);
+  const workloads::ModelZoo zoo = workloads::load_model_zoo();
   const workloads::Dataset test = workloads::load_fashion_mnist("test");
   nlohmann::ordered_json j;
   j["benchmark"] = "executor";
   j["images"] = test.size();
   j["models"] = nlohmann::ordered_json::array();
-  for (const auto& m : manifest["models"]) {
-    const workloads::ReferenceExecutor exec(workloads::import_onnx(dir + "/" + m["file"].get<std::string>()));
+  for (const auto& m : zoo.models) {
+    const workloads::ReferenceExecutor exec(workloads::import_onnx(m.path));
     nlohmann::ordered_json entry;
-    entry["name"] = m["name"];
+    entry["name"] = m.name;
     for (const int threads : {1, 2}) {
       exec.run(test.samples, threads);  // warm-up
       const auto start = std::chrono::steady_clock::now();

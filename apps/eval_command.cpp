@@ -6,6 +6,7 @@
 #include "apps/commands.h"
 #include "base/errors.h"
 #include "workloads/dataset.h"
+#include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
 #include "workloads/reference_executor.h"
 
@@ -23,13 +24,13 @@ struct EvalOptions {
 void add_eval_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<EvalOptions>();
   CLI::App* cmd = app.add_subcommand("eval", "FP32 reference accuracy of an ONNX model on a data set (JSON)");
-  cmd->add_option("--model", o->model, "The .onnx file")->required();
+  cmd->add_option("--model", o->model, "A zoo model's name (e.g. cnn-hwa) or an .onnx file")->required();
   cmd->add_option("--dataset", o->dataset, "fashion-mnist, fashion-mnist:train, or a data set YAML file")
       ->capture_default_str();
   cmd->add_option("--images", o->images, "At most this many images (0: all)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--threads", o->threads, "Worker threads")->check(CLI::Range(1, 256))->capture_default_str();
   cmd->callback([o, &exit_code]() {
-    const workloads::ReferenceExecutor exec(workloads::import_onnx(o->model));
+    const workloads::ReferenceExecutor exec(workloads::import_onnx(workloads::resolve_model(o->model)));
     const workloads::Dataset d = workloads::load_dataset(o->dataset, o->images);
     const auto& input = exec.graph().tensor(exec.graph().inputs.front());
     std::int64_t features = 1;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "apps/commands.h"
+#include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
 #include "workloads/shape_inference.h"
 
@@ -91,10 +92,10 @@ void add_model_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("model", "Neural network models");
   cmd->require_subcommand(1);
   CLI::App* show = cmd->add_subcommand("show", "Layers, shapes, parameters and MACs of an ONNX model");
-  show->add_option("file", *path, "The .onnx file")->required();
+  show->add_option("model", *path, "A zoo model's name (e.g. cnn-hwa) or an .onnx file")->required();
   show->add_flag("--json", *json, "JSON instead of a table");
   show->callback([path, json, &exit_code]() {
-    const nlohmann::ordered_json j = describe(*path, workloads::import_onnx(*path));
+    const nlohmann::ordered_json j = describe(*path, workloads::import_onnx(workloads::resolve_model(*path)));
     std::cout << (*json ? j.dump(2) + "\n" : table(j));
     exit_code = 0;
   });

@@ -2,6 +2,7 @@
 #   P/lib/libimcsim_*.a                       the libraries (static)
 #   P/include/imcsim/<folder>/*.h             the headers, included as "chip/chip.h" like inside the project
 #   P/share/imcsim/configs/                   the chip presets and technology tables
+#   P/share/imcsim/models/                    the model zoo (ONNX files and manifest.json)
 #   P/lib/cmake/imcsim/                       imcsimConfig.cmake, imcsimConfigVersion.cmake, imcsimTargets.cmake
 #   P/bin/imcsim                              the command line
 # so that another CMake project can `find_package(imcsim)` and link imcsim::chip (docs/embedding.md).
@@ -14,7 +15,7 @@ mark_as_advanced(IMCSIM_INSTALL_CMAKEDIR)
 
 # The libraries in dependency order, then the interface targets they link: every target in a static library's
 # link interface must be exported too. imcsim_warnings is linked only through $<BUILD_INTERFACE:> and stays out.
-set(imcsim_library_folders base hw interconnect cores firmware chip)
+set(imcsim_library_folders base hw interconnect cores firmware chip workloads)
 set(imcsim_interface_targets options arch eigen random123)
 set(imcsim_exported_targets)
 foreach(name IN LISTS imcsim_library_folders imcsim_interface_targets)
@@ -25,6 +26,9 @@ endforeach()
 # chip::preset_directory() falls back to the installed presets when the source tree is not there.
 target_compile_definitions(imcsim_chip
   PRIVATE IMCSIM_INSTALL_CONFIG_DIR="${CMAKE_INSTALL_FULL_DATADIR}/imcsim/configs")
+
+target_compile_definitions(imcsim_workloads
+  PRIVATE IMCSIM_INSTALL_MODELS_DIR="${CMAKE_INSTALL_FULL_DATADIR}/imcsim/models")
 
 install(TARGETS ${imcsim_exported_targets}
   EXPORT imcsimTargets
@@ -43,6 +47,10 @@ endforeach()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/configs/
   DESTINATION ${CMAKE_INSTALL_DATADIR}/imcsim/configs
   FILES_MATCHING PATTERN "*.yaml")
+
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/workloads/models/
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/imcsim/models
+  FILES_MATCHING PATTERN "*.onnx" PATTERN "*.json")
 
 install(EXPORT imcsimTargets
   NAMESPACE imcsim::

@@ -34,7 +34,9 @@ step("install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 # inside the installed include tree (the example only compiles the headers it includes).
 foreach(file lib/cmake/imcsim/imcsimConfig.cmake lib/cmake/imcsim/imcsimConfigVersion.cmake
              lib/cmake/imcsim/imcsimTargets.cmake share/imcsim/configs/hermes64.yaml
-             share/imcsim/configs/technology/hermes14nm.yaml include/imcsim/chip/chip.h)
+             share/imcsim/configs/technology/hermes14nm.yaml include/imcsim/chip/chip.h
+             share/imcsim/models/manifest.json share/imcsim/models/mlp.onnx
+             include/imcsim/workloads/reference_executor.h)
   if(NOT EXISTS ${prefix}/${file})
     message(FATAL_ERROR "not installed: ${prefix}/${file}")
   endif()
@@ -61,6 +63,13 @@ foreach(package_file IN LISTS package_files)
     endif()
   endforeach()
 endforeach()
+
+# The installed command line reads the installed zoo.
+step("installed imcsim model show" ${CMAKE_COMMAND} -E env IMCSIM_MODELS_DIR=${prefix}/share/imcsim/models
+     ${prefix}/bin/imcsim model show mlp --json)
+if(NOT step_output MATCHES "\"model\": \"mlp\"" OR NOT step_output MATCHES "macs_per_inference")
+  message(FATAL_ERROR "installed imcsim model show mlp printed:\n${step_output}")
+endif()
 
 # The build type's flags go along: a custom type (Sanitize) is unknown to the example, and its objects must link
 # with the libraries' instrumentation.
