@@ -1,0 +1,73 @@
+#pragma once
+// The layer-based trainer: builds a zoo model (mlp | cnn | resnet | lstm), trains it on a data set with
+// minibatch SGD or Adam, optionally hardware-aware (hardware_aware.h), and exports it as an IR graph.
+//
+// Deterministic: one seed drives the initialisation, the shuffling and every noise draw; a minibatch is cut into
+// chunks of chunk_samples samples whose gradients are reduced in a fixed order and the GEMM backend runs
+// single-threaded, so the trained model is bit-identical for any thread count.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "workloads/dataset.h"
+#include "workloads/graph.h"
+#include "workloads/training/hardware_aware.h"
+#include "workloads/training/layers.h"
+#include "workloads/training/optimizer.h"
+
+namespace imcsim::workloads::training {
+
+struct TrainingConfig {
+  std::string model = "cnn";  ///< mlp | cnn | resnet | lstm
+  int epochs = 10;
+  int batch = 128;
+  OptimizerConfig optimizer;
+  std::string schedule = "cosine";  ///< constant | cosine (decay to 0 over all steps)
+  std::uint64_t seed = 1;
+  int threads = 2;
+  HardwareAwareConfig hwa;  ///< its seed is set from `seed`
+  std::string init;         ///< ONNX file whose initializers set the initial weights ("" : random)
+
+  /// Throws ParameterError naming the field.
+  void validate() const;
+};
+
+/// Where training is, after every minibatch.
+struct Progress {
+  int epoch = 0, epochs = 0;
+  int batch = 0, batches = 0;
+  double loss = 0;      ///< mean cross-entropy of this epoch's minibatches so far
+  double accuracy = 0;  ///< training accuracy of this epoch so far (with the hardware-aware forward)
+  double seconds = 0;   ///< since training started
+};
+
+std::vector<std::string> model_kinds();
+std::vector<std::string> schedule_kinds();
+
+/// The zoo architecture `model` for 28 x 28 single-channel images and 10 classes.
+std::unique_ptr<Network> build_network(const std::string& model, const HardwareAwareConfig& hwa);
+
+class Trainer {
+ public:
+  /// Builds the model (and loads `config.init` when set).
+  explicit Trainer(TrainingConfig config);
+  ~Trainer();
+
+  /// Trains config.epochs epochs on `data` (flattened samples of 784 values).
+  void train(const Dataset& data, const std::function<void(const Progress&)>& progress = {});
+  /// FP32 inference (running statistics, no noise or quantisation): logits for every sample.
+  Matrix predict(const Matrix& samples);
+  Graph export_graph() const { return m_network->export_graph(); }
+  Network& network() { return *m_network; }
+  const TrainingConfig& config() const { return m_config; }
+
+ private:
+  TrainingConfig m_config;
+  std::unique_ptr<Network> m_network;
+  std::unique_ptr<ChunkPool> m_pool;
+};
+
+}  // namespace imcsim::workloads::training
