@@ -32,11 +32,11 @@ Matrix initial_state(const Graph& graph, const Node& node, std::size_t k, std::i
 
 }  // namespace
 
-RecurrentOutputs run_recurrent(const Graph& graph, const Node& node, const Matrix& x, Eigen::Index first_row) {
+RecurrentOutputs run_recurrent(const Graph& graph, const Node& node, const Matrix& x, Eigen::Index first_row,
+                               const MatrixEngine& engine, std::size_t first_layer, std::uint64_t first_image) {
   const bool lstm = node.op == "LSTM";
   const std::int64_t gates = lstm ? 4 : 3;
   const Tensor& w = graph.tensor(node.inputs[1]);
-  const Tensor& r = graph.tensor(node.inputs[2]);
   const bool has_bias = node.inputs.size() > 3 && !node.inputs[3].empty();
   const std::int64_t dirs = w.shape[0], gh = w.shape[1], input = w.shape[2], hidden = gh / gates;
   const std::int64_t steps = x.cols() / input;
@@ -47,9 +47,8 @@ RecurrentOutputs run_recurrent(const Graph& graph, const Node& node, const Matri
   out.y.resize(n, steps * dirs * hidden);
   out.y_h.resize(n, dirs * hidden);
   if (lstm) out.y_c.resize(n, dirs * hidden);
+  Matrix stacked, g, gx, zr, recurrent;
   for (std::int64_t d = 0; d < dirs; ++d) {
-    const Eigen::Map<const RowMajor> wd(w.data.data() + d * gh * input, gh, input);
-    const Eigen::Map<const RowMajor> rd(r.data.data() + d * gh * hidden, gh, hidden);
     Eigen::RowVectorXf wb = Eigen::RowVectorXf::Zero(gh), rb = Eigen::RowVectorXf::Zero(gh);
     if (has_bias) {
       const auto& b = graph.tensor(node.inputs[3]).data;
@@ -61,12 +60,14 @@ RecurrentOutputs run_recurrent(const Graph& graph, const Node& node, const Matri
     Matrix c = initial_state(graph, node, 6, d, first_row, n, hidden);
     for (std::int64_t s = 0; s < steps; ++s) {
       const std::int64_t t = backwards ? steps - 1 - s : s;
-      Matrix gx = x.middleCols(t * input, input) * wd.transpose();
-      gx.rowwise() += wb;
+      const auto step = static_cast<std::uint32_t>(s);
       if (lstm) {
-        // Gate order i, o, f, c.
-        Matrix g = gx + h * rd.transpose();
-        g.rowwise() += rb;
+        // One product of [x_t, h] with [W; R] (gate order i, o, f, c).
+        stacked.resize(n, input + hidden);
+        stacked.leftCols(input) = x.middleCols(t * input, input);
+        stacked.rightCols(hidden) = h;
+        engine.multiply(first_layer + static_cast<std::size_t>(d), stacked, n, first_image, step, g);
+        g.rowwise() += wb + rb;
         const Eigen::ArrayXXf i = sigmoid(g.middleCols(0, hidden).array());
         const Eigen::ArrayXXf o = sigmoid(g.middleCols(hidden, hidden).array());
         const Eigen::ArrayXXf f = sigmoid(g.middleCols(2 * hidden, hidden).array());
@@ -74,19 +75,22 @@ RecurrentOutputs run_recurrent(const Graph& graph, const Node& node, const Matri
         c = (f * c.array() + i * candidate).matrix();
         h = (o * c.array().tanh()).matrix();
       } else {
-        // Gate order z, r, h.
-        Matrix zr = gx.leftCols(2 * hidden) + h * rd.topRows(2 * hidden).transpose();
+        // Gate order z, r, h; matrices W, R_zr, R_h.
+        const std::size_t base = first_layer + static_cast<std::size_t>(3 * d);
+        engine.multiply(base, Matrix(x.middleCols(t * input, input)), n, first_image, step, gx);
+        gx.rowwise() += wb;
+        engine.multiply(base + 1, h, n, first_image, step, zr);
+        zr += gx.leftCols(2 * hidden);
         zr.rowwise() += rb.head(2 * hidden);
         const Eigen::ArrayXXf z = sigmoid(zr.leftCols(hidden).array());
         const Eigen::ArrayXXf reset = sigmoid(zr.rightCols(hidden).array());
-        const auto rh = rd.bottomRows(hidden);
         Eigen::ArrayXXf candidate;
         if (linear_before_reset) {
-          Matrix recurrent = h * rh.transpose();
+          engine.multiply(base + 2, h, n, first_image, step, recurrent);
           recurrent.rowwise() += rb.tail(hidden);
           candidate = (gx.rightCols(hidden).array() + reset * recurrent.array()).tanh();
         } else {
-          Matrix recurrent = (reset * h.array()).matrix() * rh.transpose();
+          engine.multiply(base + 2, Matrix((reset * h.array()).matrix()), n, first_image, step, recurrent);
           recurrent.rowwise() += rb.tail(hidden);
           candidate = (gx.rightCols(hidden).array() + recurrent.array()).tanh();
         }

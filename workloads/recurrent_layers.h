@@ -9,6 +9,7 @@
 
 #include "hw/types.h"
 #include "workloads/graph.h"
+#include "workloads/matrix_engine.h"
 
 namespace imcsim::workloads {
 
@@ -16,6 +17,9 @@ struct RecurrentOutputs {
   hw::BatchMatrix y, y_h, y_c;
 };
 
-RecurrentOutputs run_recurrent(const Graph& graph, const Node& node, const hw::BatchMatrix& x, Eigen::Index first_row);
+/// The products go through `engine`: weight layers first_layer... of the node (workloads/weight_layers.h), keyed by
+/// time step and image (row r of x is image first_image + r).
+RecurrentOutputs run_recurrent(const Graph& graph, const Node& node, const hw::BatchMatrix& x, Eigen::Index first_row,
+                               const MatrixEngine& engine, std::size_t first_layer, std::uint64_t first_image);
 
 }  // namespace imcsim::workloads

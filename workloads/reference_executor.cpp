@@ -11,6 +11,7 @@
 #include "workloads/index_maps.h"
 #include "workloads/recurrent_layers.h"
 #include "workloads/shape_inference.h"
+#include "workloads/weight_layers.h"
 
 namespace imcsim::workloads {
 
@@ -69,42 +70,48 @@ float arithmetic(const std::string& op, float a, float b) {
   return a / b;
 }
 
-/// Conv on a batch of flattened C x H x W samples: im2col per sample and group, then one product each.
-Matrix convolution(const Graph& g, const Node& n, const Matrix& x) {
+/// Conv, weight-stationary: per group, the unrolled patches of all samples (step-major: one row per output
+/// pixel and sample) through the engine, then scattered back to N x M x H x W.
+Matrix convolution(const Graph& g, const Node& n, const Matrix& x, const MatrixEngine& engine, std::size_t first_layer,
+                   std::uint64_t first_image) {
   const Window w = window(g, n, g.name, n.name);
-  const Tensor& weights = g.tensor(n.inputs[1]);
   const std::int64_t cg = w.in_channels / w.group;   // input channels per group
   const std::int64_t mg = w.out_channels / w.group;  // output channels per group
   const std::int64_t patch = cg * w.kernel_h * w.kernel_w;
   const std::int64_t positions = w.out_h * w.out_w;
+  const Eigen::Index samples = x.rows();
   const std::vector<float>* bias = n.inputs.size() > 2 ? &g.tensor(n.inputs[2]).data : nullptr;
-  Matrix out(x.rows(), w.out_channels * positions);
-  Eigen::MatrixXf cols(patch, positions);
-  for (Eigen::Index s = 0; s < x.rows(); ++s) {
-    const float* in = x.row(s).data();
-    for (std::int64_t grp = 0; grp < w.group; ++grp) {
-      for (std::int64_t c = 0; c < cg; ++c) {
-        for (std::int64_t ky = 0; ky < w.kernel_h; ++ky) {
-          for (std::int64_t kx = 0; kx < w.kernel_w; ++kx) {
-            const std::int64_t r = (c * w.kernel_h + ky) * w.kernel_w + kx;
-            for (std::int64_t oy = 0; oy < w.out_h; ++oy) {
+  Matrix out(samples, w.out_channels * positions);
+  Matrix cols(positions * samples, patch);
+  Matrix y;
+  for (std::int64_t grp = 0; grp < w.group; ++grp) {
+    for (Eigen::Index s = 0; s < samples; ++s) {
+      const float* in = x.row(s).data();
+      for (std::int64_t oy = 0; oy < w.out_h; ++oy) {
+        for (std::int64_t ox = 0; ox < w.out_w; ++ox) {
+          float* row = cols.row((oy * w.out_w + ox) * samples + s).data();
+          for (std::int64_t c = 0; c < cg; ++c) {
+            for (std::int64_t ky = 0; ky < w.kernel_h; ++ky) {
               const std::int64_t iy = oy * w.stride_h - w.pad_top + ky * w.dilation_h;
-              for (std::int64_t ox = 0; ox < w.out_w; ++ox) {
+              for (std::int64_t kx = 0; kx < w.kernel_w; ++kx) {
                 const std::int64_t ix = ox * w.stride_w - w.pad_left + kx * w.dilation_w;
                 const bool inside = iy >= 0 && iy < w.in_h && ix >= 0 && ix < w.in_w;
-                cols(r, oy * w.out_w + ox) = inside ? in[((grp * cg + c) * w.in_h + iy) * w.in_w + ix] : 0.0f;
+                row[(c * w.kernel_h + ky) * w.kernel_w + kx] =
+                    inside ? in[((grp * cg + c) * w.in_h + iy) * w.in_w + ix] : 0.0f;
               }
             }
           }
         }
       }
-      const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> wg(
-          weights.data.data() + grp * mg * patch, mg, patch);
-      Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> y(
-          out.row(s).data() + grp * mg * positions, mg, positions);
-      y.noalias() = wg * cols;
-      if (bias != nullptr) {
-        for (std::int64_t m = 0; m < mg; ++m) y.row(m).array() += (*bias)[static_cast<std::size_t>(grp * mg + m)];
+    }
+    engine.multiply(first_layer + static_cast<std::size_t>(grp), cols, samples, first_image, 0, y);
+    for (Eigen::Index s = 0; s < samples; ++s) {
+      float* o = out.row(s).data() + grp * mg * positions;
+      for (std::int64_t p = 0; p < positions; ++p) {
+        const float* v = y.row(p * samples + s).data();
+        for (std::int64_t m = 0; m < mg; ++m) {
+          o[m * positions + p] = v[m] + (bias != nullptr ? (*bias)[static_cast<std::size_t>(grp * mg + m)] : 0.0f);
+        }
       }
     }
   }
@@ -177,10 +184,20 @@ Matrix batch_normalization(const Graph& g, const Node& n, const Matrix& x) {
 
 }  // namespace
 
-ReferenceExecutor::ReferenceExecutor(Graph graph) : m_graph(std::move(graph)) {
-  if (m_graph.inputs.empty() || m_graph.outputs.empty())
+ReferenceExecutor::ReferenceExecutor(Graph graph, std::shared_ptr<const MatrixEngine> engine)
+    : m_graph(std::move(graph)), m_engine(std::move(engine)) {
+  if (m_graph.inputs.empty() || m_graph.outputs.empty()) {
     throw InputError(m_graph.name, 0, 0, "graph", "no input or output");
+  }
   infer_graph_shapes(m_graph);
+  check_nodes();
+  std::vector<WeightLayer> layers = weight_layers(m_graph);
+  m_first_layer.assign(m_graph.nodes.size(), layers.size());
+  for (std::size_t k = layers.size(); k-- > 0;) m_first_layer[layers[k].node] = k;
+  if (!m_engine) m_engine = std::make_shared<Fp32Engine>(std::move(layers));
+}
+
+void ReferenceExecutor::check_nodes() {
   for (const auto& name : m_graph.outputs) {
     if (m_graph.tensor(name).constant) throw InputError(m_graph.name, 0, 0, "output '" + name + "'", "is a constant");
   }
@@ -288,7 +305,7 @@ ReferenceExecutor::NodePlan ReferenceExecutor::plan(const Node& n) const {
   return p;
 }
 
-Matrix ReferenceExecutor::run_chunk(const Matrix& input, Eigen::Index first_row) const {
+Matrix ReferenceExecutor::run_chunk(const Matrix& input, Eigen::Index first_row, std::uint64_t first_image) const {
   std::map<std::string, Matrix> values;
   values[m_graph.inputs.front()] = input;
   const auto value = [&](const std::string& name) -> const Matrix& {
@@ -302,28 +319,32 @@ Matrix ReferenceExecutor::run_chunk(const Matrix& input, Eigen::Index first_row)
     Matrix out;
     const std::string& op = n.op;
     if (op == "Gemm" || op == "MatMul") {
-      const Tensor& w = m_graph.tensor(n.inputs[1]);
-      const Eigen::Map<const Matrix> b(w.data.data(), w.shape[0], w.shape[1]);
       const Matrix& a = value(n.inputs[0]);
-      const bool tb = op == "Gemm" && n.int_attribute("transB", 0) != 0;
-      const Eigen::Index k = tb ? b.cols() : b.rows();
-      // Each sample may hold several vectors (an N-D MatMul): rows of k consecutive elements.
-      const Eigen::Map<const Matrix> vectors(a.data(), a.size() / k, k);
-      Matrix products = tb ? Matrix(vectors * b.transpose()) : Matrix(vectors * b);
-      if (op == "Gemm") {
-        const float alpha = n.float_attribute("alpha", 1.0f);
-        if (alpha != 1.0f) products *= alpha;
-        if (n.inputs.size() > 2) {
-          const Tensor& c = m_graph.tensor(n.inputs[2]);
-          const float beta = n.float_attribute("beta", 1.0f);
-          if (c.data.size() == 1) {
-            products.array() += beta * c.data[0];
-          } else {
-            products.rowwise() += beta * constant_row(c).row(0);
-          }
+      const std::size_t layer = m_first_layer[index];
+      const Eigen::Index k = m_engine->layer_rows(layer);
+      // Each sample may hold several vectors (an N-D MatMul): the engine takes them step-major.
+      const Eigen::Index steps = a.cols() / k;
+      Matrix vectors(a.rows() * steps, k);
+      for (Eigen::Index s = 0; s < a.rows(); ++s) {
+        for (Eigen::Index v = 0; v < steps; ++v) vectors.row(v * a.rows() + s) = a.row(s).segment(v * k, k);
+      }
+      Matrix products;
+      m_engine->multiply(layer, vectors, a.rows(), first_image, 0, products);
+      if (op == "Gemm" && n.inputs.size() > 2) {
+        const Tensor& c = m_graph.tensor(n.inputs[2]);
+        const float beta = n.float_attribute("beta", 1.0f);
+        if (c.data.size() == 1) {
+          products.array() += beta * c.data[0];
+        } else {
+          products.rowwise() += beta * constant_row(c).row(0);
         }
       }
-      out = Eigen::Map<const Matrix>(products.data(), a.rows(), products.size() / a.rows());
+      const Eigen::Index outputs = products.cols();
+      out.resize(a.rows(), steps * outputs);
+      for (Eigen::Index s = 0; s < a.rows(); ++s) {
+        for (Eigen::Index v = 0; v < steps; ++v)
+          out.row(s).segment(v * outputs, outputs) = products.row(v * a.rows() + s);
+      }
     } else if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") {
       const auto columns = static_cast<Eigen::Index>(p.operands[0].size());
       // Each operand as rows x columns (an activation) or 1 x columns (a constant broadcast over the batch).
@@ -379,7 +400,7 @@ Matrix ReferenceExecutor::run_chunk(const Matrix& input, Eigen::Index first_row)
         row /= row.sum();
       }
     } else if (op == "Conv") {
-      out = convolution(m_graph, n, value(n.inputs[0]));
+      out = convolution(m_graph, n, value(n.inputs[0]), *m_engine, m_first_layer[index], first_image);
     } else if (op == "MaxPool" || op == "AveragePool") {
       out = pooling(m_graph, n, value(n.inputs[0]));
     } else if (op == "GlobalAveragePool") {
@@ -387,7 +408,8 @@ Matrix ReferenceExecutor::run_chunk(const Matrix& input, Eigen::Index first_row)
     } else if (op == "BatchNormalization") {
       out = batch_normalization(m_graph, n, value(n.inputs[0]));
     } else if (op == "LSTM" || op == "GRU") {
-      RecurrentOutputs r = run_recurrent(m_graph, n, value(n.inputs[0]), first_row);
+      RecurrentOutputs r =
+          run_recurrent(m_graph, n, value(n.inputs[0]), first_row, *m_engine, m_first_layer[index], first_image);
       Matrix* results[] = {&r.y, &r.y_h, &r.y_c};
       for (std::size_t k = 1; k < n.outputs.size() && k < 3; ++k) {
         if (!n.outputs[k].empty()) values[n.outputs[k]] = std::move(*results[k]);
@@ -401,7 +423,7 @@ Matrix ReferenceExecutor::run_chunk(const Matrix& input, Eigen::Index first_row)
   return value(m_graph.outputs.front());
 }
 
-Matrix ReferenceExecutor::run(const Matrix& input, int threads) const {
+Matrix ReferenceExecutor::run(const Matrix& input, int threads, std::uint64_t first_image) const {
   const Eigen::Index n = input.rows();
   const Eigen::Index chunks = (n + chunk_rows - 1) / chunk_rows;
   std::vector<Matrix> results(static_cast<std::size_t>(chunks));
@@ -409,7 +431,8 @@ Matrix ReferenceExecutor::run(const Matrix& input, int threads) const {
     for (Eigen::Index c = first_chunk; c < chunks; c += step) {
       const Eigen::Index begin = c * chunk_rows;
       const Eigen::Index rows = std::min<Eigen::Index>(chunk_rows, n - begin);
-      results[static_cast<std::size_t>(c)] = run_chunk(input.middleRows(begin, rows), begin);
+      results[static_cast<std::size_t>(c)] =
+          run_chunk(input.middleRows(begin, rows), begin, first_image + static_cast<std::uint64_t>(begin));
     }
   };
   const int used = std::max(1, std::min<int>(threads, static_cast<int>(chunks)));
@@ -434,5 +457,16 @@ double top1(const Matrix& outputs, const std::vector<int>& labels) {
   }
   return static_cast<double>(correct) / static_cast<double>(outputs.rows());
 }
+
+}  // namespace imcsim::workloads
+
+namespace imcsim::workloads {
+
+void Fp32Engine::multiply(std::size_t layer, const Matrix& x, std::int64_t, std::uint64_t, std::uint32_t,
+                          Matrix& y) const {
+  y.noalias() = x * m_layers[layer].matrix;
+}
+
+Eigen::Index Fp32Engine::layer_rows(std::size_t layer) const { return m_layers[layer].matrix.rows(); }
 
 }  // namespace imcsim::workloads

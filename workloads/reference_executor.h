@@ -8,21 +8,25 @@
 // chunk is computed the same way, so outputs are bit-identical for any number of threads.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "hw/types.h"
 #include "workloads/graph.h"
+#include "workloads/matrix_engine.h"
 
 namespace imcsim::workloads {
 
 class ReferenceExecutor {
  public:
-  /// Checks that every node can be executed; throws InputError naming the node otherwise.
-  explicit ReferenceExecutor(Graph graph);
+  /// Checks that every node can be executed; throws InputError naming the node otherwise. The weight layers'
+  /// products go through `engine` (workloads/matrix_engine.h), FP32 when none is given.
+  explicit ReferenceExecutor(Graph graph, std::shared_ptr<const MatrixEngine> engine = nullptr);
 
-  /// Runs the graph on `input` (batch x features of the first graph input) and returns its first output.
-  hw::BatchMatrix run(const hw::BatchMatrix& input, int threads = 1) const;
+  /// Runs the graph on `input` (batch x features of the first graph input) and returns its first output. Row r
+  /// is image first_image + r (what an analog engine keys its noise by).
+  hw::BatchMatrix run(const hw::BatchMatrix& input, int threads = 1, std::uint64_t first_image = 0) const;
   const Graph& graph() const { return m_graph; }
   static constexpr int chunk_rows = 128;
 
@@ -33,11 +37,15 @@ class ReferenceExecutor {
     std::vector<std::vector<std::int64_t>> operands;  ///< element-wise: per operand, its column for output column j
     std::int64_t softmax_group = 0;                   ///< Softmax: consecutive elements normalised together
   };
+  void check_nodes();
   NodePlan plan(const Node& node) const;
-  /// Rows first_row... of the batch (per-sample constants such as an LSTM's initial state are indexed by it).
-  hw::BatchMatrix run_chunk(const hw::BatchMatrix& input, Eigen::Index first_row) const;
+  /// Rows first_row... of the batch (per-sample constants such as an LSTM's initial state are indexed by it),
+  /// which are images first_image...
+  hw::BatchMatrix run_chunk(const hw::BatchMatrix& input, Eigen::Index first_row, std::uint64_t first_image) const;
 
   Graph m_graph;
+  std::shared_ptr<const MatrixEngine> m_engine;
+  std::vector<std::size_t> m_first_layer;  ///< per node, its first weight layer
   std::vector<NodePlan> m_plans;
 };
 

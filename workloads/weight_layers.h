@@ -1,0 +1,36 @@
+#pragma once
+// The weight layers of a graph: every matrix product an analog chip would hold in crossbars, as one
+// inputs x outputs matrix (y = x W, DESIGN.md's orientation), with how many MVMs one inference makes of it.
+//
+//   Gemm / MatMul   W (transB and alpha applied); one MVM per vector (one per sample, or several for an N-D MatMul)
+//   Conv            one matrix per group: rows = C/group x kH x kW (the unrolled kernel, in that order),
+//                   columns = M/group; one MVM per output pixel (weight-stationary)
+//   LSTM            one matrix per direction: rows = input + hidden ([x_t, h_{t-1}] stacked), columns = 4 x hidden
+//                   in ONNX's gate order i, o, f, c; one MVM per time step
+//   GRU             per direction three: W (input x 3 hidden), R_zr (hidden x 2 hidden), R_h (hidden x hidden),
+//                   since the candidate's recurrent product reads r * h (or is gated after it)
+// Biases stay digital (added by the local digital unit after the ADC).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hw/types.h"
+#include "workloads/graph.h"
+
+namespace imcsim::workloads {
+
+struct WeightLayer {
+  std::size_t node = 0;  ///< index in Graph::nodes
+  std::string name;      ///< the node's name, with "/group g", "/direction d", "/W" ... where it has several
+  int part = 0;          ///< which matrix of the node (group, or direction x matrices per direction + k)
+  hw::WeightMatrix matrix;
+  std::int64_t mvms_per_inference = 0;
+  int rows() const { return static_cast<int>(matrix.rows()); }
+  int cols() const { return static_cast<int>(matrix.cols()); }
+};
+
+/// In node order; the graph must have passed shape inference.
+std::vector<WeightLayer> weight_layers(const Graph& graph);
+
+}  // namespace imcsim::workloads
