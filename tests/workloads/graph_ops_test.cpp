@@ -548,12 +548,10 @@ TEST(GraphOps, ShapeOfActivationKeepsTheBatchSymbolic) {
       m.node("Reshape", {"flat", "target"}, {"y"});
       m.output("y");
       const Graph g = m.import();
-      // The target shape is folded at import: [batch, 3, 4] with the batch size unknown.
-      EXPECT_EQ(g.tensor("target").shape, (std::vector<std::int64_t>{3}));
-      if (g.tensor("target").constant && g.tensor("target").data.size() == 3) {
-        EXPECT_EQ(g.tensor("target").data[1], 3.0f);
-        EXPECT_EQ(g.tensor("target").data[2], 4.0f);
-      }
+      // The shape arithmetic is folded at import: only the layers and the Reshape of the activation remain.
+      EXPECT_EQ(count_ops(g, "Shape"), 0);
+      EXPECT_EQ(count_ops(g, "Slice"), 0);
+      EXPECT_EQ(count_ops(g, "Concat"), 0);
       EXPECT_EQ(g.tensor("y").shape, (std::vector<std::int64_t>{-1, 3, 4}));
       const hw::BatchMatrix x = random_input(3, 12, 6);
       expect_rows(ReferenceExecutor(g).run(x), map(as_nd(x, {12}), [](double v) { return std::max(v, 0.0); }),
