@@ -30,12 +30,14 @@ int sc_main(int argc, char* argv[]) {
   imcsim::apps::add_config_command(app, exit_code);
   imcsim::apps::add_chip_command(app, exit_code);
   imcsim::apps::add_layer_command(app, exit_code);
+  imcsim::apps::add_compile_command(app, exit_code);
   imcsim::apps::add_validate_command(app, exit_code);
   imcsim::apps::add_noc_command(app, exit_code);
   imcsim::apps::add_dataset_command(app, exit_code);
   imcsim::apps::add_model_command(app, exit_code);
   imcsim::apps::add_eval_command(app, exit_code);
   imcsim::apps::add_train_command(app, exit_code);
+  imcsim::apps::add_run_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

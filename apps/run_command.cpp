@@ -1,0 +1,134 @@
+// imcsim run: the main job. A model compiled onto a chip: accuracy against the FP32 reference at each drift time,
+// the mapping, and (from the timed SystemC run) latency, throughput and energy. A summary table on the terminal,
+// report.json in --out DIR.
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "apps/chip_options.h"
+#include "apps/commands.h"
+#include "base/durations.h"
+#include "base/errors.h"
+#include "base/output_file.h"
+#include "chip/accuracy.h"
+#include "chip/chip_config.h"
+#include "firmware/model_mapping.h"
+#include "workloads/dataset.h"
+#include "workloads/model_zoo.h"
+#include "workloads/onnx_import.h"
+
+namespace imcsim::apps {
+
+namespace {
+
+struct RunOptions {
+  ChipOptions chip;
+  std::string model;  ///< empty: the zoo's default
+  std::string dataset = "fashion-mnist";
+  int images = 0;
+  std::string drift_times = "1s,1h,1d,1y";
+  std::string replication = "none";
+  std::string out;
+  std::uint64_t seed = 0;  ///< 0: the config's sim.seed
+  bool seed_given = false;
+  int threads = 2;
+  int calibration_images = 32;
+};
+
+nlohmann::ordered_json mapping_json(const firmware::ModelMapping& m) {
+  nlohmann::ordered_json j;
+  j["replication"] = firmware::replication_name(m.replication);
+  j["cores_used"] = m.cores_used();
+  j["cores_available"] = m.chip.cores();
+  j["layers"] = nlohmann::ordered_json::array();
+  for (const auto& l : m.layers) {
+    j["layers"].push_back({{"name", l.shape.name},
+                           {"rows", l.shape.rows},
+                           {"cols", l.shape.cols},
+                           {"mvms_per_inference", l.shape.mvms_per_inference},
+                           {"row_tiles", l.row_tiles},
+                           {"col_tiles", l.col_tiles},
+                           {"replicas", l.replicas},
+                           {"cores", static_cast<int>(l.tiles.size())},
+                           {"cell_utilisation", l.cell_utilisation(m.chip)}});
+  }
+  return j;
+}
+
+void print_summary(const nlohmann::ordered_json& r) {
+  std::printf("imcsim run: %s on %s, %d images\n", r["model"].get<std::string>().c_str(),
+              r["chip"]["name"].get<std::string>().c_str(), r["accuracy"]["images"].get<int>());
+  std::printf("  mapping: %d of %d cores\n", r["mapping"]["cores_used"].get<int>(),
+              r["mapping"]["cores_available"].get<int>());
+  std::printf("  accuracy (top-1)     FP32 %.4f\n", r["accuracy"]["fp32"].get<double>());
+  std::printf("  %14s %12s %16s\n", "t_s", "compensated", "not compensated");
+  for (const auto& a : r["accuracy"]["analog"]) {
+    std::printf("  %14.0f %12.4f %16.4f\n", a["t_s"].get<double>(), a["top1"].get<double>(),
+                a["top1_no_compensation"].get<double>());
+  }
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "The main job: a model on a chip, accuracy, latency and energy");
+  add_chip_options(cmd, o->chip);
+  cmd->add_option("--model", o->model, "A zoo model's name or an .onnx file (default: the zoo's default model)");
+  cmd->add_option("--dataset", o->dataset, "fashion-mnist, fashion-mnist:train, or a data set YAML file")
+      ->capture_default_str();
+  cmd->add_option("--images", o->images, "At most this many images (0: all)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--drift-times", o->drift_times, "Times after programming, e.g. 1s,1h,1d,1y (s, m, h, d, y)")
+      ->capture_default_str();
+  cmd->add_option("--replication", o->replication, "Layer replication over spare cores: none, balance, fill")
+      ->capture_default_str();
+  cmd->add_option("--out", o->out, "Directory for report.json");
+  cmd->add_option("--seed", o->seed, "Seed of every random stream (default: the config's sim.seed)");
+  cmd->add_option("--threads", o->threads, "Worker threads of the accuracy path")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->callback([o, cmd, &exit_code]() {
+    chip::ChipConfig config = o->chip.load();
+    if (cmd->count("--seed") > 0) config.sim.seed = o->seed;
+    const std::vector<double> drift_times = parse_durations_s(o->drift_times, "--drift-times");
+    const firmware::Replication replication = firmware::parse_replication(o->replication);
+    const std::string model_name = o->model.empty() ? workloads::load_model_zoo().default_model : o->model;
+    const std::string model_path = workloads::resolve_model(model_name);
+    const workloads::Graph graph = workloads::import_onnx(model_path);
+    const workloads::Dataset data = workloads::load_dataset(o->dataset, o->images);
+    const firmware::ModelMapping mapping = firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config),
+                                                               replication);
+    // Calibration (input scales, drift compensation): the first training images, never the test set.
+    const workloads::Dataset calibration = workloads::load_fashion_mnist("train", o->calibration_images);
+    chip::AccuracyOptions accuracy_options;
+    accuracy_options.drift_times_s = drift_times;
+    accuracy_options.threads = o->threads;
+    const chip::AccuracyResult accuracy =
+        chip::evaluate_accuracy(config, graph, mapping, data, calibration.samples, accuracy_options,
+                                [](const std::string& what) { std::fprintf(stderr, "imcsim run: %s\n", what.c_str()); });
+    nlohmann::ordered_json r;
+    r["model"] = model_name;
+    r["model_file"] = model_path;
+    r["dataset"] = data.name;
+    nlohmann::ordered_json a;
+    a["images"] = accuracy.images;
+    a["fp32"] = accuracy.fp32_top1;
+    a["analog"] = nlohmann::ordered_json::array();
+    for (const auto& d : accuracy.analog) {
+      a["analog"].push_back({{"t_s", d.t_s}, {"top1", d.top1}, {"top1_no_compensation", d.top1_no_compensation}});
+    }
+    a["calibration"] = "the first " + std::to_string(calibration.size()) + " images of fashion-mnist:train";
+    r["accuracy"] = a;
+    r["mapping"] = mapping_json(mapping);
+    r["chip"] = {{"name", config.name}, {"cores", config.cores.count}, {"rows", config.cores.rows},
+                 {"cols", config.cores.cols}};
+    r["config"] = chip::to_yaml(config);
+    print_summary(r);
+    if (!o->out.empty()) write_file_atomically(o->out + "/report.json", r.dump(2) + "\n");
+    exit_code = 0;
+  });
+}
+
+}  // namespace imcsim::apps

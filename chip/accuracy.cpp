@@ -1,0 +1,66 @@
+#include "chip/accuracy.h"
+
+#include <chrono>
+
+#include "chip/analog_model.h"
+#include "workloads/reference_executor.h"
+#include "workloads/weight_layers.h"
+
+namespace imcsim::chip {
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string duration_label(double t_s) {
+  char text[64];
+  std::snprintf(text, sizeof text, "t = %g s", t_s);
+  return text;
+}
+
+}  // namespace
+
+firmware::ChipGeometry chip_geometry(const ChipConfig& config) {
+  return {config.cores.rows, config.cores.cols, config.interconnect.grid_x, config.interconnect.grid_y};
+}
+
+std::vector<firmware::LayerShape> layer_shapes(const workloads::Graph& graph) {
+  std::vector<firmware::LayerShape> shapes;
+  for (const auto& l : workloads::weight_layers(graph)) shapes.push_back({l.name, l.rows(), l.cols(), l.mvms_per_inference});
+  return shapes;
+}
+
+AccuracyResult evaluate_accuracy(const ChipConfig& config, const workloads::Graph& graph,
+                                 const firmware::ModelMapping& mapping, const workloads::Dataset& data,
+                                 const hw::BatchMatrix& calibration, const AccuracyOptions& options,
+                                 const std::function<void(const std::string&)>& progress) {
+  const auto say = [&](const std::string& what) {
+    if (progress) progress(what);
+  };
+  AccuracyResult r;
+  r.images = data.size();
+  say("fp32 reference");
+  auto start = std::chrono::steady_clock::now();
+  r.fp32_top1 = workloads::top1(workloads::ReferenceExecutor(graph).run(data.samples, options.threads), data.labels);
+  r.reference_s = seconds_since(start);
+  say("programming the chip");
+  start = std::chrono::steady_clock::now();
+  const AnalogModel model(config, workloads::weight_layers(graph), mapping, capture_layer_inputs(graph, calibration));
+  for (const double t : options.drift_times_s) {
+    DriftAccuracy a;
+    a.t_s = t;
+    for (const bool compensate : {true, false}) {
+      say(duration_label(t) + (compensate ? ", drift compensation" : ", no compensation"));
+      const workloads::ReferenceExecutor chip(graph, model.engine_at(t, compensate));
+      const double top1 = workloads::top1(chip.run(data.samples, options.threads), data.labels);
+      (compensate ? a.top1 : a.top1_no_compensation) = top1;
+    }
+    r.analog.push_back(a);
+  }
+  r.chip_s = seconds_since(start);
+  return r;
+}
+
+}  // namespace imcsim::chip

@@ -1,0 +1,49 @@
+#pragma once
+// The accuracy half of the main job: top-1 of the FP32 reference and of the chip at each drift time, with and
+// without drift compensation, over a whole data set. The chip's numbers come from AnalogModel (the compiler's
+// tiles read through hw/, as the timed cores read them), batched over the images and the threads.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "chip/chip_config.h"
+#include "firmware/model_mapping.h"
+#include "hw/types.h"
+#include "workloads/dataset.h"
+#include "workloads/graph.h"
+
+namespace imcsim::chip {
+
+struct AccuracyOptions {
+  std::vector<double> drift_times_s = {1.0, 3600.0, 86400.0, 365.0 * 86400.0};
+  int threads = 2;
+};
+
+struct DriftAccuracy {
+  double t_s = 0;
+  double top1 = 0;                   ///< with the configured drift compensation
+  double top1_no_compensation = 0;
+};
+
+struct AccuracyResult {
+  int images = 0;
+  double fp32_top1 = 0;
+  std::vector<DriftAccuracy> analog;
+  double reference_s = 0;  ///< wall time of the FP32 pass
+  double chip_s = 0;       ///< wall time of the analog passes (all drift times, both compensation settings)
+};
+
+/// The geometry the compiler maps onto: core size and network grid of the config.
+firmware::ChipGeometry chip_geometry(const ChipConfig& config);
+/// The weight layers' shapes as the mapper takes them.
+std::vector<firmware::LayerShape> layer_shapes(const workloads::Graph& graph);
+
+/// `calibration` holds a few samples (e.g. training images) whose layer inputs calibrate the input scales and
+/// the drift compensation. `progress` is told what is being evaluated ("fp32", "t = 3600 s", ...).
+AccuracyResult evaluate_accuracy(const ChipConfig& config, const workloads::Graph& graph,
+                                 const firmware::ModelMapping& mapping, const workloads::Dataset& data,
+                                 const hw::BatchMatrix& calibration, const AccuracyOptions& options,
+                                 const std::function<void(const std::string&)>& progress = {});
+
+}  // namespace imcsim::chip

@@ -1,0 +1,162 @@
+#include "chip/analog_model.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "hw/crossbar.h"
+#include "hw/drift_compensation.h"
+#include "workloads/reference_executor.h"
+
+namespace imcsim::chip {
+
+namespace {
+
+using hw::BatchMatrix;
+
+/// The read pass of the drift-compensation probe (never an MVM step of a layer).
+constexpr std::uint32_t calibration_pass = 0xFFFFFF00u;
+
+/// FP32 products that also keep up to `limit` input vectors of every layer, spread over the steps.
+class CapturingEngine : public workloads::MatrixEngine {
+ public:
+  CapturingEngine(std::vector<workloads::WeightLayer> layers, int limit)
+      : m_layers(std::move(layers)), m_captured(m_layers.size()), m_limit(limit) {}
+  void multiply(std::size_t layer, const BatchMatrix& x, std::int64_t, std::uint64_t, std::uint32_t,
+                BatchMatrix& y) const override {
+    y.noalias() = x * m_layers[layer].matrix;
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    BatchMatrix& kept = m_captured[layer];
+    const Eigen::Index room = m_limit - kept.rows();
+    if (room <= 0) return;
+    const Eigen::Index take = std::min<Eigen::Index>(room, x.rows());
+    const Eigen::Index stride = std::max<Eigen::Index>(1, x.rows() / take);
+    const Eigen::Index old = kept.rows();
+    kept.conservativeResize(old + take, x.cols());
+    for (Eigen::Index k = 0; k < take; ++k) kept.row(old + k) = x.row(k * stride);
+  }
+  Eigen::Index layer_rows(std::size_t layer) const override { return m_layers[layer].matrix.rows(); }
+  std::vector<BatchMatrix> captured() const { return m_captured; }
+
+ private:
+  std::vector<workloads::WeightLayer> m_layers;
+  mutable std::vector<BatchMatrix> m_captured;
+  mutable std::mutex m_mutex;
+  int m_limit;
+};
+
+/// One tile as read at the evaluation time: its crossbar and its drift-compensation factors.
+struct TileReader {
+  hw::Crossbar crossbar;
+  hw::Vector factors;
+  firmware::Tile tile;
+};
+
+class AnalogEngine : public workloads::MatrixEngine {
+ public:
+  struct Layer {
+    int rows = 0, cols = 0, replicas = 1;
+    float input_scale = 1.0f;
+    std::vector<TileReader> tiles;  ///< as the mapping orders them: replica-major
+  };
+  explicit AnalogEngine(std::vector<Layer> layers) : m_layers(std::move(layers)) {}
+
+  void multiply(std::size_t layer, const BatchMatrix& x, std::int64_t images, std::uint64_t first_image,
+                std::uint32_t first_step, BatchMatrix& y) const override {
+    const Layer& l = m_layers[layer];
+    y.setZero(x.rows(), l.cols);
+    const Eigen::Index n = images;
+    const Eigen::Index steps = x.rows() / n;
+    const std::size_t per_replica = l.tiles.size() / static_cast<std::size_t>(l.replicas);
+    BatchMatrix block, part;
+    for (Eigen::Index s = 0; s < steps; ++s) {
+      const auto step = first_step + static_cast<std::uint32_t>(s);
+      const std::size_t replica = step % static_cast<std::uint32_t>(l.replicas);
+      block = x.middleRows(s * n, n) / l.input_scale;
+      for (std::size_t k = replica * per_replica; k < (replica + 1) * per_replica; ++k) {
+        const TileReader& t = l.tiles[k];
+        t.crossbar.forward(BatchMatrix(block.middleCols(t.tile.row0, t.tile.rows)), hw::ReadId{step, first_image},
+                           part);
+        y.block(s * n, t.tile.col0, n, t.tile.cols).array() +=
+            (part.array().rowwise() * t.factors.transpose().array()) * l.input_scale;
+      }
+    }
+  }
+  Eigen::Index layer_rows(std::size_t layer) const override { return m_layers[layer].rows; }
+
+ private:
+  std::vector<Layer> m_layers;
+};
+
+hw::WeightMatrix tile_weights(const workloads::WeightLayer& layer, const firmware::Tile& t) {
+  return layer.matrix.block(t.row0, t.col0, t.rows, t.cols);
+}
+
+}  // namespace
+
+AnalogModel::AnalogModel(const ChipConfig& config, std::vector<workloads::WeightLayer> layers,
+                         firmware::ModelMapping mapping, const std::vector<BatchMatrix>& calibration)
+    : m_config(config),
+      m_layers(std::move(layers)),
+      m_mapping(std::move(mapping)),
+      m_device(hw::make_inference_device(config.device)) {
+  for (std::size_t k = 0; k < m_layers.size(); ++k) {
+    const BatchMatrix& c = calibration.at(k);
+    const float largest = c.size() > 0 ? c.cwiseAbs().maxCoeff() : 1.0f;
+    m_input_scales.push_back(largest > 0.0f ? largest : 1.0f);
+    m_calibration.push_back(c / m_input_scales.back());
+    std::vector<hw::ProgrammedArray> arrays;
+    for (const auto& t : m_mapping.layers[k].tiles) {
+      hw::ProgrammedArray array(*m_device, config.mapping, config.sim.seed, static_cast<std::uint32_t>(t.core));
+      array.program(tile_weights(m_layers[k], t));
+      arrays.push_back(std::move(array));
+    }
+    m_arrays.push_back(std::move(arrays));
+  }
+}
+
+AnalogModel::~AnalogModel() = default;
+
+std::shared_ptr<const workloads::MatrixEngine> AnalogModel::engine_at(double t_s, bool compensate) const {
+  const hw::DriftCompensationKind kind =
+      compensate ? hw::parse_drift_compensation(m_config.noise.drift_compensation) : hw::DriftCompensationKind::none;
+  const hw::CrossbarConfig xbar = m_config.crossbar();
+  std::vector<AnalogEngine::Layer> layers;
+  for (std::size_t k = 0; k < m_layers.size(); ++k) {
+    const firmware::LayerPlacement& p = m_mapping.layers[k];
+    AnalogEngine::Layer l;
+    l.rows = p.shape.rows;
+    l.cols = p.shape.cols;
+    l.replicas = p.replicas;
+    l.input_scale = m_input_scales[k];
+    for (std::size_t i = 0; i < p.tiles.size(); ++i) {
+      const firmware::Tile& t = p.tiles[i];
+      const hw::ProgrammedArray& array = m_arrays[k][i];
+      const auto core = static_cast<std::uint32_t>(t.core);
+      hw::Crossbar now(xbar, m_config.sim.seed, core);
+      now.set_weights(array.normalised_weights_at(t_s), array.column_scales());
+      hw::Vector factors = hw::Vector::Ones(t.cols);
+      if (kind != hw::DriftCompensationKind::none && m_calibration[k].rows() > 0) {
+        hw::Crossbar programmed(xbar, m_config.sim.seed, core);
+        programmed.set_weights(array.programmed_normalised_weights(), array.column_scales());
+        hw::DriftCompensation compensation(kind, BatchMatrix(m_calibration[k].middleCols(t.row0, t.rows)));
+        compensation.set_reference(
+            [&](const BatchMatrix& probe) { return programmed.forward(probe, hw::ReadId{calibration_pass, 0}); });
+        compensation.measure(
+            [&](const BatchMatrix& probe) { return now.forward(probe, hw::ReadId{calibration_pass + 1, 0}); });
+        factors = compensation.factors();
+      }
+      l.tiles.push_back({std::move(now), std::move(factors), t});
+    }
+    layers.push_back(std::move(l));
+  }
+  return std::make_shared<AnalogEngine>(std::move(layers));
+}
+
+std::vector<BatchMatrix> capture_layer_inputs(const workloads::Graph& graph, const BatchMatrix& samples,
+                                              int max_vectors_per_layer) {
+  auto engine = std::make_shared<CapturingEngine>(workloads::weight_layers(graph), max_vectors_per_layer);
+  workloads::ReferenceExecutor(graph, engine).run(samples, 1);
+  return engine->captured();
+}
+
+}  // namespace imcsim::chip

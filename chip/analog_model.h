@@ -1,0 +1,51 @@
+#pragma once
+// A model's weights on the chip, for the accuracy path: every tile of the mapping (firmware/model_mapping.h)
+// programmed into its core's devices (hw::ProgrammedArray, array id = core) and read through that core's
+// crossbar and periphery (hw::Crossbar, the same code the timed cores run).
+//
+// Reads: a layer's inputs are divided by its input scale (the largest |input| of the calibration batch, what the
+// digital unit's requantisation maps onto the DAC's range) and its outputs multiplied back; partial sums of
+// the row tiles are added digitally; the MVM of step s (output pixel, time step) goes to replica s % replicas.
+// Noise is keyed (seed, core, step, image), so results do not depend on batching, chunking or threads.
+// Drift compensation (noise.drift_compensation): each tile reads the layer's calibration inputs right after
+// programming and again at the evaluation time, and scales its outputs by the ratio (hw/drift_compensation.h).
+
+#include <memory>
+#include <vector>
+
+#include "chip/chip_config.h"
+#include "firmware/model_mapping.h"
+#include "hw/device/inference_device.h"
+#include "hw/programmed_array.h"
+#include "workloads/matrix_engine.h"
+#include "workloads/weight_layers.h"
+
+namespace imcsim::chip {
+
+class AnalogModel {
+ public:
+  /// `calibration[k]` holds inputs of weight layer k (vectors x rows), e.g. from a few training images.
+  AnalogModel(const ChipConfig& config, std::vector<workloads::WeightLayer> layers, firmware::ModelMapping mapping,
+              const std::vector<hw::BatchMatrix>& calibration);
+  ~AnalogModel();
+
+  /// An engine that reads the arrays t_s seconds after programming, with or without drift compensation.
+  std::shared_ptr<const workloads::MatrixEngine> engine_at(double t_s, bool compensate) const;
+
+  const firmware::ModelMapping& mapping() const { return m_mapping; }
+
+ private:
+  ChipConfig m_config;
+  std::vector<workloads::WeightLayer> m_layers;
+  firmware::ModelMapping m_mapping;
+  std::vector<hw::BatchMatrix> m_calibration;  ///< per layer, already divided by the input scale
+  std::vector<float> m_input_scales;
+  std::unique_ptr<hw::InferenceDeviceModel> m_device;
+  std::vector<std::vector<hw::ProgrammedArray>> m_arrays;  ///< per layer, per tile of the mapping
+};
+
+/// The inputs each weight layer sees on the first `images` samples, run in FP32 (calibration batch).
+std::vector<hw::BatchMatrix> capture_layer_inputs(const workloads::Graph& graph, const hw::BatchMatrix& samples,
+                                                  int max_vectors_per_layer = 256);
+
+}  // namespace imcsim::chip
