@@ -98,16 +98,16 @@ void add_run_command(CLI::App& app, int& exit_code) {
     const std::string model_path = workloads::resolve_model(model_name);
     const workloads::Graph graph = workloads::import_onnx(model_path);
     const workloads::Dataset data = workloads::load_dataset(o->dataset, o->images);
-    const firmware::ModelMapping mapping = firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config),
-                                                               replication);
+    const firmware::ModelMapping mapping =
+        firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config), replication);
     // Calibration (input scales, drift compensation): the first training images, never the test set.
     const workloads::Dataset calibration = workloads::load_fashion_mnist("train", o->calibration_images);
     chip::AccuracyOptions accuracy_options;
     accuracy_options.drift_times_s = drift_times;
     accuracy_options.threads = o->threads;
-    const chip::AccuracyResult accuracy =
-        chip::evaluate_accuracy(config, graph, mapping, data, calibration.samples, accuracy_options,
-                                [](const std::string& what) { std::fprintf(stderr, "imcsim run: %s\n", what.c_str()); });
+    const chip::AccuracyResult accuracy = chip::evaluate_accuracy(
+        config, graph, mapping, data, calibration.samples, accuracy_options,
+        [](const std::string& what) { std::fprintf(stderr, "imcsim run: %s\n", what.c_str()); });
     nlohmann::ordered_json r;
     r["model"] = model_name;
     r["model_file"] = model_path;
@@ -122,8 +122,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
     a["calibration"] = "the first " + std::to_string(calibration.size()) + " images of fashion-mnist:train";
     r["accuracy"] = a;
     r["mapping"] = mapping_json(mapping);
-    r["chip"] = {{"name", config.name}, {"cores", config.cores.count}, {"rows", config.cores.rows},
-                 {"cols", config.cores.cols}};
+    r["chip"] = {
+        {"name", config.name}, {"cores", config.cores.count}, {"rows", config.cores.rows}, {"cols", config.cores.cols}};
     r["config"] = chip::to_yaml(config);
     print_summary(r);
     if (!o->out.empty()) write_file_atomically(o->out + "/report.json", r.dump(2) + "\n");

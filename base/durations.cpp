@@ -12,12 +12,23 @@ double parse_duration_s(const std::string& text, const std::string& key) {
   std::string number = text;
   if (!text.empty()) {
     switch (text.back()) {
-      case 's': unit = 1.0; break;
-      case 'm': unit = 60.0; break;
-      case 'h': unit = 3600.0; break;
-      case 'd': unit = 86400.0; break;
-      case 'y': unit = 365.0 * 86400.0; break;
-      default: unit = 0.0;
+      case 's':
+        unit = 1.0;
+        break;
+      case 'm':
+        unit = 60.0;
+        break;
+      case 'h':
+        unit = 3600.0;
+        break;
+      case 'd':
+        unit = 86400.0;
+        break;
+      case 'y':
+        unit = 365.0 * 86400.0;
+        break;
+      default:
+        unit = 0.0;
     }
     if (unit > 0.0) {
       number.pop_back();

@@ -28,7 +28,8 @@ firmware::ChipGeometry chip_geometry(const ChipConfig& config) {
 
 std::vector<firmware::LayerShape> layer_shapes(const workloads::Graph& graph) {
   std::vector<firmware::LayerShape> shapes;
-  for (const auto& l : workloads::weight_layers(graph)) shapes.push_back({l.name, l.rows(), l.cols(), l.mvms_per_inference});
+  for (const auto& l : workloads::weight_layers(graph))
+    shapes.push_back({l.name, l.rows(), l.cols(), l.mvms_per_inference});
   return shapes;
 }
 

@@ -22,7 +22,7 @@ struct AccuracyOptions {
 
 struct DriftAccuracy {
   double t_s = 0;
-  double top1 = 0;                   ///< with the configured drift compensation
+  double top1 = 0;  ///< with the configured drift compensation
   double top1_no_compensation = 0;
 };
 

@@ -67,15 +67,17 @@ class AnalogEngine : public workloads::MatrixEngine {
     const Eigen::Index n = images;
     const Eigen::Index steps = x.rows() / n;
     const std::size_t per_replica = l.tiles.size() / static_cast<std::size_t>(l.replicas);
-    BatchMatrix block, part;
+    // Per-thread buffers: one MVM step of a chunk at a time, thousands of times per chunk.
+    thread_local BatchMatrix block, rows, part;
     for (Eigen::Index s = 0; s < steps; ++s) {
       const auto step = first_step + static_cast<std::uint32_t>(s);
       const std::size_t replica = step % static_cast<std::uint32_t>(l.replicas);
       block = x.middleRows(s * n, n) / l.input_scale;
       for (std::size_t k = replica * per_replica; k < (replica + 1) * per_replica; ++k) {
         const TileReader& t = l.tiles[k];
-        t.crossbar.forward(BatchMatrix(block.middleCols(t.tile.row0, t.tile.rows)), hw::ReadId{step, first_image},
-                           part);
+        const bool whole = t.tile.row0 == 0 && t.tile.rows == block.cols();
+        if (!whole) rows = block.middleCols(t.tile.row0, t.tile.rows);
+        t.crossbar.forward(whole ? block : rows, hw::ReadId{step, first_image}, part);
         y.block(s * n, t.tile.col0, n, t.tile.cols).array() +=
             (part.array().rowwise() * t.factors.transpose().array()) * l.input_scale;
       }
@@ -139,10 +141,12 @@ std::shared_ptr<const workloads::MatrixEngine> AnalogModel::engine_at(double t_s
         hw::Crossbar programmed(xbar, m_config.sim.seed, core);
         programmed.set_weights(array.programmed_normalised_weights(), array.column_scales());
         hw::DriftCompensation compensation(kind, BatchMatrix(m_calibration[k].middleCols(t.row0, t.rows)));
-        compensation.set_reference(
-            [&](const BatchMatrix& probe) { return programmed.forward(probe, hw::ReadId{calibration_pass, 0}); });
-        compensation.measure(
-            [&](const BatchMatrix& probe) { return now.forward(probe, hw::ReadId{calibration_pass + 1, 0}); });
+        compensation.set_reference([&](const BatchMatrix& probe) {
+          return programmed.forward(probe, hw::ReadId{calibration_pass, 0});
+        });
+        compensation.measure([&](const BatchMatrix& probe) {
+          return now.forward(probe, hw::ReadId{calibration_pass + 1, 0});
+        });
         factors = compensation.factors();
       }
       l.tiles.push_back({std::move(now), std::move(factors), t});

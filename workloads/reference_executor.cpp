@@ -82,20 +82,22 @@ Matrix convolution(const Graph& g, const Node& n, const Matrix& x, const MatrixE
   const Eigen::Index samples = x.rows();
   const std::vector<float>* bias = n.inputs.size() > 2 ? &g.tensor(n.inputs[2]).data : nullptr;
   Matrix out(samples, w.out_channels * positions);
-  Matrix cols(positions * samples, patch);
-  Matrix y;
+  // Per-thread buffers: the unrolled patches of a chunk are megabytes, allocated once per thread.
+  thread_local Matrix cols, y;
+  cols.resize(positions * samples, patch);
   for (std::int64_t grp = 0; grp < w.group; ++grp) {
-    for (Eigen::Index s = 0; s < samples; ++s) {
-      const float* in = x.row(s).data();
-      for (std::int64_t oy = 0; oy < w.out_h; ++oy) {
-        for (std::int64_t ox = 0; ox < w.out_w; ++ox) {
+    for (std::int64_t oy = 0; oy < w.out_h; ++oy) {
+      for (std::int64_t ox = 0; ox < w.out_w; ++ox) {
+        for (Eigen::Index s = 0; s < samples; ++s) {
+          const float* in = x.row(s).data();
           float* row = cols.row((oy * w.out_w + ox) * samples + s).data();
           for (std::int64_t c = 0; c < cg; ++c) {
             for (std::int64_t ky = 0; ky < w.kernel_h; ++ky) {
               const std::int64_t iy = oy * w.stride_h - w.pad_top + ky * w.dilation_h;
+              const bool row_inside = iy >= 0 && iy < w.in_h;
               for (std::int64_t kx = 0; kx < w.kernel_w; ++kx) {
                 const std::int64_t ix = ox * w.stride_w - w.pad_left + kx * w.dilation_w;
-                const bool inside = iy >= 0 && iy < w.in_h && ix >= 0 && ix < w.in_w;
+                const bool inside = row_inside && ix >= 0 && ix < w.in_w;
                 row[(c * w.kernel_h + ky) * w.kernel_w + kx] =
                     inside ? in[((grp * cg + c) * w.in_h + iy) * w.in_w + ix] : 0.0f;
               }
