@@ -99,14 +99,14 @@ void AnalogProduct::begin(const Matrix& w, std::uint64_t step, bool training) {
   m_weights = &m_noisy;
 }
 
-Matrix AnalogProduct::forward(const Matrix& x_in, std::uint64_t first, ProductCache* cache) const {
+Matrix AnalogProduct::forward(Matrix x, std::uint64_t first, ProductCache* cache) const {
   const bool hwa = m_training && cache != nullptr;
   if (!hwa ||
       !(m_config.dac_bits > 0 || m_config.adc_bits > 0 || m_config.output_noise > 0 || m_config.learn_input_range)) {
-    if (cache) cache->x = x_in;
-    return x_in * m_weights->transpose();
+    if (cache == nullptr) return x * m_weights->transpose();
+    cache->x = std::move(x);
+    return cache->x * m_weights->transpose();
   }
-  Matrix x = x_in;
   // Full-scale input of each vector: the learned range, or the vector's own max |x| (aihwkit's abs-max noise
   // management).
   hw::Vector scale(x.rows());
@@ -115,8 +115,6 @@ Matrix AnalogProduct::forward(const Matrix& x_in, std::uint64_t first, ProductCa
     scale.setConstant(r);
     cache->sum_squares = static_cast<double>(x.squaredNorm());
     cache->count = static_cast<double>(x.size());
-    cache->clipped = ((x.array() >= r).cast<std::int8_t>() - (x.array() <= -r).cast<std::int8_t>());
-    cache->clipped_count = static_cast<double>(cache->clipped.abs().cast<int>().sum());
     x = x.cwiseMax(-r).cwiseMin(r);
   } else {
     scale = x.cwiseAbs().rowwise().maxCoeff();
@@ -125,8 +123,9 @@ Matrix AnalogProduct::forward(const Matrix& x_in, std::uint64_t first, ProductCa
     m_dac->convert(x, scale, RandomStream({m_config.seed, RandomPurpose::dac_rounding, m_layer, 0}), {});
     x.array().colwise() *= scale.array();
   }
-  cache->x = x;
-  Matrix y = x * m_weights->transpose();
+  if (m_config.learn_input_range) cache->clipped_count = static_cast<double>((x.array().abs() >= scale[0]).count());
+  cache->x = std::move(x);
+  Matrix y = cache->x * m_weights->transpose();
   if (m_config.output_noise > 0 || m_adc) {
     const hw::Vector unit = (scale.array() * m_w_max).max(1e-12f).matrix();
     y.array().colwise() /= unit.array();
@@ -145,20 +144,14 @@ Matrix AnalogProduct::forward(const Matrix& x_in, std::uint64_t first, ProductCa
 Matrix AnalogProduct::backward(const Matrix& dy, const ProductCache& cache, Matrix& dw, float& range_grad) const {
   dw.noalias() += dy.transpose() * cache.x;
   Matrix dx = dy * (*m_weights);
-  if (m_config.learn_input_range && m_training && cache.clipped.size() == dx.size()) {
-    // aihwkit's InputRangeForward: the range receives the gradient of clipped inputs that would grow.
-    double g = 0;
-    for (Eigen::Index i = 0; i < dx.size(); ++i) {
-      const std::int8_t c = cache.clipped.data()[i];
-      if (c > 0) {
-        g += std::min(dx.data()[i], 0.0f);
-        dx.data()[i] = 0;
-      } else if (c < 0) {
-        g -= std::max(dx.data()[i], 0.0f);
-        dx.data()[i] = 0;
-      }
-    }
-    range_grad += static_cast<float>(g);
+  if (m_config.learn_input_range && m_training && cache.clipped_count > 0) {
+    // aihwkit's InputRangeForward: inputs at the range pass no gradient; the range receives the gradient of
+    // those that would grow beyond it.
+    const float r = m_range.value(0, 0);
+    const auto x = cache.x.array();
+    const auto d = dx.array();
+    range_grad += (x >= r).select(d.min(0.0f), 0.0f).sum() - (x <= -r).select(d.max(0.0f), 0.0f).sum();
+    dx = (x.abs() >= r).select(0.0f, d).matrix();
   }
   return dx;
 }
@@ -183,7 +176,7 @@ void AnalogProduct::set_range_gradient(double clipped_grad, const std::vector<co
   double clipped = 0, count = 0;
   for (const auto* c : caches) {
     clipped += c->clipped_count;
-    count += static_cast<double>(c->clipped.size());
+    count += c->count;
   }
   const double inside = count > 0 ? 1.0 - clipped / count : 0.0;
   m_range.grad(0, 0) = static_cast<float>(clipped_grad + m_config.input_range_decay * m_range.value(0, 0) * inside);

@@ -66,11 +66,10 @@ struct Parameter {
 
 /// What the forward pass of one block of vectors leaves for the backward pass.
 struct ProductCache {
-  Matrix x;  ///< the inputs as the array saw them (clipped, quantised)
-  Eigen::Array<std::int8_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> clipped;  ///< +-1 where |x| >= r
+  Matrix x;  ///< the inputs as the array saw them (clipped to the learned range r, quantised); |x| = r: clipped
   double sum_squares = 0;  ///< input statistics for the range initialisation
   double count = 0;
-  double clipped_count = 0;
+  double clipped_count = 0;  ///< inputs at the learned range
 };
 
 class AnalogProduct {
@@ -87,9 +86,9 @@ class AnalogProduct {
   /// y = x W'^T (+ noise, quantised) for the rows of x; `first` is the index of row 0 among all vectors this
   /// layer multiplies in this step (the noise position). With a cache (training), the cache keeps what
   /// backward needs.
-  Matrix forward(const Matrix& x, std::uint64_t first, ProductCache* cache) const;
-  /// Straight-through backward: dW += dy^T x; returns dx (zero where a learned range clipped the input) and adds
-  /// the clipped inputs' gradient to range_grad.
+  Matrix forward(Matrix x, std::uint64_t first, ProductCache* cache) const;
+  /// Straight-through backward: dW += dy^T x; returns dx (zero where an input sits at the learned range) and adds
+  /// those inputs' gradient to range_grad (aihwkit's InputRangeForward).
   Matrix backward(const Matrix& dy, const ProductCache& cache, Matrix& dw, float& range_grad) const;
   /// After the forward of a training step: initialises the learned range from the caches' statistics.
   void end_forward(const std::vector<const ProductCache*>& caches);

@@ -144,8 +144,8 @@ void Dense::forward(std::vector<Matrix>& x, const Pass& pass) {
   if (pass.training) m_cache.assign(static_cast<std::size_t>(n), {});
   pass.pool->run(n, [&](int i) {
     const auto k = static_cast<std::size_t>(i);
-    Matrix y =
-        m_product.forward(x[k], static_cast<std::uint64_t>(pass.first[k]), pass.training ? &m_cache[k] : nullptr);
+    Matrix y = m_product.forward(std::move(x[k]), static_cast<std::uint64_t>(pass.first[k]),
+                                 pass.training ? &m_cache[k] : nullptr);
     y.rowwise() += m_b.value.row(0);
     x[k] = std::move(y);
   });
@@ -242,8 +242,7 @@ void Conv2d::forward(std::vector<Matrix>& x, const Pass& pass) {
   if (pass.training) m_cache.assign(static_cast<std::size_t>(n), {});
   pass.pool->run(n, [&](int i) {
     const auto k = static_cast<std::size_t>(i);
-    const Matrix cols = im2col(x[k]);
-    const Matrix y = m_product.forward(cols, static_cast<std::uint64_t>(pass.first[k]) * positions,
+    const Matrix y = m_product.forward(im2col(x[k]), static_cast<std::uint64_t>(pass.first[k]) * positions,
                                        pass.training ? &m_cache[k] : nullptr);
     Matrix out(x[k].rows(), m_out_c * positions);
     for (Eigen::Index s = 0; s < out.rows(); ++s) {

@@ -81,17 +81,17 @@ void residual_block(Network& net, Builder& b, const std::string& name, int chann
 }
 
 std::unique_ptr<Network> resnet(Builder& b) {
-  constexpr int width = 24;
+  constexpr int width = 24, wide = 64;  // channels at 14 x 14 and at 7 x 7
   auto net = std::make_unique<Network>("resnet", Shape{1, image, image}, std::vector<std::int64_t>{1, image, image});
   add(*net, b.conv("stem.conv", net->next_input(), width, 3, 1, 1, false));
   add(*net, std::make_unique<BatchNorm>("stem.bn", net->next_input()));
   add(*net, std::make_unique<Relu>("stem.relu", net->next_input()));
   add(*net, std::make_unique<MaxPool2d>("stem.pool", net->next_input(), 2, 2));
   residual_block(*net, b, "block1", width, 1);
-  residual_block(*net, b, "block2", 2 * width, 2);
+  residual_block(*net, b, "block2", wide, 2);
   add(*net, std::make_unique<GlobalAveragePool>("gap", net->next_input()));
   add(*net, std::make_unique<Flatten>("flatten", net->next_input()));
-  add(*net, b.dense("fc", 2 * width, classes));
+  add(*net, b.dense("fc", wide, classes));
   return net;
 }
 
