@@ -34,6 +34,7 @@ SimulationResult simulate(const ChipConfig& config, const firmware::Program& pro
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   chip.controller().rethrow_error();
   r.latency_ns = chip.controller().finish_ns();
+  r.instructions = chip.controller().instruction_records();
   for (const char* component : {"array", "adc", "dac", "digital", "sram", "programming", "network"}) {
     r.energy_breakdown_pj[component] = r.stats.sum_suffix(std::string(".energy_") + component + "_pj");
   }

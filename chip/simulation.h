@@ -8,6 +8,7 @@
 
 #include "base/statistics.h"
 #include "chip/chip_config.h"
+#include "firmware/instruction_record.h"
 #include "firmware/program.h"
 
 namespace imcsim::chip {
@@ -34,6 +35,7 @@ struct SimulationResult {
   double mvm_vectors = 0;
   double wall_s = 0;                    ///< wall-clock time of the simulation itself (sc_start)
   std::vector<TimelineEvent> timeline;  ///< with SimulationOptions::timeline, ordered by track then start
+  std::vector<firmware::InstructionRecord> instructions;  ///< one per program instruction, in program order
   StatisticsRegistry stats;
 };
 

@@ -65,6 +65,7 @@ void Core::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& dela
   extension->start_ns = start.to_seconds() * 1e9;
   extension->end_ns = end.to_seconds() * 1e9;
   extension->pipeline_ns = cost.pipeline_ns;
+  extension->energy = cost.energy;
   m_busy_until = end;
   delay = end > sc_core::sc_time_stamp() ? end - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME;
   if (m_record) m_intervals.push_back({start.to_seconds() * 1e9, end.to_seconds() * 1e9, command.op});

@@ -30,7 +30,8 @@ class CoreCommandExtension : public tlm::tlm_extension<CoreCommandExtension> {
   double start_ns = 0;
   double end_ns = 0;
   double pipeline_ns = 0;
-  std::string error;  ///< why the core rejected the command (with TLM_GENERIC_ERROR_RESPONSE)
+  CommandEnergy energy;  ///< filled in: what the command cost, by component
+  std::string error;     ///< why the core rejected the command (with TLM_GENERIC_ERROR_RESPONSE)
   tlm::tlm_extension_base* clone() const override;
   void copy_from(const tlm::tlm_extension_base& other) override;
 };

@@ -69,6 +69,7 @@ Controller::Controller(const sc_core::sc_module_name& name, Program program, int
       m_program(std::move(program)),
       m_offchip_node(offchip_node),
       m_stream_finish_ns(static_cast<std::size_t>(core_count), -1.0),
+      m_records(m_program.instructions.size()),
       m_instructions(stats.declare(std::string(this->name()) + ".instructions", "instructions executed", "count")) {
   m_program.validate(core_count, m_program.name);
   for (int i = 0; i < core_count; ++i) {
@@ -121,6 +122,9 @@ double Controller::core_command(const Instruction& ins, double start_ns, StreamS
     throw InputError(m_program.name, ins.line, 0, op_name(ins.op),
                      "core " + std::to_string(ins.core) + " rejected the instruction: " + extension.error);
   }
+  InstructionRecord& record = record_of(ins);
+  record.busy_ns += extension.end_ns - extension.start_ns;
+  record.energy = extension.energy;
   // A digital unit emits its first datum one pipeline delay after it starts; everything else at its end.
   state.out_head_ns = digital ? extension.start_ns + extension.pipeline_ns : extension.end_ns;
   state.out_tail_ns = extension.end_ns;
@@ -181,6 +185,7 @@ void Controller::execute_stream(int core, const std::vector<const Instruction*>&
   double ready = now_ns();
   for (const Instruction* ins : stream) {
     m_instructions += 1;
+    const double began = ins->op == Op::send && ins->stream ? state.out_head_ns : ready;
     switch (ins->op) {
       case Op::load:
         ready = core_command(*ins, transfer(*ins, m_offchip_node, core, 8.0 * ins->bytes, ready).tail_ns, state);
@@ -233,6 +238,10 @@ void Controller::execute_stream(int core, const std::vector<const Instruction*>&
         ready = core_command(*ins, ready, state);
         break;
     }
+    InstructionRecord& record = record_of(*ins);
+    record.start_ns = began;
+    record.end_ns =
+        ins->op == Op::send ? std::max(ready, m_mail.at(MailKey{core, ins->peer, ins->tag}).arrival_ns) : ready;
     keeper.set(ns(ready - now_ns()));
     if (keeper.need_sync()) keeper.sync();
   }

@@ -20,6 +20,7 @@
 
 #include "base/statistics.h"
 #include "cores/core_command.h"
+#include "firmware/instruction_record.h"
 #include "firmware/program.h"
 
 namespace imcsim::firmware {
@@ -41,6 +42,8 @@ class Controller : public sc_core::sc_module {
   double finish_ns() const { return m_finish_ns; }
   /// Completion time of each core's stream, ns (-1 for cores without instructions).
   const std::vector<double>& stream_finish_ns() const { return m_stream_finish_ns; }
+  /// One record per instruction of the program, in program order (barriers keep the default record).
+  const std::vector<InstructionRecord>& instruction_records() const { return m_records; }
   /// Rethrows an error raised while executing (streams stop the simulation on the first error).
   void rethrow_error() const;
 
@@ -68,6 +71,9 @@ class Controller : public sc_core::sc_module {
 
   /// Sends one command to a core, to start no earlier than start_ns; returns its end (absolute ns).
   double core_command(const Instruction& ins, double start_ns, StreamState& state);
+  InstructionRecord& record_of(const Instruction& ins) {
+    return m_records[static_cast<std::size_t>(&ins - m_program.instructions.data())];
+  }
   /// Moves data over the network from start_ns; a streamed source produces until source_tail_ns.
   Arrival transfer(const Instruction& ins, int src, int dst, double bits, double start_ns, double source_tail_ns = -1);
   void arrive_at_barrier();
@@ -81,6 +87,7 @@ class Controller : public sc_core::sc_module {
   double m_finish_ns = 0;
   std::exception_ptr m_error;
   std::vector<double> m_stream_finish_ns;
+  std::vector<InstructionRecord> m_records;
   Stat& m_instructions;
 };
 

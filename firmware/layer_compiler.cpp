@@ -106,31 +106,13 @@ void compile_pass(const FcLayer& layer, const LayerMapping& mapping, int vectors
   // Then each column tile's chain accumulates the partial sums as they stream through.
   for (std::size_t k = 0; k < mapping.tiles.size(); ++k) {
     const Tile& t = mapping.tiles[k];
+    if (t.row_tile + 1 < mapping.row_tiles) continue;
     const int elements = t.cols * vectors;
-    const auto tag = [&](int row_tile) {
+    std::vector<int> chain;
+    for (int i = 0; i < mapping.row_tiles; ++i) chain.push_back(mapping.tiles[k + 1 - mapping.row_tiles + i].core);
+    emit_accumulation_chain(p, chain, elements, [&](int row_tile) {
       return "c" + std::to_string(t.col_tile) + "r" + std::to_string(row_tile) + suffix;
-    };
-    if (t.row_tile > 0) {
-      Instruction recv{Op::recv, t.core};
-      recv.peer = mapping.tiles[k - 1].core;
-      recv.tag = tag(t.row_tile - 1);
-      recv.stream = true;
-      add(recv);
-    }
-    // First core: affine correction and requantisation; the others add their corrected outputs to the stream;
-    // the last one also applies the activation, in the same pipeline pass.
-    Instruction digital{t.row_tile > 0 ? Op::acc : Op::act, t.core};
-    digital.elements = elements;
-    add(digital);
-    if (t.row_tile + 1 < mapping.row_tiles) {
-      Instruction send{Op::send, t.core};
-      send.peer = mapping.tiles[k + 1].core;
-      send.bytes = elements;
-      send.tag = tag(t.row_tile);
-      send.stream = true;
-      add(send);
-      continue;
-    }
+    });
     int outputs = elements;
     if (layer.lstm_cell) {
       outputs = elements / 4;  // one hidden output per four gate values
@@ -147,6 +129,33 @@ void compile_pass(const FcLayer& layer, const LayerMapping& mapping, int vectors
 }
 
 }  // namespace
+
+void emit_accumulation_chain(Program& program, const std::vector<int>& chain, int elements,
+                             const std::function<std::string(int)>& tag_of, int layer) {
+  for (std::size_t k = 0; k < chain.size(); ++k) {
+    if (k > 0) {
+      Instruction recv{Op::recv, chain[k]};
+      recv.peer = chain[k - 1];
+      recv.tag = tag_of(static_cast<int>(k) - 1);
+      recv.stream = true;
+      recv.layer = layer;
+      program.instructions.push_back(recv);
+    }
+    Instruction digital{k > 0 ? Op::acc : Op::act, chain[k]};
+    digital.elements = elements;
+    digital.layer = layer;
+    program.instructions.push_back(digital);
+    if (k + 1 < chain.size()) {
+      Instruction send{Op::send, chain[k]};
+      send.peer = chain[k + 1];
+      send.bytes = elements;
+      send.tag = tag_of(static_cast<int>(k));
+      send.stream = true;
+      send.layer = layer;
+      program.instructions.push_back(send);
+    }
+  }
+}
 
 Program compile_fc_layer(const FcLayer& layer, const LayerMapping& mapping) {
   Program p;

@@ -10,6 +10,8 @@
 // Placement: each column group occupies a compact block of the core grid, walked as a snake so that
 // consecutive cores of the chain are neighbours.
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "firmware/program.h"
@@ -50,6 +52,14 @@ struct LayerMapping {
   double cell_utilisation = 0;    ///< in * out / (cores used * rows * cols)
   int cores_used() const { return static_cast<int>(tiles.size()); }
 };
+
+/// Emits one column tile's accumulation chain (the layer and the model compiler share it): chain[0] corrects its
+/// ADC outputs and requantises them (act) and streams them to chain[1], which adds its own corrected outputs as they
+/// arrive (acc, cut-through) and passes the stream on, and so on; the last core ends with the sums after its
+/// digital pass (which also applies the activation). `elements` data per core; the link chain[k] -> chain[k+1] is
+/// tagged tag_of(k). Every instruction is attributed to `layer`. The caller emits the MVMs before.
+void emit_accumulation_chain(Program& program, const std::vector<int>& chain, int elements,
+                             const std::function<std::string(int)>& tag_of, int layer = -1);
 
 /// Throws ParameterError("layer") when the layer needs more cores than the chip has.
 LayerMapping map_fc_layer(const FcLayer& layer, int core_rows, int core_cols, int grid_x, int grid_y);

@@ -21,18 +21,18 @@ struct OpSpec {
 
 const std::vector<OpSpec>& op_specs() {
   static const std::vector<OpSpec> specs = {
-      {Op::program, "program", {"rows", "cols"}, {}},
-      {Op::load, "load", {"bytes"}, {}},
-      {Op::mvm, "mvm", {"rows", "cols"}, {"vectors"}},
-      {Op::mvmt, "mvmt", {"rows", "cols"}, {"vectors"}},
-      {Op::update, "update", {"rows", "cols"}, {"vectors"}},
-      {Op::act, "act", {"elements"}, {}},
-      {Op::pool, "pool", {"elements"}, {}},
-      {Op::acc, "acc", {"elements"}, {}},
-      {Op::gdu, "gdu", {"elements"}, {}},
-      {Op::send, "send", {"to", "bytes"}, {"tag", "stream"}},
-      {Op::recv, "recv", {"from"}, {"tag", "stream"}},
-      {Op::store, "store", {"bytes"}, {}},
+      {Op::program, "program", {"rows", "cols"}, {"layer"}},
+      {Op::load, "load", {"bytes"}, {"layer"}},
+      {Op::mvm, "mvm", {"rows", "cols"}, {"vectors", "layer"}},
+      {Op::mvmt, "mvmt", {"rows", "cols"}, {"vectors", "layer"}},
+      {Op::update, "update", {"rows", "cols"}, {"vectors", "layer"}},
+      {Op::act, "act", {"elements"}, {"layer"}},
+      {Op::pool, "pool", {"elements"}, {"layer"}},
+      {Op::acc, "acc", {"elements"}, {"layer"}},
+      {Op::gdu, "gdu", {"elements"}, {"layer"}},
+      {Op::send, "send", {"to", "bytes"}, {"tag", "stream", "layer"}},
+      {Op::recv, "recv", {"from"}, {"tag", "stream", "layer"}},
+      {Op::store, "store", {"bytes"}, {"layer"}},
       {Op::barrier, "barrier", {}, {}},
   };
   return specs;
@@ -77,6 +77,8 @@ void set_field(Instruction& ins, const std::string& source, const std::string& k
     ins.stream = value == "1";
   } else if (key == "to" || key == "from") {
     ins.peer = parse_count(source, ins.line, key, value, 0);
+  } else if (key == "layer") {
+    ins.layer = parse_count(source, ins.line, key, value, 0);
   } else if (key == "vectors") {
     ins.vectors = parse_count(source, ins.line, key, value, 1);
   } else {
@@ -110,6 +112,10 @@ void Program::validate(int core_count, const std::string& source) const {
                        "core " + std::to_string(std::max(i.core, i.peer)) + " does not exist on a chip of " +
                            std::to_string(core_count) + " cores");
     }
+    if (i.layer >= static_cast<int>(layers.size())) {
+      throw InputError(source, i.line, 0, "layer",
+                       "layer " + std::to_string(i.layer) + " is not declared ('layer K NAME')");
+    }
     if (i.op == Op::send) {
       if (!sends.emplace(Key{i.core, i.peer, i.tag}, i.line).second) {
         throw InputError(source, i.line, 0, "tag", "a second send with the same destination and tag");
@@ -140,6 +146,19 @@ Program parse_program(const std::string& text, const std::string& source) {
     if (line.empty()) continue;
     if (line.rfind("program ", 0) == 0) {
       program.name = trim(line.substr(8));
+      continue;
+    }
+    if (line.rfind("layer ", 0) == 0) {
+      const std::string rest = trim(line.substr(6));
+      const auto space = rest.find_first_of(" \t");
+      const int index = parse_count(source, line_no, "layer", rest.substr(0, space), 0);
+      if (index != static_cast<int>(program.layers.size())) {
+        throw InputError(source, line_no, 0, "layer",
+                         "layers are declared in order: expected layer " + std::to_string(program.layers.size()));
+      }
+      const std::string name = space == std::string::npos ? "" : trim(rest.substr(space));
+      if (name.empty()) throw InputError(source, line_no, 0, "layer", "missing the layer's name");
+      program.layers.push_back(name);
       continue;
     }
     Instruction ins;
@@ -187,6 +206,12 @@ Program parse_program(const std::string& text, const std::string& source) {
     }
     program.instructions.push_back(ins);
   }
+  for (const auto& i : program.instructions) {
+    if (i.layer >= static_cast<int>(program.layers.size())) {
+      throw InputError(source, i.line, 0, "layer",
+                       "layer " + std::to_string(i.layer) + " is not declared ('layer K NAME')");
+    }
+  }
   return program;
 }
 
@@ -201,6 +226,7 @@ Program load_program(const std::string& path) {
 std::string to_text(const Program& program) {
   std::ostringstream out;
   out << "program " << program.name << "\n";
+  for (std::size_t k = 0; k < program.layers.size(); ++k) out << "layer " << k << " " << program.layers[k] << "\n";
   for (const auto& i : program.instructions) {
     if (i.op == Op::barrier) {
       out << "barrier\n";
@@ -219,6 +245,7 @@ std::string to_text(const Program& program) {
     if ((i.op == Op::mvm || i.op == Op::mvmt || i.op == Op::update) && i.vectors != 1) out << " vectors=" << i.vectors;
     if (!i.tag.empty()) out << " tag=" << i.tag;
     if (i.stream) out << " stream=1";
+    if (i.layer >= 0) out << " layer=" << i.layer;
     out << "\n";
   }
   return out.str();

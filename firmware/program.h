@@ -4,7 +4,8 @@
 //
 // Text form (docs/program.md), one instruction per line, '#' starts a comment:
 //   program NAME
-//   core C: OP key=value ...
+//   layer K NAME                   declares layer K (0, 1, ...; NAME to the end of the line, spaces allowed)
+//   core C: OP key=value ... [layer=K]
 //   barrier
 // with OP one of
 //   program rows=R cols=K          program-and-verify the core's weight block
@@ -21,6 +22,8 @@
 //   recv from=S [tag=T] [stream=1] wait for the matching send; with stream=1 the next instruction starts on
 //                                  the first datum and consumes the rest as it arrives
 //   store bytes=N                  output buffer -> off-chip port
+// Every core instruction may carry layer=K: the model layer it works for (firmware/model_compiler.h), so that its
+// time and energy can be attributed to that layer; K must be a declared layer.
 
 #include <string>
 #include <vector>
@@ -42,11 +45,13 @@ struct Instruction {
   std::string tag;      ///< pairs a send with its recv
   bool stream = false;  ///< send/recv: cut-through streaming between digital units
   int line = 0;         ///< line in the text form (0 when built in code)
+  int layer = -1;       ///< index into Program::layers; -1: none
 };
 
 struct Program {
   std::string name = "program";
   std::vector<Instruction> instructions;
+  std::vector<std::string> layers;  ///< names of the layers instructions are attributed to (Instruction::layer)
 
   /// Highest core index used plus one.
   int cores_needed() const;

@@ -1,0 +1,169 @@
+#include "chip/model_timing.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "interconnect/topology.h"
+
+namespace imcsim::chip {
+
+namespace {
+
+const char* const core_components[] = {"array", "adc", "dac", "digital", "sram"};
+
+void add_energy(std::map<std::string, double>& to, const cores::CommandEnergy& e, double scale) {
+  to["array"] += e.array_pj * scale;
+  to["adc"] += e.adc_pj * scale;
+  to["dac"] += e.dac_pj * scale;
+  to["digital"] += e.digital_pj * scale;
+  to["sram"] += e.sram_pj * scale;
+}
+
+}  // namespace
+
+firmware::ModelProgramOptions model_program_options(const ChipConfig& config, int inferences, bool program_weights) {
+  firmware::ModelProgramOptions o;
+  o.inferences = inferences;
+  o.program_weights = program_weights;
+  o.input_buffer_bytes = config.cores.input_buffer_kib * 1024;
+  o.output_buffer_bytes = config.cores.output_buffer_kib * 1024;
+  return o;
+}
+
+ModelTiming time_model(const ChipConfig& config, const firmware::CompiledModel& model,
+                       const SimulationOptions& options) {
+  SimulationOptions run_options = options;
+  run_options.timeline = true;
+  ModelTiming t;
+  t.chip = config.name;
+  t.model = model.model;
+  t.inferences = model.inferences;
+  t.cores_used = model.cores_used;
+  t.simulation = simulate(config, model.program, run_options);
+  const SimulationResult& r = t.simulation;
+  const auto& program = model.program;
+
+  const auto topology = interconnect::make_topology(config.interconnect);
+  const double bit_hop_pj = config.technology.link_bit_energy_pj + config.technology.router_bit_energy_pj;
+  const auto network_pj = [&](const firmware::Instruction& ins) {
+    int src = -1, dst = -1;
+    if (ins.op == firmware::Op::send) src = ins.core, dst = ins.peer;
+    if (ins.op == firmware::Op::load) src = config.interconnect.offchip_node, dst = ins.core;
+    if (ins.op == firmware::Op::store) src = ins.core, dst = config.interconnect.offchip_node;
+    if (src < 0) return 0.0;
+    return 8.0 * ins.bytes * topology->hop_count(src, dst) * bit_hop_pj;
+  };
+
+  // Per inference: span; per layer: busy, energy, span per inference; programming apart.
+  const int n = std::max(1, model.inferences);
+  std::vector<double> first(static_cast<std::size_t>(n), std::numeric_limits<double>::max());
+  std::vector<double> last(static_cast<std::size_t>(n), 0.0);
+  const std::size_t layers = model.layers.size();
+  std::vector<std::vector<double>> layer_first(layers, std::vector<double>(static_cast<std::size_t>(n), -1));
+  std::vector<std::vector<double>> layer_last(layers, std::vector<double>(static_cast<std::size_t>(n), -1));
+  t.layers.resize(layers);
+  for (std::size_t k = 0; k < layers; ++k) {
+    t.layers[k].name = model.layers[k].name;
+    t.layers[k].cores = model.layers[k].cores;
+  }
+  std::map<std::string, double> inference_energy;
+  double busy = 0, network_total = 0;
+  for (std::size_t i = 0; i < program.instructions.size(); ++i) {
+    const auto& ins = program.instructions[i];
+    const auto& rec = r.instructions[i];
+    if (ins.op == firmware::Op::barrier || rec.start_ns < 0) continue;
+    const double net = network_pj(ins);
+    network_total += net;
+    const int inference = model.instruction_inference[i];
+    if (inference < 0) {
+      t.programming_ns = std::max(t.programming_ns, rec.end_ns);
+      t.programming_energy_pj += rec.energy.total_pj() + net;
+      continue;
+    }
+    const auto inf = static_cast<std::size_t>(inference);
+    first[inf] = std::min(first[inf], rec.start_ns);
+    last[inf] = std::max(last[inf], rec.end_ns);
+    add_energy(inference_energy, rec.energy, 1.0);
+    inference_energy["network"] += net;
+    busy += rec.busy_ns;
+    if (ins.layer >= 0) {
+      const auto k = static_cast<std::size_t>(ins.layer);
+      LayerTiming& l = t.layers[k];
+      l.busy_ns += rec.busy_ns;
+      add_energy(l.energy_breakdown_pj, rec.energy, 1.0);
+      l.energy_breakdown_pj["network"] += net;
+      double& lf = layer_first[k][inf];
+      lf = lf < 0 ? rec.start_ns : std::min(lf, rec.start_ns);
+      layer_last[k][inf] = std::max(layer_last[k][inf], rec.end_ns);
+    }
+  }
+  // The network's own count is the reference (the flit-level mode may differ from bits x hops): scale to it.
+  const double network_scale = network_total > 0 ? r.energy_breakdown_pj.at("network") / network_total : 1.0;
+
+  std::vector<double> ends = last;
+  double latency_sum = 0;
+  for (int i = 0; i < n; ++i) latency_sum += last[static_cast<std::size_t>(i)] - first[static_cast<std::size_t>(i)];
+  t.mean_inference_ns = latency_sum / n;
+  t.per_inference_ns = last[0] - first[0];
+  t.run_ns = *std::max_element(last.begin(), last.end()) - *std::min_element(first.begin(), first.end());
+  std::sort(ends.begin(), ends.end());
+  if (n == 1) {
+    t.interval_ns = t.per_inference_ns;
+  } else {
+    const int from = n >= 4 ? n / 2 - 1 : 0;
+    t.interval_ns = (ends.back() - ends[static_cast<std::size_t>(from)]) / (n - 1 - from);
+  }
+  t.inferences_per_s = t.interval_ns > 0 ? 1e9 / t.interval_ns : 0.0;
+
+  const double leakage_w = config.cores.count * config.technology.core_leakage_mw * 1e-3;
+  for (const char* c : core_components) t.energy_breakdown_pj[c] = inference_energy[c] / n;
+  t.energy_breakdown_pj["network"] = inference_energy["network"] * network_scale / n;
+  t.energy_breakdown_pj["leakage"] = leakage_w * t.interval_ns * 1e3;  // W x ns = nJ; x 1e3: pJ
+  for (const auto& [name, pj] : t.energy_breakdown_pj) t.energy_per_inference_pj += pj;
+  t.programming_energy_pj += leakage_w * t.programming_ns * 1e3;
+
+  for (std::size_t k = 0; k < layers; ++k) {
+    LayerTiming& l = t.layers[k];
+    l.busy_ns /= n;
+    l.energy_breakdown_pj["network"] *= network_scale;
+    for (auto& [name, pj] : l.energy_breakdown_pj) {
+      pj /= n;
+      l.energy_pj += pj;
+    }
+    l.latency_ns = layer_last[k][0] - layer_first[k][0];
+    l.utilisation = l.cores > 0 && t.interval_ns > 0 ? l.busy_ns / (l.cores * t.interval_ns) : 0.0;
+  }
+
+  t.ops_per_inference = 2.0 * static_cast<double>(model.macs_per_inference);
+  t.tops = t.ops_per_inference * t.inferences_per_s * 1e-12;
+  t.tops_per_w = t.energy_per_inference_pj > 0 ? t.ops_per_inference / t.energy_per_inference_pj : 0.0;
+  t.core_utilisation = t.cores_used > 0 && t.run_ns > 0 ? busy / (t.cores_used * t.run_ns) : 0.0;
+  t.mvm_vectors_per_inference = 0;
+  for (std::size_t i = 0; i < program.instructions.size(); ++i) {
+    const auto& ins = program.instructions[i];
+    if (ins.op == firmware::Op::mvm && model.instruction_inference[i] >= 0) t.mvm_vectors_per_inference += ins.vectors;
+  }
+  t.mvm_vectors_per_inference /= n;
+
+  // Links: busy time within the inference phase, from the recorded bookings.
+  const double phase_start = *std::min_element(first.begin(), first.end());
+  const double phase_end = phase_start + t.run_ns;
+  std::map<std::string, double> link_busy;
+  for (const auto& e : r.timeline) {
+    if (e.track.rfind("link ", 0) != 0) continue;
+    const double b = std::max(e.start_ns, phase_start), f = std::min(e.end_ns, phase_end);
+    if (f > b) link_busy[e.track] += f - b;
+  }
+  const double links = static_cast<double>(topology->links().size());
+  if (t.run_ns > 0 && links > 0) {
+    double total = 0;
+    for (const auto& [name, ns] : link_busy) {
+      total += ns;
+      t.link_utilisation_max = std::max(t.link_utilisation_max, ns / t.run_ns);
+    }
+    t.link_utilisation_mean = total / (links * t.run_ns);
+  }
+  return t;
+}
+
+}  // namespace imcsim::chip

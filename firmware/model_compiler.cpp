@@ -1,0 +1,632 @@
+#include "firmware/model_compiler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "base/check.h"
+#include "base/errors.h"
+#include "firmware/layer_compiler.h"
+#include "workloads/shape_inference.h"
+#include "workloads/weight_layers.h"
+
+namespace imcsim::firmware {
+
+namespace {
+
+using workloads::Graph;
+using workloads::Node;
+
+bool is_weight_op(const std::string& op) {
+  return op == "Gemm" || op == "MatMul" || op == "Conv" || op == "LSTM" || op == "GRU";
+}
+bool is_pool_op(const std::string& op) { return op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool"; }
+/// Operators that only rearrange data (no digital-unit pass).
+bool is_layout_op(const std::string& op) {
+  return op == "Flatten" || op == "Reshape" || op == "Transpose" || op == "Squeeze" || op == "Unsqueeze" ||
+         op == "Gather" || op == "Slice" || op == "Concat" || op == "Identity" || op == "Dropout";
+}
+
+/// Elements of one sample of a tensor (the batch axis and unknown dimensions left out).
+double sample_elements(const workloads::Tensor& t) {
+  double n = 1;
+  for (std::size_t k = 0; k < t.shape.size(); ++k) {
+    if (static_cast<int>(k) != t.batch_axis && t.shape[k] > 0) n *= static_cast<double>(t.shape[k]);
+  }
+  return n;
+}
+
+/// Which weight node's output every activation tensor carries: the latest weight node upstream (through
+/// non-weight nodes; for two activation operands, the later branch). -1: the graph input.
+class Provenance {
+ public:
+  explicit Provenance(const Graph& g) : m_graph(g) {
+    for (const auto& in : g.inputs) m_of[in] = -1;
+    for (std::size_t i = 0; i < g.nodes.size(); ++i) {
+      const Node& n = g.nodes[i];
+      int owner = -1;
+      if (is_weight_op(n.op)) {
+        owner = static_cast<int>(i);
+      } else {
+        for (const auto& in : activations(n)) owner = std::max(owner, of(in));
+      }
+      m_node_owner.push_back(owner);
+      for (const auto& out : n.outputs) m_of[out] = owner;
+    }
+  }
+  int of(const std::string& tensor) const {
+    const auto it = m_of.find(tensor);
+    return it == m_of.end() ? -1 : it->second;
+  }
+  /// For a non-weight node: the weight node whose digital units run it (-1: before the first weight layer).
+  int owner(std::size_t node) const { return m_node_owner[node]; }
+  std::vector<std::string> activations(const Node& n) const {
+    std::vector<std::string> out;
+    for (const auto& in : n.inputs) {
+      if (in.empty()) continue;
+      const auto it = m_graph.tensors.find(in);
+      if (it != m_graph.tensors.end() && it->second.constant) continue;
+      out.push_back(in);
+    }
+    return out;
+  }
+
+ private:
+  const Graph& m_graph;
+  std::map<std::string, int> m_of;
+  std::vector<int> m_node_owner;
+};
+
+enum class EdgeKind { input, recurrent, addend };
+
+/// A data dependency between stages; from = -1: the off-chip port (graph input).
+struct Edge {
+  int from = -1;
+  int to = 0;
+  EdgeKind kind = EdgeKind::input;
+  bool node_space = true;  ///< channel fractions over the producer node's output (else over the stage's own)
+};
+
+struct PostOp {
+  enum Kind { act, acc, pool, gdu } kind = act;
+  double factor = 1;  ///< pool: outputs per input
+  int edge = -1;      ///< acc: the addend edge
+};
+
+struct Stage {
+  std::size_t node = 0;
+  std::string op;
+  const LayerPlacement* place = nullptr;
+  int steps = 1;
+  int replicas = 1;
+  int vectors = 1;
+  int groups = 1;  ///< Conv groups (the stage is part `group` of them)
+  int group = 0;
+  int ext_rows = 0;          ///< rows fed by the node's input; the rest (recurrent) by the node's own output
+  double out_channels = 0;   ///< values per step of its output (after the gates)
+  double out_offset = 0;     ///< where those start in the node's output channels
+  double node_channels = 0;  ///< the node's output channels (all its stages)
+  int rec_source = -1;       ///< stage whose output feeds the recurrent rows
+  int merge_into = -1;       ///< GRU W and R_zr: their sums go to R_h's chain ends
+  double gdu_per_value = 0;  ///< gdu outputs per chain output (LSTM 1/4, GRU R_h 1)
+  std::vector<PostOp> post;
+  double pool_factor = 1;
+  bool stores = false;
+  std::vector<std::string> digital_ops;
+
+  /// Steps replica r serves, and its chunks.
+  int replica_steps(int r) const { return r < steps ? (steps - r + replicas - 1) / replicas : 0; }
+  int chunks(int r) const { return (replica_steps(r) + vectors - 1) / vectors; }
+  int chunk_vectors(int r, int m) const { return std::min(vectors, replica_steps(r) - m * vectors); }
+  /// Fraction of the inference's steps done once chunk m of replica r is done.
+  double chunk_end(int r, int m) const {
+    const int last = std::min((m + 1) * vectors, replica_steps(r)) - 1;
+    return static_cast<double>(r + last * replicas + 1) / steps;
+  }
+};
+
+struct Range {
+  double lo = 0, hi = 0;
+};
+double overlap(Range a, Range b) { return std::max(0.0, std::min(a.hi, b.hi) - std::max(a.lo, b.lo)); }
+
+/// The producer's column tile j as a fraction of its output channels (node's or its own).
+Range producer_range(const Stage& p, int j, bool node_space) {
+  const LayerPlacement& l = *p.place;
+  const Tile& t = l.tile(0, j, 0);
+  const double per_col = p.out_channels / l.shape.cols;
+  const double offset = node_space ? p.out_offset : 0;
+  const double total = node_space ? p.node_channels : p.out_channels;
+  return {(offset + t.col0 * per_col) / total, (offset + (t.col0 + t.cols) * per_col) / total};
+}
+
+/// What a consumer tile (or chain end, for addends) reads, as a fraction of the producer's channels.
+Range consumer_range(const Stage& s, const Tile& t, EdgeKind kind, bool node_space) {
+  if (kind == EdgeKind::input) {
+    const double lo = std::min(t.row0, s.ext_rows), hi = std::min(t.row0 + t.rows, s.ext_rows);
+    return {(s.group + lo / s.ext_rows) / s.groups, (s.group + hi / s.ext_rows) / s.groups};
+  }
+  if (kind == EdgeKind::recurrent) {
+    const double rec = s.place->shape.rows - s.ext_rows;
+    const double lo = std::max(0, t.row0 - s.ext_rows), hi = std::max(0, t.row0 + t.rows - s.ext_rows);
+    return {lo / rec, hi / rec};
+  }
+  const double cols = s.place->shape.cols;
+  if (node_space) {
+    // A residual operand: the chain end's share of the node's output channels.
+    const double per_col = s.out_channels / cols;
+    return {(s.out_offset + t.col0 * per_col) / s.node_channels,
+            (s.out_offset + (t.col0 + t.cols) * per_col) / s.node_channels};
+  }
+  return {t.col0 / cols, (t.col0 + t.cols) / cols};
+}
+
+/// Data sent after producer chunk (rp, mp) for consumer chunk (r, m) over one edge: `steps` producer steps.
+struct Delivery {
+  int edge = 0;
+  int rp = 0, mp = 0;
+  int r = 0, m = 0;
+  double steps = 0;
+};
+
+int ceil_bytes(double x) { return static_cast<int>(std::ceil(x - 1e-9)); }
+
+class Compiler {
+ public:
+  Compiler(const Graph& g, const ModelMapping& mapping, const ModelProgramOptions& o)
+      : m_graph(g), m_mapping(mapping), m_options(o), m_prov(g) {}
+
+  CompiledModel run();
+
+ private:
+  void build_stages();
+  void build_edges();
+  void plan_deliveries();
+  /// Bytes one delivery carries from producer column tile j to consumer tile t (0: nothing it needs).
+  int bytes_of(const Delivery& d, int j, const Tile& t) const;
+  int chain_end(const Stage& s, int r, int j) const { return s.place->tile(r, j, s.place->row_tiles - 1).core; }
+  void emit_inference(int inference);
+  void add(Instruction ins, int inference) {
+    m_out.program.instructions.push_back(std::move(ins));
+    m_out.instruction_inference.push_back(inference);
+  }
+  std::string delivery_tag(int inference, const Delivery& d) const {
+    return "i" + std::to_string(inference) + "e" + std::to_string(d.edge) + "p" + std::to_string(d.rp) + "k" +
+           std::to_string(d.mp) + "q" + std::to_string(d.r) + "n" + std::to_string(d.m);
+  }
+
+  const Graph& m_graph;
+  const ModelMapping& m_mapping;
+  const ModelProgramOptions& m_options;
+  Provenance m_prov;
+  std::vector<Stage> m_stages;
+  std::vector<Edge> m_edges;
+  std::map<std::size_t, std::vector<int>> m_stages_of_node;
+  /// Per stage, replica, chunk: deliveries it sends after the chunk / receives before it.
+  std::map<std::tuple<int, int, int>, std::vector<Delivery>> m_sends, m_receives;
+  CompiledModel m_out;
+};
+
+void Compiler::build_stages() {
+  const auto layers = workloads::weight_layers(m_graph);
+  if (layers.size() != m_mapping.layers.size()) {
+    throw ParameterError("mapping", "the mapping has " + std::to_string(m_mapping.layers.size()) +
+                                        " layers, the model " + std::to_string(layers.size()) + " weight layers");
+  }
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    const auto& w = layers[k];
+    const LayerPlacement& p = m_mapping.layers[k];
+    if (p.shape.rows != w.rows() || p.shape.cols != w.cols() || p.shape.mvms_per_inference != w.mvms_per_inference) {
+      throw ParameterError(
+          "mapping", "layer " + std::to_string(k) + " (" + w.name + ") does not match the mapping's " + p.shape.name);
+    }
+    const Node& n = m_graph.nodes[w.node];
+    Stage s;
+    s.node = w.node;
+    s.op = n.op;
+    s.place = &p;
+    s.steps = static_cast<int>(std::max<std::int64_t>(1, w.mvms_per_inference));
+    s.replicas = p.replicas;
+    s.ext_rows = w.rows();
+    s.out_channels = w.cols();
+    if (n.op == "Conv") {
+      s.groups = static_cast<int>(n.int_attribute("group", 1));
+      s.group = w.part;
+      s.out_offset = static_cast<double>(w.part) * w.cols();
+    } else if (n.op == "LSTM") {
+      const double hidden = w.cols() / 4.0;
+      s.ext_rows = static_cast<int>(w.rows() - hidden);
+      s.out_channels = hidden;
+      s.out_offset = w.part * hidden;
+      s.rec_source = static_cast<int>(k);
+      s.gdu_per_value = 0.25;
+    } else if (n.op == "GRU") {
+      const int direction = w.part / 3, which = w.part % 3;
+      const int r_h = static_cast<int>(k) + (2 - which);  // W, R_zr, R_h follow each other
+      const double hidden = m_graph.tensor(n.inputs[2]).shape[2];
+      if (which < 2) s.merge_into = r_h;
+      if (which > 0) {
+        s.ext_rows = 0;
+        s.rec_source = r_h;
+      }
+      if (which == 2) s.gdu_per_value = 1;
+      s.out_offset = direction * hidden;
+    }
+    m_stages_of_node[w.node].push_back(static_cast<int>(k));
+    m_stages.push_back(s);
+  }
+  for (auto& [node, ids] : m_stages_of_node) {
+    double channels = 0;
+    for (const int id : ids) {
+      if (m_stages[static_cast<std::size_t>(id)].merge_into < 0)
+        channels += m_stages[static_cast<std::size_t>(id)].out_channels;
+    }
+    for (const int id : ids) m_stages[static_cast<std::size_t>(id)].node_channels = channels;
+  }
+  // Vectors per MVM instruction: what the buffers hold (1 for recurrent layers).
+  for (auto& s : m_stages) {
+    const Tile& t = s.place->tiles.front();
+    int v = m_options.vectors_per_mvm;
+    if (v <= 0) {
+      v = static_cast<int>(
+          std::min(m_options.input_buffer_bytes / t.rows, m_options.output_buffer_bytes / (2.0 * t.cols)));
+    }
+    if (s.rec_source >= 0) v = 1;
+    s.vectors = std::max(1, std::min(v, s.replica_steps(0)));
+  }
+}
+
+void Compiler::build_edges() {
+  for (std::size_t k = 0; k < m_stages.size(); ++k) {
+    Stage& s = m_stages[k];
+    const int to = static_cast<int>(k);
+    const Node& n = m_graph.nodes[s.node];
+    if (s.ext_rows > 0) {
+      const int from_node = m_prov.of(n.inputs[0]);
+      if (from_node < 0) {
+        m_edges.push_back({-1, to, EdgeKind::input, true});
+      } else {
+        for (const int p : m_stages_of_node.at(static_cast<std::size_t>(from_node))) {
+          if (m_stages[static_cast<std::size_t>(p)].merge_into < 0) m_edges.push_back({p, to, EdgeKind::input, true});
+        }
+      }
+    }
+    if (s.rec_source >= 0) m_edges.push_back({s.rec_source, to, EdgeKind::recurrent, false});
+    if (s.merge_into >= 0) continue;
+    // The digital operators its chain ends run: the nodes its output passes before the next weight layer.
+    for (const int id : m_stages_of_node.at(s.node)) {
+      const Stage& part = m_stages[static_cast<std::size_t>(id)];
+      if (part.merge_into == to) {
+        m_edges.push_back({id, to, EdgeKind::addend, false});
+        s.post.push_back({PostOp::acc, 1, static_cast<int>(m_edges.size()) - 1});
+      }
+    }
+    if (s.gdu_per_value > 0) {
+      s.post.push_back({PostOp::gdu});
+      s.digital_ops.push_back(s.op + " gates");
+    }
+    bool fused = s.post.empty();  // elementwise operators ride in the chain's digital pass until another pass
+    for (std::size_t i = s.node + 1; i < m_graph.nodes.size(); ++i) {
+      const Node& d = m_graph.nodes[i];
+      if (is_weight_op(d.op) || m_prov.owner(i) != static_cast<int>(s.node)) continue;
+      if (is_layout_op(d.op)) continue;
+      s.digital_ops.push_back(d.op);
+      const auto operands = m_prov.activations(d);
+      if (is_pool_op(d.op)) {
+        const double factor =
+            sample_elements(m_graph.tensor(d.outputs[0])) / sample_elements(m_graph.tensor(operands[0]));
+        s.post.push_back({PostOp::pool, factor});
+        s.pool_factor *= factor;
+        fused = false;
+      } else if (operands.size() >= 2 && (d.op == "Add" || d.op == "Sub" || d.op == "Mul")) {
+        // A residual (or gating) operand from another branch: its producer sends it to the chain ends.
+        for (const auto& operand : operands) {
+          const int from_node = m_prov.of(operand);
+          if (from_node == static_cast<int>(s.node)) continue;
+          const int edge = static_cast<int>(m_edges.size());
+          if (from_node < 0) {
+            m_edges.push_back({-1, to, EdgeKind::addend, true});
+          } else {
+            for (const int p : m_stages_of_node.at(static_cast<std::size_t>(from_node))) {
+              if (m_stages[static_cast<std::size_t>(p)].merge_into < 0)
+                m_edges.push_back({p, to, EdgeKind::addend, true});
+            }
+          }
+          for (int e = edge; e < static_cast<int>(m_edges.size()); ++e) s.post.push_back({PostOp::acc, 1, e});
+        }
+        fused = false;
+      } else if (!fused) {
+        if (s.post.empty() || s.post.back().kind != PostOp::act) s.post.push_back({PostOp::act});
+      }
+    }
+  }
+  // Model outputs: stages whose output no stage reads.
+  std::set<int> read;
+  for (const auto& e : m_edges) {
+    if (e.from >= 0 && e.from != e.to && e.kind != EdgeKind::recurrent) read.insert(e.from);
+  }
+  for (std::size_t k = 0; k < m_stages.size(); ++k) {
+    Stage& s = m_stages[k];
+    s.stores = s.merge_into < 0 && read.count(static_cast<int>(k)) == 0;
+  }
+}
+
+void Compiler::plan_deliveries() {
+  for (std::size_t e = 0; e < m_edges.size(); ++e) {
+    const Edge& edge = m_edges[e];
+    if (edge.from < 0) continue;  // loads from the off-chip port, emitted with the chunk
+    const Stage& p = m_stages[static_cast<std::size_t>(edge.from)];
+    const Stage& s = m_stages[static_cast<std::size_t>(edge.to)];
+    const int shift = edge.kind == EdgeKind::recurrent ? 1 : 0;
+    const bool pointwise = edge.kind != EdgeKind::input || (p.steps == s.steps && s.op != "Conv");
+    // Producer steps per (producer replica, consumer replica, consumer chunk), by producer chunk.
+    std::map<std::tuple<int, int, int>, std::map<int, double>> groups;
+    for (int rp = 0; rp < p.replicas; ++rp) {
+      for (int k = 0; k < p.replica_steps(rp); ++k) {
+        const int step = rp + k * p.replicas;
+        const int mp = k / p.vectors;
+        if (pointwise) {
+          const int target = step + shift;
+          if (target >= s.steps) continue;
+          groups[{rp, target % s.replicas, (target / s.replicas) / s.vectors}][mp] += 1;
+        }
+      }
+      if (pointwise) continue;
+      // Every consumer replica gets each producer chunk whole, with the first of its chunks that has progressed as
+      // far through the inference as the chunk's first step.
+      for (int mp = 0; mp < p.chunks(rp); ++mp) {
+        const double done = static_cast<double>(rp + mp * p.vectors * p.replicas + 1) / p.steps;
+        for (int r = 0; r < s.replicas; ++r) {
+          for (int m = 0; m < s.chunks(r); ++m) {
+            if (s.chunk_end(r, m) >= done - 1e-12 || m + 1 == s.chunks(r)) {
+              groups[{rp, r, m}][mp] += p.chunk_vectors(rp, mp);
+              break;
+            }
+          }
+        }
+      }
+    }
+    // The largest share of one producer step any (column tile, consumer tile) pair carries: splits sends that
+    // would not fit the output buffer.
+    double share = 0;
+    for (int j = 0; j < p.place->col_tiles; ++j) {
+      for (const Tile& t : s.place->tiles) {
+        share = std::max(
+            share, overlap(producer_range(p, j, edge.node_space), consumer_range(s, t, edge.kind, edge.node_space)));
+      }
+    }
+    const double values_per_step = (edge.node_space ? p.node_channels : p.out_channels) * p.pool_factor * share;
+    for (const auto& [key, by_chunk] : groups) {
+      const auto [rp, r, m] = key;
+      Delivery d{static_cast<int>(e), rp, 0, r, m, 0};
+      for (auto it = by_chunk.begin(); it != by_chunk.end(); ++it) {
+        const double more = it->second;
+        if (d.steps > 0 && (d.steps + more) * values_per_step > m_options.output_buffer_bytes) {
+          m_sends[{edge.from, rp, d.mp}].push_back(d);
+          m_receives[{edge.to, r, m}].push_back(d);
+          d.steps = 0;
+        }
+        d.steps += more;
+        d.mp = it->first;
+      }
+      m_sends[{edge.from, rp, d.mp}].push_back(d);
+      m_receives[{edge.to, r, m}].push_back(d);
+    }
+  }
+}
+
+int Compiler::bytes_of(const Delivery& d, int j, const Tile& t) const {
+  const Edge& edge = m_edges[static_cast<std::size_t>(d.edge)];
+  const Stage& p = m_stages[static_cast<std::size_t>(edge.from)];
+  const Stage& s = m_stages[static_cast<std::size_t>(edge.to)];
+  const double share = overlap(producer_range(p, j, edge.node_space), consumer_range(s, t, edge.kind, edge.node_space));
+  if (share <= 1e-12) return 0;
+  const double values = d.steps * p.pool_factor * share * (edge.node_space ? p.node_channels : p.out_channels);
+  // A tile never needs more than its inputs (or, for an addend, its outputs) of the chunk.
+  const int v = s.chunk_vectors(d.r, d.m);
+  const double rows = edge.kind == EdgeKind::input       ? std::min(t.rows, std::max(0, s.ext_rows - t.row0))
+                      : edge.kind == EdgeKind::recurrent ? std::max(0, t.row0 + t.rows - std::max(t.row0, s.ext_rows))
+                                                         : t.cols;
+  return std::max(1, ceil_bytes(std::min(values, rows * static_cast<double>(v))));
+}
+
+void Compiler::emit_inference(int inference) {
+  const std::string inf = "i" + std::to_string(inference);
+  for (std::size_t k = 0; k < m_stages.size(); ++k) {
+    const Stage& s = m_stages[k];
+    const LayerPlacement& l = *s.place;
+    const int layer = static_cast<int>(k);
+    const std::string stage = inf + "s" + std::to_string(k);
+    for (int r = 0; r < s.replicas; ++r) {
+      for (int m = 0; m < s.chunks(r); ++m) {
+        const int v = s.chunk_vectors(r, m);
+        const auto received = m_receives.find({layer, r, m});
+        // Inputs and MVMs of every tile.
+        for (int j = 0; j < l.col_tiles; ++j) {
+          for (int i = 0; i < l.row_tiles; ++i) {
+            const Tile& t = l.tile(r, j, i);
+            if (received != m_receives.end()) {
+              for (const Delivery& d : received->second) {
+                const Edge& edge = m_edges[static_cast<std::size_t>(d.edge)];
+                if (edge.kind == EdgeKind::addend) continue;
+                const Stage& p = m_stages[static_cast<std::size_t>(edge.from)];
+                for (int jp = 0; jp < p.place->col_tiles; ++jp) {
+                  const int src = chain_end(p, d.rp, jp);
+                  if (src == t.core || bytes_of(d, jp, t) == 0) continue;
+                  Instruction recv{Op::recv, t.core};
+                  recv.peer = src;
+                  recv.tag = delivery_tag(inference, d);
+                  recv.layer = layer;
+                  add(recv, inference);
+                }
+              }
+            }
+            for (const Edge& edge : m_edges) {
+              if (edge.to != layer || edge.from >= 0 || edge.kind != EdgeKind::input) continue;
+              const Range rows = consumer_range(s, t, EdgeKind::input, true);
+              const double input = sample_elements(m_graph.tensor(m_graph.nodes[s.node].inputs[0]));
+              const int bytes = ceil_bytes(input * (rows.hi - rows.lo) * v / s.steps);
+              if (bytes <= 0) continue;
+              Instruction load{Op::load, t.core};
+              load.bytes = bytes;
+              load.layer = layer;
+              add(load, inference);
+            }
+            Instruction mvm{Op::mvm, t.core, t.rows, t.cols, v};
+            mvm.layer = layer;
+            add(mvm, inference);
+          }
+        }
+        // Accumulation chains, then the digital operators and the sends at each chain end.
+        for (int j = 0; j < l.col_tiles; ++j) {
+          std::vector<int> chain;
+          for (int i = 0; i < l.row_tiles; ++i) chain.push_back(l.tile(r, j, i).core);
+          const std::string prefix =
+              stage + "p" + std::to_string(r) + "k" + std::to_string(m) + "c" + std::to_string(j);
+          emit_accumulation_chain(
+              m_out.program, chain, l.tile(r, j, 0).cols * v,
+              [&](int link) { return prefix + "r" + std::to_string(link); }, layer);
+          m_out.instruction_inference.resize(m_out.program.instructions.size(), inference);
+          const int end = chain.back();
+          const Tile& end_tile = l.tile(r, j, l.row_tiles - 1);
+          double values = static_cast<double>(end_tile.cols) * v;
+          for (const PostOp& op : s.post) {
+            Instruction ins{Op::act, end};
+            ins.layer = layer;
+            if (op.kind == PostOp::acc) {
+              const Edge& edge = m_edges[static_cast<std::size_t>(op.edge)];
+              if (edge.from < 0) {
+                Instruction load{Op::load, end};
+                load.bytes = std::max(1, ceil_bytes(values));
+                load.layer = layer;
+                add(load, inference);
+              } else if (received != m_receives.end()) {
+                const Stage& p = m_stages[static_cast<std::size_t>(edge.from)];
+                for (const Delivery& d : received->second) {
+                  if (d.edge != op.edge) continue;
+                  for (int jp = 0; jp < p.place->col_tiles; ++jp) {
+                    const int src = chain_end(p, d.rp, jp);
+                    if (src == end || bytes_of(d, jp, end_tile) == 0) continue;
+                    Instruction recv{Op::recv, end};
+                    recv.peer = src;
+                    recv.tag = delivery_tag(inference, d);
+                    recv.layer = layer;
+                    add(recv, inference);
+                  }
+                }
+              }
+              ins.op = Op::acc;
+              ins.elements = ceil_bytes(values);
+            } else if (op.kind == PostOp::gdu) {
+              ins.op = Op::gdu;
+              values *= s.gdu_per_value;
+              ins.elements = std::max(1, ceil_bytes(values));
+            } else if (op.kind == PostOp::pool) {
+              ins.op = Op::pool;
+              ins.elements = ceil_bytes(values);
+              values *= op.factor;
+            } else {
+              ins.elements = ceil_bytes(values);
+            }
+            add(ins, inference);
+          }
+          const auto sends = m_sends.find({layer, r, m});
+          if (sends != m_sends.end()) {
+            for (const Delivery& d : sends->second) {
+              const Edge& edge = m_edges[static_cast<std::size_t>(d.edge)];
+              const Stage& c = m_stages[static_cast<std::size_t>(edge.to)];
+              std::vector<const Tile*> targets;
+              if (edge.kind == EdgeKind::addend) {
+                for (int jc = 0; jc < c.place->col_tiles; ++jc)
+                  targets.push_back(&c.place->tile(d.r, jc, c.place->row_tiles - 1));
+              } else {
+                for (int jc = 0; jc < c.place->col_tiles; ++jc) {
+                  for (int ic = 0; ic < c.place->row_tiles; ++ic) targets.push_back(&c.place->tile(d.r, jc, ic));
+                }
+              }
+              for (const Tile* t : targets) {
+                const int bytes = bytes_of(d, j, *t);
+                if (t->core == end || bytes == 0) continue;
+                Instruction send{Op::send, end};
+                send.peer = t->core;
+                send.bytes = bytes;
+                send.tag = delivery_tag(inference, d);
+                send.layer = layer;
+                add(send, inference);
+              }
+            }
+          }
+          if (s.stores) {
+            Instruction store{Op::store, end};
+            store.bytes = std::max(1, ceil_bytes(values));
+            store.layer = layer;
+            add(store, inference);
+          }
+        }
+      }
+    }
+  }
+}
+
+CompiledModel Compiler::run() {
+  require_in_range("compiler.inferences", m_options.inferences, 1, 1 << 16);
+  require_positive("compiler.input_buffer_bytes", m_options.input_buffer_bytes);
+  require_positive("compiler.output_buffer_bytes", m_options.output_buffer_bytes);
+  build_stages();
+  build_edges();
+  plan_deliveries();
+  m_out.model = m_graph.name;
+  m_out.program.name = m_graph.name.empty() ? "model" : m_graph.name;
+  m_out.inferences = m_options.inferences;
+  m_out.programs_weights = m_options.program_weights;
+  m_out.cores_used = m_mapping.cores_used();
+  for (std::size_t i = 0; i < m_graph.nodes.size(); ++i)
+    m_out.macs_per_inference += workloads::node_macs(m_graph, m_graph.nodes[i]);
+  for (std::size_t k = 0; k < m_stages.size(); ++k) {
+    const Stage& s = m_stages[k];
+    const LayerPlacement& l = *s.place;
+    std::string name = l.shape.name;
+    std::replace(name.begin(), name.end(), '#', '_');
+    m_out.program.layers.push_back(name);
+    LayerSummary sum;
+    sum.name = name;
+    sum.op = s.op;
+    sum.rows = l.shape.rows;
+    sum.cols = l.shape.cols;
+    sum.mvms_per_inference = l.shape.mvms_per_inference;
+    sum.row_tiles = l.row_tiles;
+    sum.col_tiles = l.col_tiles;
+    sum.replicas = l.replicas;
+    sum.cores = static_cast<int>(l.tiles.size());
+    sum.cell_utilisation = l.cell_utilisation(m_mapping.chip);
+    sum.vectors_per_mvm = s.vectors;
+    sum.macs_per_inference = static_cast<std::int64_t>(l.shape.rows) * l.shape.cols * l.shape.mvms_per_inference;
+    sum.digital_ops = s.digital_ops;
+    for (const Tile& t : l.tiles) sum.core_ids.push_back(t.core);
+    m_out.layers.push_back(sum);
+  }
+  if (m_options.program_weights) {
+    for (std::size_t k = 0; k < m_stages.size(); ++k) {
+      for (const Tile& t : m_stages[k].place->tiles) {
+        Instruction program{Op::program, t.core, t.rows, t.cols};
+        program.layer = static_cast<int>(k);
+        add(program, -1);
+      }
+    }
+    add(Instruction{Op::barrier}, -1);
+  }
+  for (int i = 0; i < m_options.inferences; ++i) emit_inference(i);
+  m_out.program.validate(m_mapping.chip.cores(), m_out.program.name);
+  return m_out;
+}
+
+}  // namespace
+
+CompiledModel compile_model(const workloads::Graph& graph, const ModelMapping& mapping,
+                            const ModelProgramOptions& options) {
+  return Compiler(graph, mapping, options).run();
+}
+
+}  // namespace imcsim::firmware

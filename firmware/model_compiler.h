@@ -1,0 +1,87 @@
+#pragma once
+// The model compiler (plain C++): a whole model, mapped onto the chip by map_model (firmware/model_mapping.h),
+// becomes one Program that pipelines a representative number of inferences through the chip.
+//
+// Stages. Every weight layer of the graph (workloads/weight_layers.h) is one stage, in graph order. Its MVM steps
+// (output pixels of a Conv, time steps of an LSTM/GRU, vectors of a Gemm) are served round robin by its replicas
+// (step % replicas) and batched into chunks of up to `vectors` steps, one `mvm ... vectors=V` per tile and chunk:
+// V is what the input buffer (V x tile rows bytes) and the output buffer (V x tile cols x 2 bytes) hold, and 1 for
+// recurrent layers (step t needs h_{t-1}). Per chunk, every tile of the replica receives its inputs (from the
+// previous stage's chain ends, `recv`; the first stage `load`s from the off-chip port), runs its `mvm`, and the
+// row tiles of each column tile accumulate their partial sums along a streaming chain (emit_accumulation_chain,
+// shared with the layer compiler). The chain's last core then runs the digital operators that follow the weight
+// layer in the graph up to the next weight layer: bias, folded BatchNorm and activation ride in the chain's own
+// digital pass; a residual Add is an `acc` of the other branch's data (received from the stage that produced it);
+// pooling is a `pool` pass; an elementwise operator after those is another `act` pass; LSTM/GRU gates are `gdu`.
+// It then sends its outputs to the tiles of the consuming stages (or `store`s them when they are model outputs).
+//
+// Data between stages. A consumer tile receives from a producer chain end the part of the producer's output that
+// its rows read (channel ranges; a Conv's rows are C/group x kH x kW, a Gemm after Flatten reads C x H x W). When
+// producer and consumer have the same number of steps and the consumer is not a Conv, step s goes to the replica
+// and chunk serving step s; otherwise (convolutions, a Gemm after a whole feature map) a producer step is sent, to
+// every consumer replica, with the first consumer chunk that has progressed as far through the inference. Sends
+// for one consumer chunk are coalesced while they fit the output buffer. Recurrent layers send h_t to their own
+// tiles for step t + 1. Simplifications: the halo of a convolution's window and the reverse direction of a
+// bidirectional RNN are not modelled (steps run forwards); a GRU's R_h does not wait for its reset gate.
+//
+// Inferences are issued one after another; streams synchronise only through send/recv, so inference i + 1 enters
+// the first stage while inference i is in later ones (a pipeline). With program_weights, the Program begins with
+// programming every tile and a barrier.
+//
+// Contract: the mapping must come from map_model on the graph's weight layers (chip::layer_shapes) (same layers, same
+// order), else ParameterError("mapping"). The Program validates on mapping.chip.cores() cores; every instruction
+// carries its stage in Instruction::layer (Program::layers holds the weight layers' names).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "firmware/model_mapping.h"
+#include "firmware/program.h"
+#include "workloads/graph.h"
+
+namespace imcsim::firmware {
+
+struct ModelProgramOptions {
+  int inferences = 8;                 ///< inferences issued back to back through the pipeline (>= 1)
+  bool program_weights = false;       ///< begin with programming every tile's weights, then a barrier
+  int vectors_per_mvm = 0;            ///< MVM vectors per instruction; 0: what the buffers hold
+  double input_buffer_bytes = 512;    ///< per core: input vectors of 8-bit codes
+  double output_buffer_bytes = 1024;  ///< per core: 16-bit outputs; also the largest message a core sends
+};
+
+/// What the compiler made of one weight layer (Program::layers[k] is its name).
+struct LayerSummary {
+  std::string name;
+  std::string op;  ///< the node's operator: Gemm, MatMul, Conv, LSTM, GRU
+  int rows = 0;
+  int cols = 0;
+  std::int64_t mvms_per_inference = 0;
+  int row_tiles = 0;
+  int col_tiles = 0;
+  int replicas = 1;
+  int cores = 0;
+  double cell_utilisation = 0;           ///< weights / cells of one replica's cores
+  int vectors_per_mvm = 1;               ///< V: vectors per mvm instruction
+  std::int64_t macs_per_inference = 0;   ///< rows x cols x mvms_per_inference
+  std::vector<std::string> digital_ops;  ///< graph operators its chain ends run ("Relu", "MaxPool", "Add", ...)
+  std::vector<int> core_ids;             ///< the cores of its tiles, in LayerPlacement::tiles order
+};
+
+struct CompiledModel {
+  std::string model;  ///< the graph's name
+  Program program;
+  std::vector<LayerSummary> layers;        ///< index = Instruction::layer
+  std::vector<int> instruction_inference;  ///< per instruction: the inference it serves; -1: programming, barrier
+  int inferences = 0;
+  bool programs_weights = false;
+  std::int64_t macs_per_inference = 0;  ///< every node's MACs (workloads::node_macs); 2 ops per MAC
+  int cores_used = 0;
+};
+
+/// Compiles the model's Program (see the top of this file). Throws ParameterError for bad options or a mapping
+/// that does not belong to the graph.
+CompiledModel compile_model(const workloads::Graph& graph, const ModelMapping& mapping,
+                            const ModelProgramOptions& options);
+
+}  // namespace imcsim::firmware
