@@ -1,6 +1,8 @@
 // The imcsim command line. Debian's libsystemc provides main() and calls sc_main(), so this is the entry.
 
 #include <CLI/CLI.hpp>
+#include <malloc.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -19,6 +21,11 @@ const int systemc_banner_off = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 
 
 int sc_main(int argc, char* argv[]) {
   static_cast<void>(systemc_banner_off);
+  // Keep freed buffers in the heap: the accuracy path allocates and frees megabyte activations per chunk, and
+  // returning them to the kernel each time costs a page fault per page on the next use.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  mallopt(M_ARENA_MAX, 1);
   imcsim::hw::use_single_threaded_gemm();
   CLI::App app{"imcsim: a SystemC/TLM-2.0 simulator of analog in-memory-computing chips", "imcsim"};
   app.require_subcommand(1);
