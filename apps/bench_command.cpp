@@ -1,6 +1,7 @@
 // imcsim bench NAME: runs a named benchmark and prints its JSON.
 //   mvm    noisy crossbar read against a plain GEMM (bench/)
 //   executor  images per second of the FP32 reference executor on every zoo model, one and two threads
+//   accuracy  the chip's accuracy path against the FP32 reference, default model, 10,000 images, 1 h compensated
 //   timed  speed of the timed SystemC model: MVM transactions of the 64-core chip under full load per second
 //          of wall time, without and with the numeric work (each in its own worker process)
 
@@ -11,7 +12,10 @@
 #include "apps/worker.h"
 #include "base/errors.h"
 #include "bench/benchmarks.h"
+#include "chip/accuracy.h"
+#include "chip/chip_config.h"
 #include "chip/simulation.h"
+#include "firmware/model_mapping.h"
 #include "workloads/dataset.h"
 #include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
@@ -120,6 +124,35 @@ nlohmann::ordered_json executor_benchmark() {
   return j;
 }
 
+/// The accuracy path against the FP32 reference on the default model, all 10,000 test images, one drift time
+/// (1 h) with compensation, both on two threads in this process.
+nlohmann::ordered_json accuracy_benchmark() {
+  const chip::ChipConfig config = chip::load_chip_config("hermes64");
+  const workloads::ModelZoo zoo = workloads::load_model_zoo();
+  const workloads::Graph graph = workloads::import_onnx(workloads::resolve_model(zoo.default_model));
+  const workloads::Dataset test = workloads::load_fashion_mnist("test");
+  const firmware::ModelMapping mapping =
+      firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config), firmware::Replication::none);
+  chip::AccuracyOptions options;
+  options.drift_times_s = {3600.0};
+  options.without_compensation = false;
+  const chip::AccuracyResult r = chip::evaluate_accuracy(config, graph, mapping, test,
+                                                         workloads::load_fashion_mnist("train", 32).samples, options);
+  nlohmann::ordered_json j;
+  j["benchmark"] = "accuracy";
+  j["model"] = zoo.default_model;
+  j["chip"] = config.name;
+  j["images"] = r.images;
+  j["threads"] = options.threads;
+  j["reference_s"] = r.reference_s;
+  j["chip_s"] = r.chip_s;
+  j["programming_s"] = r.programming_s;
+  j["ratio"] = r.chip_s / r.reference_s;
+  j["fp32_top1"] = r.fp32_top1;
+  j["chip_top1"] = r.analog.front().top1;
+  return j;
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, int& exit_code) {
@@ -127,6 +160,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   std::vector<std::string> names = bench::benchmark_names();
   names.push_back("timed");
   names.push_back("executor");
+  names.push_back("accuracy");
   CLI::App* cmd = app.add_subcommand("bench", "Run a benchmark (reference and candidate in one run) and print JSON");
   cmd->add_option("name", a->name, "Benchmark")->required()->check(CLI::IsMember(names));
   cmd->add_option("--min-time", a->options.min_time_s, "mvm: least seconds per timed repetition")
@@ -147,6 +181,11 @@ void add_bench_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"plain", "numerics"}))
       ->group("");
   cmd->callback([a, &exit_code]() {
+    if (a->name == "accuracy") {
+      std::cout << accuracy_benchmark().dump(2) << "\n";
+      exit_code = 0;
+      return;
+    }
     if (a->name == "executor") {
       std::cout << executor_benchmark().dump(2) << "\n";
     } else if (a->name == "timed") {

@@ -49,10 +49,13 @@ AccuracyResult evaluate_accuracy(const ChipConfig& config, const workloads::Grap
   say("programming the chip");
   start = std::chrono::steady_clock::now();
   const AnalogModel model(config, workloads::weight_layers(graph), mapping, capture_layer_inputs(graph, calibration));
+  r.programming_s = seconds_since(start);
+  start = std::chrono::steady_clock::now();
   for (const double t : options.drift_times_s) {
     DriftAccuracy a;
     a.t_s = t;
     for (const bool compensate : {true, false}) {
+      if (!compensate && !options.without_compensation) continue;
       say(duration_label(t) + (compensate ? ", drift compensation" : ", no compensation"));
       const workloads::ReferenceExecutor chip(graph, model.engine_at(t, compensate));
       const double top1 = workloads::top1(chip.run(data.samples, options.threads), data.labels);

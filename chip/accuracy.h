@@ -18,6 +18,7 @@ namespace imcsim::chip {
 struct AccuracyOptions {
   std::vector<double> drift_times_s = {1.0, 3600.0, 86400.0, 365.0 * 86400.0};
   int threads = 2;
+  bool without_compensation = true;  ///< also evaluate every drift time without drift compensation
 };
 
 struct DriftAccuracy {
@@ -30,8 +31,9 @@ struct AccuracyResult {
   int images = 0;
   double fp32_top1 = 0;
   std::vector<DriftAccuracy> analog;
-  double reference_s = 0;  ///< wall time of the FP32 pass
-  double chip_s = 0;       ///< wall time of the analog passes (all drift times, both compensation settings)
+  double reference_s = 0;    ///< wall time of the FP32 pass
+  double programming_s = 0;  ///< wall time of calibrating and programming the analog model
+  double chip_s = 0;         ///< wall time of the analog passes (all drift times and compensation settings)
 };
 
 /// The geometry the compiler maps onto: core size and network grid of the config.
