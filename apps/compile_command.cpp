@@ -92,6 +92,7 @@ nlohmann::ordered_json timing_json(const chip::ModelTiming& t) {
   j["per_inference_ns"] = t.per_inference_ns;
   j["mean_inference_ns"] = t.mean_inference_ns;
   j["interval_ns"] = t.interval_ns;
+  j["completion_ns"] = t.completion_ns;
   j["inferences_per_s"] = t.inferences_per_s;
   j["energy_per_inference_uj"] = t.energy_per_inference_pj * 1e-6;
   nlohmann::ordered_json breakdown;

@@ -100,6 +100,8 @@ ModelTiming time_model(const ChipConfig& config, const firmware::CompiledModel& 
   // The network's own count is the reference (the flit-level mode may differ from bits x hops): scale to it.
   const double network_scale = network_total > 0 ? r.energy_breakdown_pj.at("network") / network_total : 1.0;
 
+  t.completion_ns = last;
+  t.start_ns = first;
   std::vector<double> ends = last;
   double latency_sum = 0;
   for (int i = 0; i < n; ++i) latency_sum += last[static_cast<std::size_t>(i)] - first[static_cast<std::size_t>(i)];
@@ -110,8 +112,14 @@ ModelTiming time_model(const ChipConfig& config, const firmware::CompiledModel& 
   if (n == 1) {
     t.interval_ns = t.per_inference_ns;
   } else {
-    const int from = n >= 4 ? n / 2 - 1 : 0;
-    t.interval_ns = (ends.back() - ends[static_cast<std::size_t>(from)]) / (n - 1 - from);
+    // The median spacing of the second half's completions: the pipeline has filled, and a late burst (producers
+    // run ahead of the bottleneck and crowd the links early on) does not dominate.
+    const std::size_t from = n >= 4 ? static_cast<std::size_t>(n / 2 - 1) : 0;
+    std::vector<double> spacing;
+    for (std::size_t i = from + 1; i < ends.size(); ++i) spacing.push_back(ends[i] - ends[i - 1]);
+    std::sort(spacing.begin(), spacing.end());
+    const std::size_t mid = spacing.size() / 2;
+    t.interval_ns = spacing.size() % 2 == 1 ? spacing[mid] : 0.5 * (spacing[mid - 1] + spacing[mid]);
   }
   t.inferences_per_s = t.interval_ns > 0 ? 1e9 / t.interval_ns : 0.0;
 

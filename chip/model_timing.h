@@ -8,8 +8,9 @@
 //   of its last (its last store): the first inference's, which finds the pipeline empty (the inferences behind it
 //   queue behind it on every core); mean_inference_ns averages over all of them, queueing included, since the
 //   program issues them all at once;
-// - interval_ns / inferences_per_s: the steady state, from the spacing of successive inferences' completions over
-//   the second half of the run (the first half fills the pipeline);
+// - interval_ns / inferences_per_s: the steady state, the median spacing of successive inferences' completions in
+//   the second half of the run (the first half fills the pipeline; run 8 or more inferences, more for deep
+//   pipelines: completion_ns shows whether the spacing has settled);
 // - energy per inference: the inference phase's dynamic energy (cores, network) divided by the inferences, plus
 //   the whole chip's leakage over one steady-state interval; the breakdown sums to the total;
 // - programming (time to program every tile, its energy with leakage over that time) is reported apart, once;
@@ -50,6 +51,8 @@ struct ModelTiming {
   double per_inference_ns = 0;
   double mean_inference_ns = 0;
   double interval_ns = 0;
+  std::vector<double> completion_ns;  ///< per inference: when its last instruction ended (absolute)
+  std::vector<double> start_ns;       ///< per inference: when its first instruction began (absolute)
   double inferences_per_s = 0;
   double run_ns = 0;  ///< the inference phase: first inference's start to the last one's end
   double energy_per_inference_pj = 0;

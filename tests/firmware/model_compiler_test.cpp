@@ -16,6 +16,7 @@
 #include "chip/model_timing.h"
 #include "tests/apps/cli_run.h"
 #include "workloads/onnx_import.h"
+#include "workloads/shape_inference.h"
 
 namespace imcsim::firmware {
 namespace {
@@ -40,6 +41,48 @@ Compiled compile(const std::string& path, Replication replication, int inference
   c.mapping = map_model(chip::layer_shapes(c.graph), chip::chip_geometry(config), replication);
   c.model = compile_model(c.graph, c.mapping, chip::model_program_options(config, inferences, program_weights));
   return c;
+}
+
+/// A bidirectional GRU (input 8, hidden 16, 6 steps, batch first) built in code: six weight layers.
+workloads::Graph gru_graph() {
+  workloads::Graph g;
+  g.name = "gru";
+  g.inputs = {"x"};
+  g.outputs = {"y"};
+  workloads::Tensor x;
+  x.name = "x";
+  x.shape = {-1, 6, 8};
+  x.batch_axis = 0;
+  g.tensors["x"] = x;
+  for (const auto& [name, cols] : {std::pair<std::string, std::int64_t>{"W", 8}, {"R", 16}}) {
+    workloads::Tensor w;
+    w.name = name;
+    w.shape = {2, 48, cols};
+    w.constant = true;
+    w.data.assign(static_cast<std::size_t>(2 * 48 * cols), 0.01f);
+    g.tensors[name] = w;
+  }
+  workloads::Node n;
+  n.name = "gru";
+  n.op = "GRU";
+  n.inputs = {"x", "W", "R"};
+  n.outputs = {"y"};
+  n.attributes["hidden_size"].i = 16;
+  n.attributes["hidden_size"].kind = workloads::Attribute::Kind::integer;
+  n.attributes["layout"].i = 1;
+  n.attributes["layout"].kind = workloads::Attribute::Kind::integer;
+  n.attributes["direction"].s = "bidirectional";
+  n.attributes["direction"].kind = workloads::Attribute::Kind::text;
+  g.nodes.push_back(n);
+  workloads::infer_graph_shapes(g);
+  return g;
+}
+
+CompiledModel compile_gru(Replication replication, int inferences) {
+  const workloads::Graph g = gru_graph();
+  const chip::ChipConfig config = chip::default_chip_config();
+  const ModelMapping m = map_model(chip::layer_shapes(g), chip::chip_geometry(config), replication);
+  return compile_model(g, m, chip::model_program_options(config, inferences, false));
 }
 
 /// MVM vectors per (inference, core).
@@ -149,6 +192,27 @@ TEST(ModelCompiler, LstmStepsRunOneAtATimeWithTheirGatesInTheGlobalUnits) {
   EXPECT_EQ(stores, 1);  // only the classifier's output leaves the chip
 }
 
+TEST(ModelCompiler, GruGatesRunWhereTheThreeProductsMeet) {
+  for (const Replication replication : {Replication::none, Replication::balance}) {
+    const CompiledModel m = compile_gru(replication, 2);
+    ASSERT_EQ(m.layers.size(), 6u);  // W, R_zr, R_h per direction
+    EXPECT_NO_THROW(m.program.validate(64));
+    int gdus = 0, stores = 0;
+    for (std::size_t k = 0; k < m.program.instructions.size(); ++k) {
+      const Instruction& i = m.program.instructions[k];
+      if (m.instruction_inference[k] != 0) continue;
+      if (i.op == Op::gdu) {
+        ++gdus;
+        EXPECT_EQ(m.layers[static_cast<std::size_t>(i.layer)].name.find("R_h") != std::string::npos, true);
+        EXPECT_EQ(i.elements, 16);
+      }
+      if (i.op == Op::store) ++stores;
+    }
+    EXPECT_EQ(gdus, 2 * 6);    // per direction and step
+    EXPECT_EQ(stores, 2 * 6);  // Y: every step of both directions
+  }
+}
+
 TEST(ModelCompiler, BalanceGivesTheHeaviestConvolutionMoreReplicas) {
   const Compiled c = compile(zoo("cnn"), Replication::balance, 1);
   const auto& layers = c.model.layers;
@@ -234,6 +298,13 @@ TEST(ModelTiming, RecurrentModelRunsStepByStep) {
   EXPECT_GT(t.per_inference_ns, 28 * 133.0);
   EXPECT_GT(t.layers[0].busy_ns, 28 * 133.0);
   EXPECT_DOUBLE_EQ(t.programming_ns, 0.0);
+}
+
+TEST(ModelTiming, GruRunsToTheEnd) {
+  const chip::ModelTiming t = chip::time_model(chip::default_chip_config(), compile_gru(Replication::balance, 4));
+  EXPECT_GT(t.per_inference_ns, 6 * 133.0);
+  ASSERT_EQ(t.layers.size(), 6u);
+  for (const auto& l : t.layers) EXPECT_GT(l.busy_ns, 0) << l.name;
 }
 
 class CompileCli : public ::testing::Test {
