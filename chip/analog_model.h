@@ -3,8 +3,8 @@
 // programmed into its core's devices (hw::ProgrammedArray, array id = core) and read through that core's
 // crossbar and periphery (hw::Crossbar, the same code the timed cores run).
 //
-// Reads: a layer's inputs are divided by its input scale (the largest |input| of the calibration batch, what the
-// digital unit's requantisation maps onto the DAC's range) and its outputs multiplied back; partial sums of
+// Reads: a layer's inputs are divided by its input scale (the 99th percentile of |input| over the calibration
+// batch, what the digital unit's requantisation maps onto the DAC's range; larger inputs clip) and its outputs multiplied back; partial sums of
 // the row tiles are added digitally; the MVM of step s (output pixel, time step) goes to replica s % replicas.
 // Noise is keyed (seed, core, step, image), so results do not depend on batching, chunking or threads.
 // Drift compensation (noise.drift_compensation): each tile reads the layer's calibration inputs right after
