@@ -201,7 +201,7 @@ TEST(Trainer, RejectsUnknownModelsAndOptions) {
 TEST(HardwareAware, DacBitsQuantiseTheInputsOfEveryVector) {
   HardwareAwareConfig c;
   c.dac_bits = 3;  // codes -3 ... 3: 7 levels
-  AnalogProduct product(c, 1, 16);
+  AnalogProduct product(c, 1);
   const Matrix w = random_matrix(4, 16, 1);
   const Matrix x = random_matrix(5, 16, 2);
   product.begin(w, 0, true);
@@ -228,7 +228,7 @@ TEST(HardwareAware, AdcBitsQuantiseTheOutputsOverTheirRange) {
   HardwareAwareConfig c;
   c.adc_bits = 4;  // codes -7 ... 7
   c.adc_range = 2.0;
-  AnalogProduct product(c, 1, 8);
+  AnalogProduct product(c, 1);
   const Matrix w = random_matrix(6, 8, 3);
   const Matrix x = random_matrix(5, 8, 4);
   product.begin(w, 0, true);
@@ -254,7 +254,7 @@ TEST(HardwareAware, AdcBitsQuantiseTheOutputsOverTheirRange) {
 TEST(HardwareAware, WeightClippingBoundsTheWeights) {
   HardwareAwareConfig c;
   c.clip_sigma = 1.5;
-  AnalogProduct product(c, 1, 50);
+  AnalogProduct product(c, 1);
   Matrix w = random_matrix(40, 50, 6);
   const double mean = w.mean();
   const double std = std::sqrt((w.array() - static_cast<float>(mean)).square().mean());
@@ -274,7 +274,7 @@ TEST(HardwareAware, WeightNoiseIsDrawnPerStepWithTheConfiguredSpread) {
   HardwareAwareConfig c;
   c.weight_noise = WeightNoise::additive;
   c.weight_noise_std = 0.05;
-  AnalogProduct product(c, 1, 100);
+  AnalogProduct product(c, 1);
   product.begin(w, 3, true);
   const Matrix step3 = product.weights();
   const double std = std::sqrt((step3 - w).squaredNorm() / static_cast<double>(w.size()));
@@ -289,7 +289,7 @@ TEST(HardwareAware, WeightNoiseIsDrawnPerStepWithTheConfiguredSpread) {
   // PCM-like: the spread grows with the conductance |w| / w_max (hw/ PcmLikeDevice's law).
   c.weight_noise = WeightNoise::pcm;
   c.weight_noise_std = 1.0;
-  AnalogProduct pcm(c, 1, 100);
+  AnalogProduct pcm(c, 1);
   pcm.begin(w, 0, true);
   const Eigen::ArrayXXf dev = (pcm.weights() - w).array();
   const Eigen::ArrayXXf rel = w.array().abs() / w_max;
@@ -312,7 +312,7 @@ TEST(HardwareAware, WeightNoiseIsDrawnPerStepWithTheConfiguredSpread) {
 TEST(HardwareAware, OutputNoiseChangesTheTrainingForwardOnly) {
   HardwareAwareConfig c;
   c.output_noise = 0.1;
-  AnalogProduct product(c, 1, 30);
+  AnalogProduct product(c, 1);
   const Matrix w = random_matrix(50, 30, 9);
   const Matrix x = random_matrix(64, 30, 10);
   product.begin(w, 0, true);
@@ -335,7 +335,7 @@ TEST(HardwareAware, LearnedInputRangeClipsAndShrinksOnSmallInputs) {
   c.input_range_init_batches = 0;
   c.input_range_decay = 0.05;
   c.dac_bits = 8;
-  AnalogProduct product(c, 1, 20);
+  AnalogProduct product(c, 1);
   Parameter& range = *product.input_range();
   const Matrix w = random_matrix(10, 20, 11);
   // Inputs well inside the range: nothing clips, the decay pulls the range down.
@@ -376,7 +376,7 @@ TEST(HardwareAware, InputRangeIsInitialisedFromTheFirstBatches) {
   HardwareAwareConfig c;
   c.learn_input_range = true;
   c.input_range_init_batches = 2;
-  AnalogProduct product(c, 1, 20);
+  AnalogProduct product(c, 1);
   const Matrix w = random_matrix(10, 20, 14);
   const Matrix x = random_matrix(64, 20, 15, 0.2f);
   product.begin(w, 0, true);

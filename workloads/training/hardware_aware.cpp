@@ -52,7 +52,7 @@ std::string weight_noise_name(WeightNoise kind) {
   return "none";
 }
 
-AnalogProduct::AnalogProduct(const HardwareAwareConfig& config, std::uint32_t layer, int /*inputs*/)
+AnalogProduct::AnalogProduct(const HardwareAwareConfig& config, std::uint32_t layer)
     : m_config(config), m_layer(layer) {
   config.validate();
   if (config.dac_bits > 0) m_dac = std::make_unique<hw::Dac>(hw::DacConfig{config.dac_bits, 1.0f, false, true});

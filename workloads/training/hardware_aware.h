@@ -75,7 +75,7 @@ struct ProductCache {
 class AnalogProduct {
  public:
   /// `layer` keys the layer's random streams.
-  AnalogProduct(const HardwareAwareConfig& config, std::uint32_t layer, int inputs);
+  AnalogProduct(const HardwareAwareConfig& config, std::uint32_t layer);
   ~AnalogProduct();
   AnalogProduct(AnalogProduct&&) noexcept;
   AnalogProduct& operator=(AnalogProduct&&) noexcept;

@@ -105,10 +105,7 @@ void Layer::import_from(const Graph& graph) {
 
 AnalogLayer::AnalogLayer(std::string name, Shape in, Parameter w, Parameter b, const HardwareAwareConfig& hwa,
                          std::uint32_t id)
-    : Layer(std::move(name), in),
-      m_w(std::move(w)),
-      m_b(std::move(b)),
-      m_product(hwa, id, static_cast<int>(m_w.value.cols())) {}
+    : Layer(std::move(name), in), m_w(std::move(w)), m_b(std::move(b)), m_product(hwa, id) {}
 
 std::vector<Parameter*> AnalogLayer::parameters() {
   std::vector<Parameter*> p{&m_w};
