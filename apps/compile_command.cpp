@@ -29,6 +29,7 @@ struct CompileOptions {
   std::string out;
   bool json = false;
   int timed = 0;  ///< > 0: also run that many inferences on the timed chip
+  int in_flight = 0;
 };
 
 std::string join(const std::vector<std::string>& names) {
@@ -138,17 +139,24 @@ void print_timing(const chip::ModelTiming& t) {
   }
 }
 
+firmware::ModelProgramOptions program_options(const chip::ChipConfig& config, const CompileOptions& o, int inferences,
+                                              bool program_weights) {
+  firmware::ModelProgramOptions p = chip::model_program_options(config, inferences, program_weights);
+  p.in_flight = o.in_flight;
+  return p;
+}
+
 void run_compile(const CompileOptions& o) {
   const chip::ChipConfig config = o.chip.load();
   const workloads::Graph graph = workloads::import_onnx(workloads::resolve_model(o.model));
   const firmware::ModelMapping mapping = firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config),
                                                              firmware::parse_replication(o.replication));
   const firmware::CompiledModel compiled =
-      firmware::compile_model(graph, mapping, chip::model_program_options(config, o.inferences, o.program_weights));
+      firmware::compile_model(graph, mapping, program_options(config, o, o.inferences, o.program_weights));
   if (!o.out.empty()) write_file_atomically(o.out, firmware::to_text(compiled.program));
   if (o.timed > 0) {
-    const chip::ModelTiming timing = chip::time_model(
-        config, firmware::compile_model(graph, mapping, chip::model_program_options(config, o.timed, true)));
+    const chip::ModelTiming timing =
+        chip::time_model(config, firmware::compile_model(graph, mapping, program_options(config, o, o.timed, true)));
     if (o.json) {
       nlohmann::ordered_json j = summary_json(o, config, compiled);
       j["timing"] = timing_json(timing);
@@ -180,6 +188,10 @@ void add_compile_command(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 1 << 16))
       ->capture_default_str();
   cmd->add_flag("--program-weights", o->program_weights, "Begin the Program with programming the weights");
+  cmd->add_option("--in-flight", o->in_flight,
+                  "Inferences a layer may run ahead of the layers it feeds (credit tokens); 0: unlimited")
+      ->check(CLI::Range(0, 1 << 16))
+      ->capture_default_str();
   cmd->add_option("-o,--out", o->out, "Write the Program (text form) to this file");
   cmd->add_flag("--json", o->json, "Print the mapping summary as JSON");
   cmd->add_option("--timed", o->timed,

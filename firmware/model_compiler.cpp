@@ -187,6 +187,19 @@ class Compiler {
   /// Bytes one delivery carries from producer column tile j to consumer tile t (0: nothing it needs).
   int bytes_of(const Delivery& d, int j, const Tile& t) const;
   int chain_end(const Stage& s, int r, int j) const { return s.place->tile(r, j, s.place->row_tiles - 1).core; }
+  /// The core that tells a stage's producers it has finished an inference: its last chain end.
+  int token_core(const Stage& s) const {
+    return chain_end(s, std::min(s.replicas, s.steps) - 1, s.place->col_tiles - 1);
+  }
+  /// Credits: consumer stage -> producers it returns tokens to (input and addend edges between stages).
+  std::map<int, std::set<int>> credit_producers() const {
+    std::map<int, std::set<int>> out;
+    for (const Edge& e : m_edges) {
+      if (e.from >= 0 && e.from != e.to && e.kind != EdgeKind::recurrent) out[e.to].insert(e.from);
+    }
+    return out;
+  }
+  void emit_tokens(int inference, int stage, bool receive);
   void emit_inference(int inference);
   void add(Instruction ins, int inference) {
     m_out.program.instructions.push_back(std::move(ins));
@@ -432,6 +445,51 @@ int Compiler::bytes_of(const Delivery& d, int j, const Tile& t) const {
   return std::max(1, ceil_bytes(std::min(values, rows * static_cast<double>(v))));
 }
 
+void Compiler::emit_tokens(int inference, int stage, bool receive) {
+  const int depth = m_options.in_flight;
+  if (depth <= 0) return;
+  const auto producers = credit_producers();
+  const auto tag = [](int finished, int consumer, int producer) {
+    return "t" + std::to_string(finished) + "s" + std::to_string(consumer) + "s" + std::to_string(producer);
+  };
+  const auto cores_of = [&](int k) {
+    std::set<int> cores;
+    for (const Tile& t : m_stages[static_cast<std::size_t>(k)].place->tiles) cores.insert(t.core);
+    return cores;
+  };
+  if (receive) {
+    // Before producer `stage` begins this inference: a token from each consumer for inference - depth.
+    if (inference < depth) return;
+    for (const auto& [consumer, from] : producers) {
+      if (from.count(stage) == 0) continue;
+      const int src = token_core(m_stages[static_cast<std::size_t>(consumer)]);
+      for (const int core : cores_of(stage)) {
+        Instruction recv{Op::recv, core};
+        recv.peer = src;
+        recv.tag = tag(inference - depth, consumer, stage);
+        recv.layer = stage;
+        add(recv, inference);
+      }
+    }
+    return;
+  }
+  // After consumer `stage` has finished this inference: a token to every core of each of its producers.
+  if (inference + depth >= m_options.inferences) return;
+  const auto it = producers.find(stage);
+  if (it == producers.end()) return;
+  const int src = token_core(m_stages[static_cast<std::size_t>(stage)]);
+  for (const int producer : it->second) {
+    for (const int core : cores_of(producer)) {
+      Instruction send{Op::send, src};
+      send.peer = core;
+      send.bytes = 1;
+      send.tag = tag(inference, stage, producer);
+      send.layer = stage;
+      add(send, inference);
+    }
+  }
+}
+
 void Compiler::emit_inference(int inference) {
   const std::string inf = "i" + std::to_string(inference);
   for (std::size_t k = 0; k < m_stages.size(); ++k) {
@@ -439,6 +497,7 @@ void Compiler::emit_inference(int inference) {
     const LayerPlacement& l = *s.place;
     const int layer = static_cast<int>(k);
     const std::string stage = inf + "s" + std::to_string(k);
+    emit_tokens(inference, layer, true);
     for (int r = 0; r < s.replicas; ++r) {
       for (int m = 0; m < s.chunks(r); ++m) {
         const int v = s.chunk_vectors(r, m);
@@ -567,11 +626,13 @@ void Compiler::emit_inference(int inference) {
         }
       }
     }
+    emit_tokens(inference, layer, false);
   }
 }
 
 CompiledModel Compiler::run() {
   require_in_range("compiler.inferences", m_options.inferences, 1, 1 << 16);
+  require_in_range("compiler.in_flight", m_options.in_flight, 0, 1 << 16);
   require_positive("compiler.input_buffer_bytes", m_options.input_buffer_bytes);
   require_positive("compiler.output_buffer_bytes", m_options.output_buffer_bytes);
   build_stages();

@@ -25,8 +25,9 @@
 // bidirectional RNN are not modelled (steps run forwards); a GRU's R_h does not wait for its reset gate.
 //
 // Inferences are issued one after another; streams synchronise only through send/recv, so inference i + 1 enters
-// the first stage while inference i is in later ones (a pipeline). With program_weights, the Program begins with
-// programming every tile and a barrier.
+// the first stage while inference i is in later ones (a pipeline). Credits (in_flight) keep a producer from
+// running more than that many inferences ahead of its consumers, as finite buffers would. With program_weights,
+// the Program begins with programming every tile and a barrier.
 //
 // Contract: the mapping must come from map_model on the graph's weight layers (chip::layer_shapes) (same layers, same
 // order), else ParameterError("mapping"). The Program validates on mapping.chip.cores() cores; every instruction
@@ -43,9 +44,13 @@
 namespace imcsim::firmware {
 
 struct ModelProgramOptions {
-  int inferences = 8;                 ///< inferences issued back to back through the pipeline (>= 1)
-  bool program_weights = false;       ///< begin with programming every tile's weights, then a barrier
-  int vectors_per_mvm = 0;            ///< MVM vectors per instruction; 0: what the buffers hold
+  int inferences = 8;            ///< inferences issued back to back through the pipeline (>= 1)
+  bool program_weights = false;  ///< begin with programming every tile's weights, then a barrier
+  int vectors_per_mvm = 0;       ///< MVM vectors per instruction; 0: what the buffers hold
+  /// Credits: a stage may begin inference i only once each stage it feeds has finished inference i - in_flight
+  /// (a one-byte token from that stage's last chain end to each of its cores); 0: producers run ahead freely
+  /// (receivers buffer without bound: the steady state is the bottleneck's pace, early inferences queue).
+  int in_flight = 0;
   double input_buffer_bytes = 512;    ///< per core: input vectors of 8-bit codes
   double output_buffer_bytes = 1024;  ///< per core: 16-bit outputs; also the largest message a core sends
 };
