@@ -14,6 +14,8 @@
 #include "base/output_file.h"
 #include "chip/accuracy.h"
 #include "chip/chip_config.h"
+#include "chip/model_timing.h"
+#include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
 #include "workloads/dataset.h"
 #include "workloads/model_zoo.h"
@@ -29,7 +31,6 @@ struct RunOptions {
   std::string dataset = "fashion-mnist";
   int images = 0;
   std::string drift_times = "1s,1h,1d,1y";
-  std::string replication = "none";
   std::string out;
   std::uint64_t seed = 0;  ///< 0: the config's sim.seed
   bool seed_given = false;
@@ -57,6 +58,42 @@ nlohmann::ordered_json mapping_json(const firmware::ModelMapping& m) {
   return j;
 }
 
+/// The timed run's figures in the report's units (ns, inferences/s, uJ).
+void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t) {
+  nlohmann::ordered_json latency;
+  latency["per_inference_ns"] = t.per_inference_ns;
+  latency["mean_inference_ns"] = t.mean_inference_ns;
+  latency["inferences_simulated"] = t.inferences;
+  latency["per_layer"] = nlohmann::ordered_json::array();
+  nlohmann::ordered_json per_layer_energy = nlohmann::ordered_json::array();
+  for (const auto& l : t.layers) {
+    latency["per_layer"].push_back({{"name", l.name},
+                                    {"cores", l.cores},
+                                    {"latency_ns", l.latency_ns},
+                                    {"busy_ns", l.busy_ns},
+                                    {"utilisation", l.utilisation}});
+    nlohmann::ordered_json breakdown;
+    for (const auto& [component, pj] : l.energy_breakdown_pj) breakdown[component] = pj * 1e-6;
+    per_layer_energy.push_back({{"name", l.name}, {"energy_uj", l.energy_pj * 1e-6}, {"breakdown_uj", breakdown}});
+  }
+  r["latency"] = latency;
+  r["throughput"] = {{"inferences_per_s", t.inferences_per_s},
+                     {"interval_ns", t.interval_ns},
+                     {"tops", t.tops},
+                     {"ops_per_inference", t.ops_per_inference}};
+  nlohmann::ordered_json energy;
+  energy["per_inference_uj"] = t.energy_per_inference_pj * 1e-6;
+  nlohmann::ordered_json breakdown;
+  for (const auto& [component, pj] : t.energy_breakdown_pj) breakdown[component] = pj * 1e-6;
+  energy["breakdown"] = breakdown;
+  energy["per_layer"] = per_layer_energy;
+  energy["tops_per_w"] = t.tops_per_w;
+  r["energy"] = energy;
+  r["programming"] = {{"time_ns", t.programming_ns}, {"energy_uj", t.programming_energy_pj * 1e-6}};
+  r["utilisation"] = {
+      {"cores", t.core_utilisation}, {"links_mean", t.link_utilisation_mean}, {"links_max", t.link_utilisation_max}};
+}
+
 void print_summary(const nlohmann::ordered_json& r) {
   std::printf("imcsim run: %s on %s, %d images\n", r["model"].get<std::string>().c_str(),
               r["chip"]["name"].get<std::string>().c_str(), r["accuracy"]["images"].get<int>());
@@ -68,6 +105,23 @@ void print_summary(const nlohmann::ordered_json& r) {
     std::printf("  %14.0f %12.4f %16.4f\n", a["t_s"].get<double>(), a["top1"].get<double>(),
                 a["top1_no_compensation"].get<double>());
   }
+  std::printf("  latency per inference %.1f ns, throughput %.0f inferences/s (%.3f TOPS)\n",
+              r["latency"]["per_inference_ns"].get<double>(), r["throughput"]["inferences_per_s"].get<double>(),
+              r["throughput"]["tops"].get<double>());
+  std::printf("  energy per inference %.4f uJ (%.2f TOPS/W); programming %.1f us, %.2f uJ\n",
+              r["energy"]["per_inference_uj"].get<double>(), r["energy"]["tops_per_w"].get<double>(),
+              r["programming"]["time_ns"].get<double>() * 1e-3, r["programming"]["energy_uj"].get<double>());
+  std::printf("  %-28s %6s %14s %12s %12s\n", "layer", "cores", "latency (ns)", "utilisation", "energy (uJ)");
+  for (std::size_t k = 0; k < r["latency"]["per_layer"].size(); ++k) {
+    const auto& l = r["latency"]["per_layer"][k];
+    std::printf("  %-28s %6d %14.1f %12.3f %12.5f\n", l["name"].get<std::string>().c_str(), l["cores"].get<int>(),
+                l["latency_ns"].get<double>(), l["utilisation"].get<double>(),
+                r["energy"]["per_layer"][k]["energy_uj"].get<double>());
+  }
+  std::printf("  energy breakdown (uJ per inference):");
+  for (const auto& [component, uj] : r["energy"]["breakdown"].items())
+    std::printf(" %s %.4f", component.c_str(), uj.get<double>());
+  std::printf("\n");
 }
 
 }  // namespace
@@ -82,8 +136,6 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--images", o->images, "At most this many images (0: all)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--drift-times", o->drift_times, "Times after programming, e.g. 1s,1h,1d,1y (s, m, h, d, y)")
       ->capture_default_str();
-  cmd->add_option("--replication", o->replication, "Layer replication over spare cores: none, balance, fill")
-      ->capture_default_str();
   cmd->add_option("--out", o->out, "Directory for report.json");
   cmd->add_option("--seed", o->seed, "Seed of every random stream (default: the config's sim.seed)");
   cmd->add_option("--threads", o->threads, "Worker threads of the accuracy path")
@@ -93,7 +145,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     chip::ChipConfig config = o->chip.load();
     if (cmd->count("--seed") > 0) config.sim.seed = o->seed;
     const std::vector<double> drift_times = parse_durations_s(o->drift_times, "--drift-times");
-    const firmware::Replication replication = firmware::parse_replication(o->replication);
+    const firmware::Replication replication = firmware::parse_replication(config.compiler.replication);
     const std::string model_name = o->model.empty() ? workloads::load_model_zoo().default_model : o->model;
     const std::string model_path = workloads::resolve_model(model_name);
     const workloads::Graph graph = workloads::import_onnx(model_path);
@@ -122,6 +174,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
     a["calibration"] = "the first " + std::to_string(calibration.size()) + " images of fashion-mnist:train";
     r["accuracy"] = a;
     r["mapping"] = mapping_json(mapping);
+    std::fprintf(stderr, "imcsim run: timed run of %d inferences\n", config.compiler.inferences);
+    const firmware::CompiledModel compiled =
+        firmware::compile_model(graph, mapping, chip::model_program_options(config, config.compiler.inferences, true));
+    add_timing(r, chip::time_model(config, compiled));
     r["chip"] = {
         {"name", config.name}, {"cores", config.cores.count}, {"rows", config.cores.rows}, {"cols", config.cores.cols}};
     r["config"] = chip::to_yaml(config);

@@ -133,6 +133,12 @@ void read_interconnect(YamlSection s, interconnect::NetworkConfig& n) {
   s.finish();
 }
 
+void read_compiler(YamlSection s, CompilerConfig& c) {
+  read_choice(s, "replication", c.replication, {"none", "balance", "fill"});
+  s.read_in_range("inferences", c.inferences, 1, 10000);
+  s.finish();
+}
+
 void read_sim(YamlSection s, SimConfig& c) {
   s.read("seed", c.seed);
   s.read_in_range("quantum_ns", c.quantum_ns, 1e-3, 1e12);
@@ -160,6 +166,7 @@ ChipConfig resolve(YamlSection& root) {
   read_noise(root.section("noise"), c.noise);
   read_digital(root.section("digital"), c.digital);
   read_interconnect(root.section("interconnect"), c.interconnect);
+  read_compiler(root.section("compiler"), c.compiler);
   read_sim(root.section("sim"), c.sim);
   root.finish();
 

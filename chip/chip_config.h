@@ -48,6 +48,12 @@ struct DigitalConfig {
   int global_unit_cycles_per_output = 4;  ///< clocks one slice needs per output
 };
 
+/// Choices of the model compiler (firmware/model_mapping.h, firmware/model_compiler.h).
+struct CompilerConfig {
+  std::string replication = "balance";  ///< none | balance | fill: copies of heavy layers on spare cores
+  int inferences = 8;                   ///< inferences pipelined through the timed run of a model
+};
+
 struct SimConfig {
   std::uint64_t seed = 1;
   double quantum_ns = 1000.0;  ///< temporal-decoupling quantum of the loosely timed mode
@@ -66,6 +72,7 @@ struct ChipConfig {
   interconnect::NetworkConfig interconnect;
   std::string technology_file;  ///< empty: the built-in HERMES table
   hw::TechnologyTable technology;
+  CompilerConfig compiler;
   SimConfig sim;
 
   /// The crossbar of one core, with the read mode's extra error folded in.

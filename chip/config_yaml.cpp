@@ -117,6 +117,11 @@ std::string to_yaml(const ChipConfig& c) {
   key(out, "offchip_node", c.interconnect.offchip_node);
   out << YAML::EndMap;
 
+  begin(out, "compiler");
+  key(out, "replication", c.compiler.replication);
+  key(out, "inferences", c.compiler.inferences);
+  out << YAML::EndMap;
+
   begin(out, "sim");
   key(out, "seed", c.sim.seed);
   key(out, "quantum_ns", c.sim.quantum_ns);
