@@ -304,6 +304,13 @@ TEST(ModelTiming, SmallModelGivesLatencyThroughputAndEnergyThatAddUp) {
   EXPECT_DOUBLE_EQ(t.mvm_vectors_per_inference, 6.0);
   EXPECT_GT(t.programming_ns, 0);
   EXPECT_GT(t.programming_energy_pj, 0);
+  // Attribution loses nothing: the phases' dynamic energy is the run's (cores and network).
+  const chip::ChipConfig config = chip::default_chip_config();
+  const double leakage_w = config.cores.count * config.technology.core_leakage_mw * 1e-3;
+  const double run_dynamic = t.simulation.energy_pj - t.simulation.energy_breakdown_pj.at("leakage");
+  const double attributed = (t.energy_per_inference_pj - t.energy_breakdown_pj.at("leakage")) * t.inferences +
+                            t.programming_energy_pj - leakage_w * t.programming_ns * 1e3;
+  EXPECT_NEAR(attributed, run_dynamic, 1e-6 * run_dynamic);
   EXPECT_NEAR(t.ops_per_inference, 2.0 * (784 * 256 + 256 * 128 + 128 * 10), 1e-9);
   EXPECT_NEAR(t.tops_per_w, t.ops_per_inference / t.energy_per_inference_pj, 1e-12);
   EXPECT_GT(t.core_utilisation, 0);
