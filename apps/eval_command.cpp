@@ -32,14 +32,7 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   cmd->callback([o, &exit_code]() {
     const workloads::ReferenceExecutor exec(workloads::import_onnx(workloads::resolve_model(o->model)));
     const workloads::Dataset d = workloads::load_dataset(o->dataset, o->images);
-    const auto& input = exec.graph().tensor(exec.graph().inputs.front());
-    std::int64_t features = 1;
-    for (std::size_t i = 1; i < input.shape.size(); ++i) features *= input.shape[i];
-    if (features != d.samples.cols()) {
-      throw InputError(o->model, 0, 0, "input '" + input.name + "'",
-                       "the model takes " + std::to_string(features) + " values per sample, the data set has " +
-                           std::to_string(d.samples.cols()));
-    }
+    workloads::check_dataset_fits(exec.graph(), d, o->model);
     const hw::BatchMatrix outputs = exec.run(d.samples, o->threads);
     nlohmann::ordered_json j;
     j["model"] = o->model;

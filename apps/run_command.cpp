@@ -20,6 +20,7 @@
 #include "workloads/dataset.h"
 #include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
+#include "workloads/reference_executor.h"
 
 namespace imcsim::apps {
 
@@ -100,10 +101,10 @@ void print_summary(const nlohmann::ordered_json& r) {
   std::printf("  mapping: %d of %d cores\n", r["mapping"]["cores_used"].get<int>(),
               r["mapping"]["cores_available"].get<int>());
   std::printf("  accuracy (top-1)     FP32 %.4f\n", r["accuracy"]["fp32"].get<double>());
-  std::printf("  %14s %12s %16s\n", "t_s", "compensated", "not compensated");
+  std::printf("  %14s %12s %16s %20s\n", "t_s", "compensated", "not compensated", "differ from FP32");
   for (const auto& a : r["accuracy"]["analog"]) {
-    std::printf("  %14.0f %12.4f %16.4f\n", a["t_s"].get<double>(), a["top1"].get<double>(),
-                a["top1_no_compensation"].get<double>());
+    std::printf("  %14.0f %12.4f %16.4f %20d\n", a["t_s"].get<double>(), a["top1"].get<double>(),
+                a["top1_no_compensation"].get<double>(), a["differing_images"].get<int>());
   }
   std::printf("  latency per inference %.1f ns, throughput %.0f inferences/s (%.3f TOPS)\n",
               r["latency"]["per_inference_ns"].get<double>(), r["throughput"]["inferences_per_s"].get<double>(),
@@ -150,6 +151,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     const std::string model_path = workloads::resolve_model(model_name);
     const workloads::Graph graph = workloads::import_onnx(model_path);
     const workloads::Dataset data = workloads::load_dataset(o->dataset, o->images);
+    workloads::check_dataset_fits(graph, data, model_path);
     const firmware::ModelMapping mapping =
         firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config), replication);
     // Calibration (input scales, drift compensation): the first training images, never the test set.
@@ -169,7 +171,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
     a["fp32"] = accuracy.fp32_top1;
     a["analog"] = nlohmann::ordered_json::array();
     for (const auto& d : accuracy.analog) {
-      a["analog"].push_back({{"t_s", d.t_s}, {"top1", d.top1}, {"top1_no_compensation", d.top1_no_compensation}});
+      a["analog"].push_back({{"t_s", d.t_s},
+                             {"top1", d.top1},
+                             {"top1_no_compensation", d.top1_no_compensation},
+                             {"differing_images", d.differing_images}});
     }
     a["calibration"] = "the first " + std::to_string(calibration.size()) + " images of fashion-mnist:train";
     r["accuracy"] = a;

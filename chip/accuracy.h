@@ -25,6 +25,7 @@ struct DriftAccuracy {
   double t_s = 0;
   double top1 = 0;  ///< with the configured drift compensation
   double top1_no_compensation = 0;
+  int differing_images = 0;  ///< with compensation: images whose predicted class differs from FP32's
 };
 
 struct AccuracyResult {

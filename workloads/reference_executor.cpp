@@ -449,6 +449,19 @@ Matrix ReferenceExecutor::run(const Matrix& input, int threads, std::uint64_t fi
   return out;
 }
 
+void check_dataset_fits(const Graph& graph, const Dataset& data, const std::string& model_file) {
+  const Tensor& input = graph.tensor(graph.inputs.front());
+  std::int64_t features = 1;
+  for (std::size_t i = 0; i < input.shape.size(); ++i) {
+    if (static_cast<int>(i) != input.batch_axis && input.shape[i] > 0) features *= input.shape[i];
+  }
+  if (features != data.samples.cols()) {
+    throw InputError(model_file, 0, 0, "input '" + input.name + "'",
+                     "the model takes " + std::to_string(features) + " values per sample, the data set '" + data.name +
+                         "' has " + std::to_string(data.samples.cols()));
+  }
+}
+
 double top1(const Matrix& outputs, const std::vector<int>& labels) {
   if (outputs.rows() == 0) return 0.0;
   std::int64_t correct = 0;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "hw/types.h"
+#include "workloads/dataset.h"
 #include "workloads/graph.h"
 #include "workloads/matrix_engine.h"
 
@@ -48,6 +49,10 @@ class ReferenceExecutor {
   std::vector<std::size_t> m_first_layer;  ///< per node, its first weight layer
   std::vector<NodePlan> m_plans;
 };
+
+/// Throws InputError naming the model file and its input when the data set's samples do not have as many values
+/// as one sample of the graph's first input.
+void check_dataset_fits(const Graph& graph, const Dataset& data, const std::string& model_file);
 
 /// Top-1 accuracy: the fraction of rows whose largest output is at the label's index.
 double top1(const hw::BatchMatrix& outputs, const std::vector<int>& labels);
