@@ -148,6 +148,18 @@ void add_train_command(CLI::App& app, int& exit_code) {
     j["epochs"] = config.epochs;
     j["seed"] = config.seed;
     j["train_images"] = train.size();
+    if (!config.init.empty()) j["init"] = config.init;
+    if (config.hwa.any()) {
+      const auto& h = config.hwa;
+      j["hardware_aware"] = {{"weight_noise", workloads::training::weight_noise_name(h.weight_noise)},
+                             {"weight_noise_std", h.weight_noise_std},
+                             {"output_noise", h.output_noise},
+                             {"dac_bits", h.dac_bits},
+                             {"adc_bits", h.adc_bits},
+                             {"adc_range", h.adc_range},
+                             {"clip_sigma", h.clip_sigma},
+                             {"learn_input_range", h.learn_input_range}};
+    }
     j["parameters"] = g.parameter_count();
     j["test_images"] = test.size();
     // The figure of record: the written file, imported again and run by the reference executor.

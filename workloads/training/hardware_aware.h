@@ -34,7 +34,9 @@ enum class WeightNoise { none, additive, pcm };
 
 struct HardwareAwareConfig {
   WeightNoise weight_noise = WeightNoise::none;
-  /// additive: std relative to the layer's max |w|; pcm: scale of the PCM programming-noise law (1 = the device).
+  /// additive: std relative to the layer's max |w|; pcm: scale k of the PCM programming-noise law sigma_p(g) of
+  /// hw's PcmLikeDevice (1 = the device): a weight is a differential pair, one device at g = |w| / w_max, the
+  /// other at 0, so its std is k * w_max / g_max * sqrt(sigma_p(g)^2 + sigma_p(0)^2).
   double weight_noise_std = 0.0;
   double output_noise = 0.0;  ///< std of output noise, in units of s * w_max (aihwkit's out_noise)
   int dac_bits = 0;           ///< 0: ideal inputs
@@ -43,10 +45,11 @@ struct HardwareAwareConfig {
   double clip_sigma = 0.0;    ///< clip weights to this many standard deviations of the layer; 0: off
   bool learn_input_range = false;
   double input_range_init = 1.0;      ///< the range before (or without) initialisation from data
-  int input_range_init_batches = 10;  ///< steps whose input statistics set the range (mean of 3 std)
+  int input_range_init_batches = 10;  ///< first steps whose inputs set the range: the mean of 3 x RMS(x)
   double input_range_decay = 0.01;    ///< pulls the range down when few inputs clip
   std::uint64_t seed = 1;
 
+  /// True when any option changes the training forward pass or the updates.
   bool any() const;
   /// Throws ParameterError naming the option.
   void validate() const;
