@@ -21,8 +21,7 @@ build: setup $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/apps/imcsim demo
-	$(BUILD_DIR)/apps/imcsim validate hermes
+	$(BUILD_DIR)/apps/imcsim run --out $(BUILD_DIR)/run
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)

@@ -3,6 +3,7 @@
 // report.json in --out DIR.
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -144,6 +145,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->callback([o, cmd, &exit_code]() {
     chip::ChipConfig config = o->chip.load();
+    if (!o->out.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(o->out, ec);
+      if (ec) throw InputError(o->out, 0, 0, "--out", "cannot create the directory: " + ec.message());
+    }
     if (cmd->count("--seed") > 0) config.sim.seed = o->seed;
     const std::vector<double> drift_times = parse_durations_s(o->drift_times, "--drift-times");
     const firmware::Replication replication = firmware::parse_replication(config.compiler.replication);
