@@ -23,7 +23,7 @@ namespace {
 struct CompileOptions {
   ChipOptions chip;
   std::string model;
-  std::string replication = "balance";
+  std::string replication;  ///< empty: the chip config's compiler.replication
   int inferences = 1;
   bool program_weights = false;
   std::string out;
@@ -146,8 +146,9 @@ firmware::ModelProgramOptions program_options(const chip::ChipConfig& config, co
   return p;
 }
 
-void run_compile(const CompileOptions& o) {
+void run_compile(CompileOptions o) {
   const chip::ChipConfig config = o.chip.load();
+  if (o.replication.empty()) o.replication = config.compiler.replication;
   const workloads::Graph graph = workloads::import_onnx(workloads::resolve_model(o.model));
   const firmware::ModelMapping mapping = firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config),
                                                              firmware::parse_replication(o.replication));
@@ -181,9 +182,10 @@ void add_compile_command(CLI::App& app, int& exit_code) {
       "Map a model onto the chip (tiling, replication, placement) and write its Program; prints the mapping");
   cmd->add_option("--model", o->model, "Zoo model name or .onnx path")->required();
   add_chip_options(cmd, o->chip);
-  cmd->add_option("--replication", o->replication, "Replication of layers over spare cores: none|balance|fill")
-      ->check(CLI::IsMember({"none", "balance", "fill"}))
-      ->capture_default_str();
+  cmd->add_option(
+         "--replication", o->replication,
+         "Replication of layers over spare cores: none|balance|fill (default: the chip's compiler.replication)")
+      ->check(CLI::IsMember({"none", "balance", "fill"}));
   cmd->add_option("--inferences", o->inferences, "Inferences the Program pipelines through the chip")
       ->check(CLI::Range(1, 1 << 16))
       ->capture_default_str();
