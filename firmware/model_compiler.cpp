@@ -224,6 +224,7 @@ class Compiler {
 
 void Compiler::build_stages() {
   const auto layers = workloads::weight_layers(m_graph);
+  if (layers.empty()) throw ParameterError("model", "'" + m_graph.name + "' has no weight layers to map onto the chip");
   if (layers.size() != m_mapping.layers.size()) {
     throw ParameterError("mapping", "the mapping has " + std::to_string(m_mapping.layers.size()) +
                                         " layers, the model " + std::to_string(layers.size()) + " weight layers");

@@ -43,10 +43,11 @@ Compiled compile(const std::string& path, Replication replication, int inference
   return c;
 }
 
-/// A bidirectional GRU (input 8, hidden 16, 6 steps, batch first) built in code: six weight layers.
-workloads::Graph gru_graph() {
+/// A bidirectional GRU or LSTM (input 8, hidden 16, 6 steps, batch first) built in code: six or two weight layers.
+workloads::Graph rnn_graph(const std::string& op = "GRU") {
+  const std::int64_t gates = op == "GRU" ? 3 : 4;
   workloads::Graph g;
-  g.name = "gru";
+  g.name = op;
   g.inputs = {"x"};
   g.outputs = {"y"};
   workloads::Tensor x;
@@ -57,14 +58,14 @@ workloads::Graph gru_graph() {
   for (const auto& [name, cols] : {std::pair<std::string, std::int64_t>{"W", 8}, {"R", 16}}) {
     workloads::Tensor w;
     w.name = name;
-    w.shape = {2, 48, cols};
+    w.shape = {2, gates * 16, cols};
     w.constant = true;
-    w.data.assign(static_cast<std::size_t>(2 * 48 * cols), 0.01f);
+    w.data.assign(static_cast<std::size_t>(2 * gates * 16 * cols), 0.01f);
     g.tensors[name] = w;
   }
   workloads::Node n;
-  n.name = "gru";
-  n.op = "GRU";
+  n.name = op;
+  n.op = op;
   n.inputs = {"x", "W", "R"};
   n.outputs = {"y"};
   n.attributes["hidden_size"].i = 16;
@@ -79,7 +80,7 @@ workloads::Graph gru_graph() {
 }
 
 CompiledModel compile_gru(Replication replication, int inferences) {
-  const workloads::Graph g = gru_graph();
+  const workloads::Graph g = rnn_graph();
   const chip::ChipConfig config = chip::default_chip_config();
   const ModelMapping m = map_model(chip::layer_shapes(g), chip::chip_geometry(config), replication);
   return compile_model(g, m, chip::model_program_options(config, inferences, false));
@@ -231,6 +232,33 @@ TEST(ModelCompiler, GruGatesRunWhereTheThreeProductsMeet) {
     }
     EXPECT_EQ(gdus, 2 * 6);    // per direction and step
     EXPECT_EQ(stores, 2 * 6);  // Y: every step of both directions
+  }
+}
+
+TEST(ModelCompiler, BidirectionalLstmKeepsItsDirectionsApart) {
+  const workloads::Graph g = rnn_graph("LSTM");
+  const chip::ChipConfig config = chip::default_chip_config();
+  const ModelMapping m = map_model(chip::layer_shapes(g), chip::chip_geometry(config), Replication::balance);
+  const CompiledModel c = compile_model(g, m, chip::model_program_options(config, 2, false));
+  ASSERT_EQ(c.layers.size(), 2u);
+  EXPECT_NO_THROW(c.program.validate(64));
+  std::map<int, int> gdus;  // per layer, inference 0
+  for (std::size_t k = 0; k < c.program.instructions.size(); ++k) {
+    const Instruction& i = c.program.instructions[k];
+    if (c.instruction_inference[k] == 0 && i.op == Op::gdu) gdus[i.layer] += i.elements;
+  }
+  EXPECT_EQ(gdus[0], 6 * 16);
+  EXPECT_EQ(gdus[1], 6 * 16);
+}
+
+TEST(ModelCompiler, ModelWithoutWeightLayersIsAnError) {
+  workloads::Graph g;
+  g.name = "empty";
+  try {
+    compile_model(g, ModelMapping{}, ModelProgramOptions{});
+    FAIL() << "no error";
+  } catch (const ParameterError& e) {
+    EXPECT_EQ(e.parameter(), "model");
   }
 }
 
