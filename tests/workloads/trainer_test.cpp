@@ -196,6 +196,62 @@ TEST(Trainer, RejectsUnknownModelsAndOptions) {
   EXPECT_THROW(parse_weight_noise("gaussian"), ParameterError);
 }
 
+TEST(Optimizer, SgdWithMomentumAndAdamFollowTheirUpdateRules) {
+  Parameter p;
+  p.value = Matrix::Constant(1, 2, 1.0f);
+  p.grad = Matrix::Constant(1, 2, 0.5f);
+  Parameter buffer = p;
+  buffer.trainable = false;
+  OptimizerConfig sgd;
+  sgd.kind = "sgd";
+  sgd.momentum = 0.9;
+  Optimizer a(sgd, {&p, &buffer});
+  a.step(0.1);  // v = g, w -= lr v
+  EXPECT_FLOAT_EQ(p.value(0, 0), 1.0f - 0.05f);
+  a.step(0.1);  // v = 0.9 g + g
+  EXPECT_FLOAT_EQ(p.value(0, 0), 1.0f - 0.05f - 0.1f * 0.95f);
+  EXPECT_EQ(buffer.value(0, 0), 1.0f) << "buffers are not trained";
+  // Adam's first step moves every weight by about lr against the sign of its gradient.
+  p.value.setConstant(1.0f);
+  p.grad << 0.5f, -2.0f;
+  Optimizer adam(OptimizerConfig{}, {&p});
+  adam.step(0.01);
+  EXPECT_NEAR(p.value(0, 0), 0.99f, 1e-6);
+  EXPECT_NEAR(p.value(0, 1), 1.01f, 1e-6);
+  OptimizerConfig wrong;
+  wrong.kind = "rmsprop";
+  EXPECT_THROW(Optimizer(wrong, {&p}), ParameterError);
+}
+
+TEST(ChunkPool, RunsEveryChunkOnceAndRethrows) {
+  ChunkPool pool(2);
+  std::vector<int> hits(50, 0);
+  for (int round = 0; round < 20; ++round) pool.run(50, [&](int i) { ++hits[static_cast<std::size_t>(i)]; });
+  for (const int h : hits) EXPECT_EQ(h, 20);
+  EXPECT_THROW(pool.run(8,
+                        [](int i) {
+                          if (i == 5) throw Error("chunk 5");
+                        }),
+               Error);
+  pool.run(3, [&](int i) { hits[static_cast<std::size_t>(i)] = -1; });
+  EXPECT_EQ(hits[2], -1) << "usable after an exception";
+}
+
+TEST(Trainer, SgdWithMomentumLearnsToo) {
+  const Dataset train = load_fashion_mnist("train", 1000);
+  TrainingConfig c = small("mlp");
+  c.epochs = 2;
+  c.optimizer.kind = "sgd";
+  c.optimizer.learning_rate = 0.05;
+  std::vector<double> losses;
+  Trainer trainer(c);
+  trainer.train(train, [&](const Progress& p) {
+    if (p.batch == p.batches) losses.push_back(p.loss);
+  });
+  ASSERT_EQ(losses.size(), 2u);
+  EXPECT_LT(losses[1], 0.8 * losses[0]);
+}
+
 // ---- hardware-aware options ----
 
 TEST(HardwareAware, DacBitsQuantiseTheInputsOfEveryVector) {
