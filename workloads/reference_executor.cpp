@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "base/errors.h"
+#include "hw/gemm_backend.h"
 #include "workloads/index_maps.h"
 #include "workloads/recurrent_layers.h"
 #include "workloads/shape_inference.h"
@@ -191,6 +192,8 @@ ReferenceExecutor::ReferenceExecutor(Graph graph, std::shared_ptr<const MatrixEn
   if (m_graph.inputs.empty() || m_graph.outputs.empty()) {
     throw InputError(m_graph.name, 0, 0, "graph", "no input or output");
   }
+  // The executor parallelises over chunks itself; a multi-threaded GEMM would change the summation order.
+  hw::use_single_threaded_gemm();
   infer_graph_shapes(m_graph);
   check_nodes();
   std::vector<WeightLayer> layers = weight_layers(m_graph);
