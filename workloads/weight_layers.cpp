@@ -1,5 +1,6 @@
 #include "workloads/weight_layers.h"
 
+#include "base/errors.h"
 #include "workloads/shape_inference.h"
 
 namespace imcsim::workloads {
@@ -18,6 +19,13 @@ std::vector<WeightLayer> weight_layers(const Graph& graph) {
   std::vector<WeightLayer> layers;
   for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& n = graph.nodes[i];
+    const bool weighted = n.op == "Gemm" || n.op == "MatMul" || n.op == "Conv" || n.op == "LSTM" || n.op == "GRU";
+    for (std::size_t k = 1; weighted && k < (n.op == "LSTM" || n.op == "GRU" ? 3u : 2u); ++k) {
+      if (k >= n.inputs.size() || !graph.tensor(n.inputs[k]).constant) {
+        throw InputError(graph.name, 0, 0, "node '" + n.name + "' (" + n.op + ")",
+                         "a product of two activations cannot be held in crossbars: the weights must be constants");
+      }
+    }
     const auto add = [&](const std::string& suffix, int part, hw::WeightMatrix m, std::int64_t mvms) {
       layers.push_back({i, n.name + suffix, part, std::move(m), mvms});
     };

@@ -30,7 +30,8 @@ struct WeightLayer {
   int cols() const { return static_cast<int>(matrix.cols()); }
 };
 
-/// In node order; the graph must have passed shape inference.
+/// In node order; the graph must have passed shape inference. A product whose weights are not constants (two
+/// activations multiplied) is an InputError naming the node.
 std::vector<WeightLayer> weight_layers(const Graph& graph);
 
 }  // namespace imcsim::workloads

@@ -17,8 +17,9 @@ using imcsim::test::contains;
 using imcsim::test::run_imcsim;
 using imcsim::test::RunResult;
 
-/// x [N, 1, 28, 28] -> Flatten -> Gemm(W [10, inputs], transB) -> y, plus an optional extra node after it.
-std::string model_bytes(int inputs, const std::string& extra_op = "") {
+/// x [N, 1, 28, 28] -> Flatten -> Gemm(W [10, inputs], transB) -> y, plus an optional extra node after it; with
+/// `self_product` the Gemm multiplies the flattened input by itself instead (no constant weights).
+std::string model_bytes(int inputs, const std::string& extra_op = "", bool self_product = false) {
   onnx::ModelProto m;
   m.set_ir_version(8);
   m.add_opset_import()->set_version(13);
@@ -45,7 +46,7 @@ std::string model_bytes(int inputs, const std::string& extra_op = "") {
   gemm->set_name("classifier");
   gemm->set_op_type("Gemm");
   gemm->add_input("f");
-  gemm->add_input("w");
+  gemm->add_input(self_product ? "f" : "w");
   gemm->add_output("y");
   auto* trans = gemm->add_attribute();
   trans->set_name("transB");
@@ -127,6 +128,33 @@ TEST_F(WorkloadErrors, CorruptDatasetFileNamesTheField) {
   const std::string data = write("data.yaml", "images: " + m_dir.substr(m_dir.rfind('/') + 1) + "images.idx\nlabels: " +
                                                   m_dir.substr(m_dir.rfind('/') + 1) + "labels.idx\n");
   expect_one_error_line(run_imcsim("eval --model '" + model + "' --dataset '" + data + "'"), {images});
+}
+
+TEST_F(WorkloadErrors, RunWithAModelTooLargeForTheChip) {
+  // The zoo MLP needs 6 cores of 256 x 256; a 2 x 2 chip has 4.
+  const RunResult r = run_imcsim(
+      "run --model mlp --images 10 --drift-times 1h --set cores.count=4 --set interconnect.grid_x=2 "
+      "--set interconnect.grid_y=2");
+  expect_one_error_line(r, {"model", "needs 6 cores", "the chip has 4"});
+}
+
+TEST_F(WorkloadErrors, RunWithAProductTheChipCannotHold) {
+  const std::string path = write("self.onnx", model_bytes(784, "", true));
+  expect_one_error_line(run_imcsim("run --model '" + path + "' --images 10 --drift-times 1h"),
+                        {"classifier", "Gemm", "weights must be constants"});
+}
+
+TEST_F(WorkloadErrors, RunWithADataSetOfAnotherShape) {
+  const std::string model = write("ok.onnx", model_bytes(784));
+  // IDX images of 5 x 4 x 4 bytes: 16 values per sample where the model takes 784.
+  std::string idx = {0, 0, 8, 3, 0, 0, 0, 5, 0, 0, 0, 4, 0, 0, 0, 4};
+  idx += std::string(80, '\x10');
+  write("small.idx", idx);
+  write("small_labels.idx", std::string{0, 0, 8, 1, 0, 0, 0, 5, 1, 2, 3, 4, 5});
+  const std::string base = m_dir.substr(m_dir.rfind('/') + 1);
+  const std::string data = write("small.yaml", "images: " + base + "small.idx\nlabels: " + base + "small_labels.idx\n");
+  expect_one_error_line(run_imcsim("run --model '" + model + "' --dataset '" + data + "' --drift-times 1h"),
+                        {model, "input 'x'", "784 values per sample", "has 16"});
 }
 
 }  // namespace
