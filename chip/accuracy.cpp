@@ -20,23 +20,6 @@ std::string duration_label(double t_s) {
   return text;
 }
 
-std::vector<int> predicted_classes(const hw::BatchMatrix& outputs) {
-  std::vector<int> classes(static_cast<std::size_t>(outputs.rows()));
-  for (Eigen::Index r = 0; r < outputs.rows(); ++r) {
-    Eigen::Index best = 0;
-    outputs.row(r).maxCoeff(&best);
-    classes[static_cast<std::size_t>(r)] = static_cast<int>(best);
-  }
-  return classes;
-}
-
-double accuracy_of(const std::vector<int>& classes, const std::vector<int>& labels) {
-  if (classes.empty()) return 0.0;
-  std::size_t correct = 0;
-  for (std::size_t i = 0; i < classes.size(); ++i) correct += classes[i] == labels[i];
-  return static_cast<double>(correct) / static_cast<double>(classes.size());
-}
-
 }  // namespace
 
 firmware::ChipGeometry chip_geometry(const ChipConfig& config) {
@@ -62,8 +45,8 @@ AccuracyResult evaluate_accuracy(const ChipConfig& config, const workloads::Grap
   say("fp32 reference");
   auto start = std::chrono::steady_clock::now();
   const std::vector<int> fp32_classes =
-      predicted_classes(workloads::ReferenceExecutor(graph).run(data.samples, options.threads));
-  r.fp32_top1 = accuracy_of(fp32_classes, data.labels);
+      workloads::predicted_classes(workloads::ReferenceExecutor(graph).run(data.samples, options.threads));
+  r.fp32_top1 = workloads::accuracy_of(fp32_classes, data.labels);
   r.reference_s = seconds_since(start);
   say("programming the chip");
   start = std::chrono::steady_clock::now();
@@ -77,8 +60,8 @@ AccuracyResult evaluate_accuracy(const ChipConfig& config, const workloads::Grap
       if (!compensate && !options.without_compensation) continue;
       say(duration_label(t) + (compensate ? ", drift compensation" : ", no compensation"));
       const workloads::ReferenceExecutor chip(graph, model.engine_at(t, compensate));
-      const std::vector<int> classes = predicted_classes(chip.run(data.samples, options.threads));
-      (compensate ? a.top1 : a.top1_no_compensation) = accuracy_of(classes, data.labels);
+      const std::vector<int> classes = workloads::predicted_classes(chip.run(data.samples, options.threads));
+      (compensate ? a.top1 : a.top1_no_compensation) = workloads::accuracy_of(classes, data.labels);
       if (compensate) {
         for (std::size_t i = 0; i < classes.size(); ++i) a.differing_images += classes[i] != fp32_classes[i];
       }

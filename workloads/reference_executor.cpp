@@ -465,15 +465,25 @@ void check_dataset_fits(const Graph& graph, const Dataset& data, const std::stri
   }
 }
 
-double top1(const Matrix& outputs, const std::vector<int>& labels) {
-  if (outputs.rows() == 0) return 0.0;
-  std::int64_t correct = 0;
+std::vector<int> predicted_classes(const Matrix& outputs) {
+  std::vector<int> classes(static_cast<std::size_t>(outputs.rows()));
   for (Eigen::Index r = 0; r < outputs.rows(); ++r) {
     Eigen::Index best = 0;
     outputs.row(r).maxCoeff(&best);
-    correct += best == labels[static_cast<std::size_t>(r)];
+    classes[static_cast<std::size_t>(r)] = static_cast<int>(best);
   }
-  return static_cast<double>(correct) / static_cast<double>(outputs.rows());
+  return classes;
+}
+
+double accuracy_of(const std::vector<int>& classes, const std::vector<int>& labels) {
+  if (classes.empty()) return 0.0;
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < classes.size(); ++i) correct += classes[i] == labels[i];
+  return static_cast<double>(correct) / static_cast<double>(classes.size());
+}
+
+double top1(const Matrix& outputs, const std::vector<int>& labels) {
+  return accuracy_of(predicted_classes(outputs), labels);
 }
 
 }  // namespace imcsim::workloads

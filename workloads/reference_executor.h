@@ -54,6 +54,11 @@ class ReferenceExecutor {
 /// as one sample of the graph's first input.
 void check_dataset_fits(const Graph& graph, const Dataset& data, const std::string& model_file);
 
+/// Per row, the index of its largest output (the predicted class).
+std::vector<int> predicted_classes(const hw::BatchMatrix& outputs);
+/// The fraction of predicted classes equal to the labels.
+double accuracy_of(const std::vector<int>& classes, const std::vector<int>& labels);
+
 /// Top-1 accuracy: the fraction of rows whose largest output is at the label's index.
 double top1(const hw::BatchMatrix& outputs, const std::vector<int>& labels);
 
