@@ -7,6 +7,7 @@
 
 #include "base/errors.h"
 #include "workloads/index_maps.h"
+#include "workloads/shape_inference.h"
 
 namespace imcsim::workloads {
 
@@ -25,31 +26,18 @@ std::vector<float> moved(const std::vector<float>& data, const std::vector<std::
   return out;
 }
 
-float arithmetic(const std::string& op, float a, float b) {
-  if (op == "Add") return a + b;
-  if (op == "Sub") return a - b;
-  if (op == "Mul") return a * b;
-  return a / b;
-}
-
 /// The data of the (single) output of a node whose inputs are all constants.
 std::vector<float> evaluate(const Graph& g, const Node& n, const Tensor& out) {
   const Tensor& x = g.tensor(n.inputs.at(0));
   const std::string& op = n.op;
-  if (op == "Transpose") return moved(x.data, transpose_map(x.shape, n.ints_attribute("perm", {})).from);
+  if (op == "Transpose") return moved(x.data, transpose_map(x.shape, transpose_perm(n, x.shape.size())).from);
   if (op == "Gather") {
     const Tensor& idx = g.tensor(n.inputs.at(1));
     return moved(x.data, gather_map(x.shape, n.int_attribute("axis", 0), ints_of(idx), idx.shape).from);
   }
   if (op == "Slice") {
-    const auto input = [&](std::size_t k) {
-      return k < n.inputs.size() ? ints_of(g.tensor(n.inputs[k])) : std::vector<std::int64_t>{};
-    };
-    const bool attributes = n.inputs.size() < 2;
-    return moved(x.data, slice_map(x.shape, attributes ? n.ints_attribute("starts", {}) : input(1),
-                                   attributes ? n.ints_attribute("ends", {}) : input(2),
-                                   attributes ? n.ints_attribute("axes", {}) : input(3), input(4))
-                             .from);
+    const SliceArguments a = slice_arguments(g, n);
+    return moved(x.data, slice_map(x.shape, a.starts, a.ends, a.axes, a.steps).from);
   }
   if (op == "Concat") {
     std::vector<Shape> shapes;

@@ -64,13 +64,6 @@ std::int64_t sample_axis(const Tensor& t, std::int64_t axis) {
   return t.batch_axis >= 0 && axis > t.batch_axis ? axis - 1 : axis;
 }
 
-float arithmetic(const std::string& op, float a, float b) {
-  if (op == "Add") return a + b;
-  if (op == "Sub") return a - b;
-  if (op == "Mul") return a * b;
-  return a / b;
-}
-
 /// Conv, weight-stationary: per group, the unrolled patches of all samples (step-major: one row per output
 /// pixel and sample) through the engine, then scattered back to N x M x H x W.
 Matrix convolution(const Graph& g, const Node& n, const Matrix& x, const MatrixEngine& engine, std::size_t first_layer,
@@ -253,12 +246,8 @@ ReferenceExecutor::NodePlan ReferenceExecutor::plan(const Node& n) const {
     for (std::size_t k = 0; k < 2; ++k)
       p.operands.push_back(broadcast_map(one_sample(m_graph.tensor(n.inputs[k])), out));
   } else if (op == "Transpose") {
-    std::vector<std::int64_t> perm = n.ints_attribute("perm", {});
-    if (perm.empty()) {
-      for (std::size_t k = x.shape.size(); k-- > 0;) perm.push_back(static_cast<std::int64_t>(k));
-    }
     std::vector<std::int64_t> sample_perm;
-    for (const auto a : perm) {
+    for (const auto a : transpose_perm(n, x.shape.size())) {
       if (a != x.batch_axis) sample_perm.push_back(sample_axis(x, a));
     }
     p.from = transpose_map(sample_shape(x), sample_perm).from;
@@ -268,22 +257,11 @@ ReferenceExecutor::NodePlan ReferenceExecutor::plan(const Node& n) const {
     for (const float f : idx.data) indices.push_back(to_index(f));
     p.from = gather_map(sample_shape(x), sample_axis(x, n.int_attribute("axis", 0)), indices, idx.shape).from;
   } else if (op == "Slice") {
-    const auto input = [&](std::size_t k) {
-      std::vector<std::int64_t> v;
-      if (k < n.inputs.size() && !n.inputs[k].empty()) {
-        for (const float f : m_graph.tensor(n.inputs[k]).data) v.push_back(to_index(f));
-      }
-      return v;
-    };
-    const bool attributes = n.inputs.size() < 2;
-    const auto starts = attributes ? n.ints_attribute("starts", {}) : input(1);
-    const auto ends = attributes ? n.ints_attribute("ends", {}) : input(2);
-    auto axes = attributes ? n.ints_attribute("axes", {}) : input(3);
-    auto steps = input(4);
-    if (axes.empty()) {
-      for (std::size_t k = 0; k < starts.size(); ++k) axes.push_back(static_cast<std::int64_t>(k));
-    }
-    if (steps.empty()) steps.assign(starts.size(), 1);
+    const SliceArguments args = slice_arguments(m_graph, n);
+    const auto& starts = args.starts;
+    const auto& ends = args.ends;
+    const auto& axes = args.axes;
+    const auto& steps = args.steps;
     std::vector<std::int64_t> s_starts, s_ends, s_axes, s_steps;
     for (std::size_t k = 0; k < starts.size(); ++k) {
       const std::int64_t a = axes[k] < 0 ? axes[k] + static_cast<std::int64_t>(x.shape.size()) : axes[k];

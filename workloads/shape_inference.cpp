@@ -317,10 +317,7 @@ Tensor unsqueeze(const Inference& f) {
 
 Tensor transpose(const Inference& f) {
   const Tensor& x = f.in(0);
-  std::vector<std::int64_t> perm = f.node.ints_attribute("perm", {});
-  if (perm.empty()) {
-    for (std::size_t k = x.shape.size(); k-- > 0;) perm.push_back(static_cast<std::int64_t>(k));
-  }
+  const std::vector<std::int64_t> perm = transpose_perm(f.node, x.shape.size());
   Tensor out;
   try {
     out.shape = transpose_map(Shape(x.shape.size(), 1), perm).shape;  // validates perm
@@ -384,29 +381,14 @@ Tensor gather(const Inference& f) {
   return out;
 }
 
-/// Slice's arguments: constant inputs from opset 10, attributes before.
-struct SliceArguments {
-  std::vector<std::int64_t> starts, ends, axes, steps;
-};
-
-SliceArguments slice_arguments(const Inference& f) {
-  SliceArguments a;
-  if (f.has_input(1)) {
-    a.starts = f.constant_ints(1);
-    a.ends = f.constant_ints(2);
-    if (f.has_input(3)) a.axes = f.constant_ints(3);
-    if (f.has_input(4)) a.steps = f.constant_ints(4);
-  } else {
-    a.starts = f.node.ints_attribute("starts", {});
-    a.ends = f.node.ints_attribute("ends", {});
-    a.axes = f.node.ints_attribute("axes", {});
-  }
-  return a;
-}
-
 Tensor slice(const Inference& f) {
   const Tensor& x = f.in(0);
-  SliceArguments a = slice_arguments(f);
+  SliceArguments a;
+  try {
+    a = slice_arguments(f.graph, f.node);
+  } catch (const Error& e) {
+    f.fail(e.what());
+  }
   // Slicing the batch axis is only accepted when it keeps every sample.
   Shape shape = x.shape;
   if (x.batch_axis >= 0) {
@@ -622,6 +604,46 @@ std::vector<Tensor> output_shapes(const Inference& f) {
 }
 
 }  // namespace
+
+SliceArguments slice_arguments(const Graph& graph, const Node& node) {
+  const auto ints = [&](std::size_t k) {
+    std::vector<std::int64_t> v;
+    if (k >= node.inputs.size() || node.inputs[k].empty()) return v;
+    const Tensor& t = graph.tensor(node.inputs[k]);
+    if (!t.constant) throw Error("input '" + t.name + "' must be a constant (computed shapes are not supported)");
+    for (const float x : t.data) {
+      if (std::isnan(x)) throw Error("input '" + t.name + "' depends on the batch size");
+      v.push_back(to_index(x));
+    }
+    return v;
+  };
+  SliceArguments a;
+  const bool attributes = node.inputs.size() < 2;
+  a.starts = attributes ? node.ints_attribute("starts", {}) : ints(1);
+  a.ends = attributes ? node.ints_attribute("ends", {}) : ints(2);
+  a.axes = attributes ? node.ints_attribute("axes", {}) : ints(3);
+  a.steps = ints(4);
+  if (a.axes.empty()) {
+    for (std::size_t k = 0; k < a.starts.size(); ++k) a.axes.push_back(static_cast<std::int64_t>(k));
+  }
+  if (a.steps.empty()) a.steps.assign(a.starts.size(), 1);
+  return a;
+}
+
+std::vector<std::int64_t> transpose_perm(const Node& node, std::size_t rank) {
+  std::vector<std::int64_t> perm = node.ints_attribute("perm", {});
+  if (perm.empty()) {
+    for (std::size_t k = rank; k-- > 0;) perm.push_back(static_cast<std::int64_t>(k));
+  }
+  return perm;
+}
+
+float arithmetic(const std::string& op, float a, float b) {
+  if (op == "Add") return a + b;
+  if (op == "Sub") return a - b;
+  if (op == "Mul") return a * b;
+  return a / b;
+}
 
 void infer_shapes(Graph& graph, const Node& node, const std::string& file, const std::string& where) {
   const Inference f{graph, node, file, where};

@@ -3,6 +3,7 @@
 // are InputErrors naming the file and the node.
 
 #include <string>
+#include <vector>
 
 #include "workloads/graph.h"
 
@@ -13,6 +14,19 @@ void infer_shapes(Graph& graph, const Node& node, const std::string& file, const
 /// Shapes and batch axes of every node's outputs, for graphs built in code: the graph inputs' batch axis is their
 /// first axis unless set. Errors name the graph and the node.
 void infer_graph_shapes(Graph& graph);
+
+/// Slice's arguments: constant inputs from opset 10, attributes before; omitted axes are 0, 1, ... and omitted
+/// steps 1. Throws Error naming the input when one is not a constant or depends on the batch size.
+struct SliceArguments {
+  std::vector<std::int64_t> starts, ends, axes, steps;
+};
+SliceArguments slice_arguments(const Graph& graph, const Node& node);
+
+/// Transpose's perm: the attribute, or the axes reversed when it is omitted.
+std::vector<std::int64_t> transpose_perm(const Node& node, std::size_t rank);
+
+/// Add, Sub, Mul or Div of two numbers.
+float arithmetic(const std::string& op, float a, float b);
 
 /// The geometry of a 2-D sliding window (Conv, MaxPool, AveragePool) on an N x C x H x W input.
 struct Window {
