@@ -18,13 +18,13 @@ using hw::BatchMatrix;
 constexpr std::uint32_t calibration_pass = 0xFFFFFF00u;
 
 /// FP32 products that also keep up to `limit` input vectors of every layer, spread over the steps.
-class CapturingEngine : public workloads::MatrixEngine {
+class CapturingEngine : public workloads::Fp32Engine {
  public:
   CapturingEngine(std::vector<workloads::WeightLayer> layers, int limit)
-      : m_layers(std::move(layers)), m_captured(m_layers.size()), m_limit(limit) {}
-  void multiply(std::size_t layer, const BatchMatrix& x, std::int64_t, std::uint64_t, std::uint32_t,
-                BatchMatrix& y) const override {
-    y.noalias() = x * m_layers[layer].matrix;
+      : Fp32Engine(layers), m_captured(layers.size()), m_limit(limit) {}
+  void multiply(std::size_t layer, const BatchMatrix& x, std::int64_t images, std::uint64_t first_image,
+                std::uint32_t first_step, BatchMatrix& y) const override {
+    Fp32Engine::multiply(layer, x, images, first_image, first_step, y);
     const std::lock_guard<std::mutex> lock(m_mutex);
     BatchMatrix& kept = m_captured[layer];
     const Eigen::Index room = m_limit - kept.rows();
@@ -35,11 +35,9 @@ class CapturingEngine : public workloads::MatrixEngine {
     kept.conservativeResize(old + take, x.cols());
     for (Eigen::Index k = 0; k < take; ++k) kept.row(old + k) = x.row(k * stride);
   }
-  Eigen::Index layer_rows(std::size_t layer) const override { return m_layers[layer].matrix.rows(); }
   std::vector<BatchMatrix> captured() const { return m_captured; }
 
  private:
-  std::vector<workloads::WeightLayer> m_layers;
   mutable std::vector<BatchMatrix> m_captured;
   mutable std::mutex m_mutex;
   int m_limit;
