@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <mutex>
 
 #include "hw/crossbar.h"
@@ -93,14 +94,45 @@ class AnalogEngine : public workloads::MatrixEngine {
 /// largest: 0.8767, on 3,000 test images).
 constexpr float input_percentile = 0.99f;
 
-/// The |input| below which `fraction` of the calibration inputs lie (1: the largest).
-float input_range_of(const BatchMatrix& c, float fraction) {
+/// The magnitude below which `fraction` of the entries of `c` lie (1: the largest).
+float abs_percentile(const BatchMatrix& c, float fraction) {
   if (c.size() == 0) return 1.0f;
   std::vector<float> v(c.data(), c.data() + c.size());
   for (auto& x : v) x = std::abs(x);
   const auto k = static_cast<std::size_t>(std::min<double>(v.size() - 1, std::floor(fraction * (v.size() - 1))));
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
   return v[k];
+}
+
+/// The ADC full scale r <= largest that minimises the mean squared conversion error over `outputs`: clipping
+/// (|y| - r)^2 above r plus rounding and conversion noise, (r / max_code)^2 (1/12 + noise_std_lsb^2).
+float mse_optimal_range(const BatchMatrix& outputs, const hw::AdcConfig& adc, float largest) {
+  std::vector<float> v(outputs.data(), outputs.data() + outputs.size());
+  for (auto& y : v) y = std::abs(y);
+  std::sort(v.begin(), v.end());
+  const double max_code = std::ldexp(1.0, adc.bits - 1) - 1.0;
+  const double per_lsb2 = (1.0 / 12.0 + double(adc.noise_std_lsb) * adc.noise_std_lsb) / (max_code * max_code);
+  // Suffix sums of y and y^2 over the sorted magnitudes give the clipping error of any r in O(log n).
+  std::vector<double> tail_sum(v.size() + 1, 0.0), tail_sq(v.size() + 1, 0.0);
+  for (std::size_t i = v.size(); i-- > 0;) {
+    tail_sum[i] = tail_sum[i + 1] + v[i];
+    tail_sq[i] = tail_sq[i + 1] + double(v[i]) * v[i];
+  }
+  float best = largest;
+  double best_error = std::numeric_limits<double>::infinity();
+  constexpr int candidates = 200;
+  for (int c = 1; c <= candidates; ++c) {
+    const double r = largest * c / candidates;
+    const auto first = static_cast<std::size_t>(std::upper_bound(v.begin(), v.end(), r) - v.begin());
+    const double clipped = double(v.size() - first);
+    const double clip_error = tail_sq[first] - 2.0 * r * tail_sum[first] + clipped * r * r;
+    const double error = clip_error / double(v.size()) + r * r * per_lsb2;
+    if (error < best_error) {
+      best_error = error;
+      best = static_cast<float>(r);
+    }
+  }
+  return best;
 }
 
 hw::WeightMatrix tile_weights(const workloads::WeightLayer& layer, const firmware::Tile& t) {
@@ -117,20 +149,30 @@ AnalogModel::AnalogModel(const ChipConfig& config, std::vector<workloads::Weight
       m_device(hw::make_inference_device(config.device)) {
   for (std::size_t k = 0; k < m_layers.size(); ++k) {
     const BatchMatrix& c = calibration.at(k);
-    const float range = input_range_of(c, input_percentile);
+    const float range = abs_percentile(c, input_percentile);
     m_input_scales.push_back(range > 0.0f ? range : 1.0f);
     m_calibration.push_back(c / m_input_scales.back());
     std::vector<hw::ProgrammedArray> arrays;
+    std::vector<float> adc_ranges;
     for (const auto& t : m_mapping.layers[k].tiles) {
       hw::ProgrammedArray array(*m_device, config.mapping, config.sim.seed, static_cast<std::uint32_t>(t.core));
       array.program(tile_weights(m_layers[k], t));
+      adc_ranges.push_back(adc_range_of(array, m_calibration.back().middleCols(t.row0, t.rows)));
       arrays.push_back(std::move(array));
     }
     m_arrays.push_back(std::move(arrays));
+    m_adc_ranges.push_back(std::move(adc_ranges));
   }
 }
 
 AnalogModel::~AnalogModel() = default;
+
+float AnalogModel::adc_range_of(const hw::ProgrammedArray& array, const BatchMatrix& calibration) const {
+  const float fixed = m_config.adc.output_range;
+  if (m_config.compiler.adc_range == "fixed" || calibration.rows() == 0) return fixed;
+  const BatchMatrix outputs = calibration * array.programmed_normalised_weights();
+  return mse_optimal_range(outputs, m_config.adc, fixed);
+}
 
 std::shared_ptr<const workloads::MatrixEngine> AnalogModel::engine_at(double t_s, bool compensate) const {
   const hw::DriftCompensationKind kind =
@@ -148,11 +190,13 @@ std::shared_ptr<const workloads::MatrixEngine> AnalogModel::engine_at(double t_s
       const firmware::Tile& t = p.tiles[i];
       const hw::ProgrammedArray& array = m_arrays[k][i];
       const auto core = static_cast<std::uint32_t>(t.core);
-      hw::Crossbar now(xbar, m_config.sim.seed, core);
+      hw::CrossbarConfig tile_xbar = xbar;
+      tile_xbar.adc.output_range = m_adc_ranges[k][i];
+      hw::Crossbar now(tile_xbar, m_config.sim.seed, core);
       now.set_weights(array.normalised_weights_at(t_s), array.column_scales());
       hw::Vector factors = hw::Vector::Ones(t.cols);
       if (kind != hw::DriftCompensationKind::none && m_calibration[k].rows() > 0) {
-        hw::Crossbar programmed(xbar, m_config.sim.seed, core);
+        hw::Crossbar programmed(tile_xbar, m_config.sim.seed, core);
         programmed.set_weights(array.programmed_normalised_weights(), array.column_scales());
         hw::DriftCompensation compensation(kind, BatchMatrix(m_calibration[k].middleCols(t.row0, t.rows)));
         compensation.set_reference([&](const BatchMatrix& probe) {

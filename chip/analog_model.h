@@ -4,9 +4,11 @@
 // crossbar and periphery (hw::Crossbar, the same code the timed cores run).
 //
 // Reads: a layer's inputs are divided by its input scale (the 99th percentile of |input| over the calibration
-// batch, what the digital unit's requantisation maps onto the DAC's range; larger inputs clip) and its outputs multiplied back; partial sums of
-// the row tiles are added digitally; the MVM of step s (output pixel, time step) goes to replica s % replicas.
-// Noise is keyed (seed, core, step, image), so results do not depend on batching, chunking or threads.
+// batch, what the digital unit's requantisation maps onto the DAC's range; larger inputs clip) and its outputs
+// multiplied back; partial sums of the row tiles are added digitally; the MVM of step s (output pixel, time step) goes
+// to replica s % replicas. Noise is keyed (seed, core, step, image), so results do not depend on batching, chunking or
+// threads. ADC ranges (compiler.adc_range): fixed, or per core: the full scale r that minimises clipping plus rounding
+// and conversion noise over the tile's outputs on the calibration inputs right after programming.
 // Drift compensation (noise.drift_compensation): each tile reads the layer's calibration inputs right after
 // programming and again at the evaluation time, and scales its outputs by the ratio (hw/drift_compensation.h).
 
@@ -33,8 +35,14 @@ class AnalogModel {
   std::shared_ptr<const workloads::MatrixEngine> engine_at(double t_s, bool compensate) const;
 
   const firmware::ModelMapping& mapping() const { return m_mapping; }
+  /// ADC full scale of every tile (per layer, in mapping order): compiler.adc_range.
+  const std::vector<std::vector<float>>& adc_ranges() const { return m_adc_ranges; }
 
  private:
+  /// The ADC full scale of a tile: adc.output_range, or with compiler.adc_range = per_core the full scale that
+  /// minimises the conversion error of its programmed outputs over its calibration inputs.
+  float adc_range_of(const hw::ProgrammedArray& array, const hw::BatchMatrix& calibration) const;
+
   ChipConfig m_config;
   std::vector<workloads::WeightLayer> m_layers;
   firmware::ModelMapping m_mapping;
@@ -42,6 +50,7 @@ class AnalogModel {
   std::vector<float> m_input_scales;
   std::unique_ptr<hw::InferenceDeviceModel> m_device;
   std::vector<std::vector<hw::ProgrammedArray>> m_arrays;  ///< per layer, per tile of the mapping
+  std::vector<std::vector<float>> m_adc_ranges;            ///< per layer, per tile of the mapping
 };
 
 /// The inputs each weight layer sees on the first `images` samples, run in FP32 (calibration batch).

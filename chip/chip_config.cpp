@@ -136,6 +136,7 @@ void read_interconnect(YamlSection s, interconnect::NetworkConfig& n) {
 void read_compiler(YamlSection s, CompilerConfig& c) {
   read_choice(s, "replication", c.replication, {"none", "balance", "fill"});
   s.read_in_range("inferences", c.inferences, 1, 10000);
+  read_choice(s, "adc_range", c.adc_range, {"fixed", "per_core"});
   s.finish();
 }
 

@@ -52,6 +52,10 @@ struct DigitalConfig {
 struct CompilerConfig {
   std::string replication = "balance";  ///< none | balance | fill: copies of heavy layers on spare cores
   int inferences = 8;                   ///< inferences pipelined through the timed run of a model
+  /// fixed: every core's ADC full scale is adc.output_range; per_core: each core's full scale (the gain setting
+  /// of its ADCs) is chosen at programming time to minimise the conversion error over the calibration inputs,
+  /// at most adc.output_range.
+  std::string adc_range = "per_core";
 };
 
 struct SimConfig {

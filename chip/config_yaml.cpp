@@ -120,6 +120,7 @@ std::string to_yaml(const ChipConfig& c) {
   begin(out, "compiler");
   key(out, "replication", c.compiler.replication);
   key(out, "inferences", c.compiler.inferences);
+  key(out, "adc_range", c.compiler.adc_range);
   out << YAML::EndMap;
 
   begin(out, "sim");

@@ -86,8 +86,10 @@ struct MappedModel {
   Graph graph = small_cnn();
   firmware::ModelMapping mapping;
   std::unique_ptr<AnalogModel> model;
-  explicit MappedModel(const std::string& preset, firmware::Replication replication = firmware::Replication::none) {
+  explicit MappedModel(const std::string& preset, firmware::Replication replication = firmware::Replication::none,
+                       const std::string& adc_range = "per_core") {
     config = load_chip_config(preset);
+    config.compiler.adc_range = adc_range;
     mapping = firmware::map_model(layer_shapes(graph), chip_geometry(config), replication);
     model = std::make_unique<AnalogModel>(config, workloads::weight_layers(graph), mapping,
                                           capture_layer_inputs(graph, images(16, 99)));
@@ -137,6 +139,30 @@ TEST(AnalogModel, DriftCompensationRestoresTheOutputLevel) {
   EXPECT_LT(drifted, 0.5);
   EXPECT_GT(compensated, 0.75);
   EXPECT_LT(compensated, 1.1);
+}
+
+TEST(AnalogModel, PerCoreAdcRangesFitTheOutputsAndCutTheError) {
+  const MappedModel fixed("hermes64", firmware::Replication::none, "fixed");
+  const MappedModel per_core("hermes64", firmware::Replication::none, "per_core");
+  const float full_scale = fixed.config.adc.output_range;
+  int narrowed = 0;
+  for (const auto& layer : fixed.model->adc_ranges()) {
+    for (const float r : layer) EXPECT_EQ(r, full_scale);
+  }
+  for (const auto& layer : per_core.model->adc_ranges()) {
+    for (const float r : layer) {
+      EXPECT_GT(r, 0.0f);
+      EXPECT_LE(r, full_scale);
+      narrowed += r < full_scale;
+    }
+  }
+  EXPECT_GT(narrowed, 0) << "the small CNN's outputs are far below the preset's full scale";
+  const hw::BatchMatrix x = images(100, 12);
+  const hw::BatchMatrix fp32 = workloads::ReferenceExecutor(fixed.graph).run(x);
+  const auto error = [&](const MappedModel& m) {
+    return (workloads::ReferenceExecutor(m.graph, m.model->engine_at(60.0, true)).run(x) - fp32).cwiseAbs().mean();
+  };
+  EXPECT_LT(error(per_core), error(fixed)) << "same devices, finer ADC steps";
 }
 
 TEST(AnalogModel, ReplicasServeAlternateStepsOnOtherCores) {

@@ -134,12 +134,18 @@ TEST(ModelCompiler, ProgramValidatesRoundTripsAndPairsEverySend) {
   for (const Instruction& i : p.instructions) {
     if (i.op == Op::send) sends.insert({i.core, i.peer, i.tag});
     if (i.op == Op::recv) recvs.insert({i.peer, i.core, i.tag});
-    if (i.op == Op::send || i.op == Op::recv) EXPECT_NE(i.core, i.peer);
+    if (i.op == Op::send || i.op == Op::recv) {
+      EXPECT_NE(i.core, i.peer);
+    }
     if (i.op != Op::barrier) {
       EXPECT_GE(i.layer, 0);
     }
-    if (i.op == Op::send || i.op == Op::store) EXPECT_LE(i.bytes, 1024);
-    if (i.op == Op::load) EXPECT_LE(i.bytes, 512);
+    if (i.op == Op::send || i.op == Op::store) {
+      EXPECT_LE(i.bytes, 1024);
+    }
+    if (i.op == Op::load) {
+      EXPECT_LE(i.bytes, 512);
+    }
   }
   EXPECT_EQ(sends, recvs);
   // The programming phase comes first: one program per tile, a barrier, then inference 0.
