@@ -13,6 +13,7 @@ packages=(
   dataset-fashion-mnist
   libonnx-dev libprotobuf-dev protobuf-compiler
   clang-format clang-tidy
+  chromium fonts-dejavu-core
 )
 
 missing=()
