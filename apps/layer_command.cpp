@@ -44,7 +44,8 @@ void run_layer(const LayerOptions& o) {
   const chip::SimulationResult r = chip::simulate(config, program, options);
   // Files are written only after a successful run, each whole or not at all.
   if (!o.program_out.empty()) write_file_atomically(o.program_out, firmware::to_text(program));
-  if (!o.trace_out.empty()) write_file_atomically(o.trace_out, report::chrome_trace(r.timeline).dump(1));
+  if (!o.trace_out.empty())
+    write_file_atomically(o.trace_out, report::chrome_trace_text(report::chrome_trace(r.timeline, &program)));
   if (!o.vcd_out.empty()) write_file_atomically(o.vcd_out, report::vcd(r.timeline));
   if (!o.stats_out.empty()) write_file_atomically(o.stats_out, report::statistics_json(r.stats).dump(2));
 

@@ -1,6 +1,6 @@
 // imcsim run: the main job. A model compiled onto a chip: accuracy against the FP32 reference at each drift time,
 // the mapping, and (from the timed SystemC run) latency, throughput and energy. A summary table on the terminal,
-// report.json in --out DIR.
+// report.json and timeline.json (Perfetto) in --out DIR.
 
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +18,7 @@
 #include "chip/model_timing.h"
 #include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
+#include "report/timeline.h"
 #include "workloads/dataset.h"
 #include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
@@ -138,7 +139,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--images", o->images, "At most this many images (0: all)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--drift-times", o->drift_times, "Times after programming, e.g. 1s,1h,1d,1y (s, m, h, d, y)")
       ->capture_default_str();
-  cmd->add_option("--out", o->out, "Directory for report.json");
+  cmd->add_option("--out", o->out, "Directory for report.json and timeline.json");
   cmd->add_option("--seed", o->seed, "Seed of every random stream (default: the config's sim.seed)");
   cmd->add_option("--threads", o->threads, "Worker threads of the accuracy path")
       ->check(CLI::Range(1, 256))
@@ -188,12 +189,18 @@ void add_run_command(CLI::App& app, int& exit_code) {
     std::fprintf(stderr, "imcsim run: timed run of %d inferences\n", config.compiler.inferences);
     const firmware::CompiledModel compiled =
         firmware::compile_model(graph, mapping, chip::model_program_options(config, config.compiler.inferences, true));
-    add_timing(r, chip::time_model(config, compiled));
+    const chip::ModelTiming timing = chip::time_model(config, compiled);
+    add_timing(r, timing);
     r["chip"] = {
         {"name", config.name}, {"cores", config.cores.count}, {"rows", config.cores.rows}, {"cols", config.cores.cols}};
     r["config"] = chip::to_yaml(config);
     print_summary(r);
-    if (!o->out.empty()) write_file_atomically(o->out + "/report.json", r.dump(2) + "\n");
+    if (!o->out.empty()) {
+      write_file_atomically(o->out + "/report.json", r.dump(2) + "\n");
+      write_file_atomically(o->out + "/timeline.json",
+                            report::chrome_trace_text(report::chrome_trace(
+                                timing.simulation.timeline, &compiled.program, compiled.instruction_inference)));
+    }
     exit_code = 0;
   });
 }

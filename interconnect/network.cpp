@@ -82,6 +82,7 @@ void Network::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& d
   }
   TransferResult r;
   double start_ns = 0;
+  const std::size_t first_booking = m_links.bookings().size();
   if (m_flits) {
     // Approximately timed: move to the start time, then let the flit network carry the packets.
     sc_core::wait(delay);
@@ -103,7 +104,10 @@ void Network::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& d
   }
   t->head_arrival_ns = r.head_arrival_ns;
   t->tail_arrival_ns = r.arrival_ns;
-  if (m_record) m_transfers.push_back({t->src, t->dst, start_ns, r.arrival_ns});
+  if (m_record) {
+    m_transfers.push_back(
+        {t->src, t->dst, start_ns, r.arrival_ns, first_booking, m_links.bookings().size() - first_booking});
+  }
   m_count += 1;
   m_bits += t->bits;
   m_bit_hops += r.bit_hops;

@@ -49,6 +49,9 @@ struct TransferInterval {
   int dst = 0;
   double start_ns = 0;
   double end_ns = 0;
+  /// lt mode: its link bookings are links().bookings()[first_booking, first_booking + bookings)
+  std::size_t first_booking = 0;
+  std::size_t bookings = 0;
 };
 
 class Network : public sc_core::sc_module {
