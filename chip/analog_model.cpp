@@ -5,7 +5,6 @@
 #include <limits>
 #include <mutex>
 
-#include "hw/crossbar.h"
 #include "hw/drift_compensation.h"
 #include "workloads/reference_executor.h"
 
@@ -42,51 +41,6 @@ class CapturingEngine : public workloads::Fp32Engine {
   mutable std::vector<BatchMatrix> m_captured;
   mutable std::mutex m_mutex;
   int m_limit;
-};
-
-/// One tile as read at the evaluation time: its crossbar and its drift-compensation factors.
-struct TileReader {
-  hw::Crossbar crossbar;
-  hw::Vector factors;
-  firmware::Tile tile;
-};
-
-class AnalogEngine : public workloads::MatrixEngine {
- public:
-  struct Layer {
-    int rows = 0, cols = 0, replicas = 1;
-    float input_scale = 1.0f;
-    std::vector<TileReader> tiles;  ///< as the mapping orders them: replica-major
-  };
-  explicit AnalogEngine(std::vector<Layer> layers) : m_layers(std::move(layers)) {}
-
-  void multiply(std::size_t layer, const BatchMatrix& x, std::int64_t images, std::uint64_t first_image,
-                std::uint32_t first_step, BatchMatrix& y) const override {
-    const Layer& l = m_layers[layer];
-    y.setZero(x.rows(), l.cols);
-    const Eigen::Index n = images;
-    const Eigen::Index steps = x.rows() / n;
-    const std::size_t per_replica = l.tiles.size() / static_cast<std::size_t>(l.replicas);
-    // Per-thread buffers: one MVM step of a chunk at a time, thousands of times per chunk.
-    thread_local BatchMatrix block, rows, part;
-    for (Eigen::Index s = 0; s < steps; ++s) {
-      const auto step = first_step + static_cast<std::uint32_t>(s);
-      const std::size_t replica = step % static_cast<std::uint32_t>(l.replicas);
-      block = x.middleRows(s * n, n) / l.input_scale;
-      for (std::size_t k = replica * per_replica; k < (replica + 1) * per_replica; ++k) {
-        const TileReader& t = l.tiles[k];
-        const bool whole = t.tile.row0 == 0 && t.tile.rows == block.cols();
-        if (!whole) rows = block.middleCols(t.tile.row0, t.tile.rows);
-        t.crossbar.forward(whole ? block : rows, hw::ReadId{step, first_image}, part);
-        y.block(s * n, t.tile.col0, n, t.tile.cols).array() +=
-            (part.array().rowwise() * t.factors.transpose().array()) * l.input_scale;
-      }
-    }
-  }
-  Eigen::Index layer_rows(std::size_t layer) const override { return m_layers[layer].rows; }
-
- private:
-  std::vector<Layer> m_layers;
 };
 
 /// The fraction of calibration inputs inside the DAC's range: the top 1 % clip. On the zoo's cnn-hwa at 1 h this
@@ -175,6 +129,10 @@ float AnalogModel::adc_range_of(const hw::ProgrammedArray& array, const BatchMat
 }
 
 std::shared_ptr<const workloads::MatrixEngine> AnalogModel::engine_at(double t_s, bool compensate) const {
+  return analog_engine_at(t_s, compensate);
+}
+
+std::shared_ptr<const AnalogEngine> AnalogModel::analog_engine_at(double t_s, bool compensate) const {
   const hw::DriftCompensationKind kind =
       compensate ? hw::parse_drift_compensation(m_config.noise.drift_compensation) : hw::DriftCompensationKind::none;
   const hw::CrossbarConfig xbar = m_config.crossbar();
@@ -185,7 +143,6 @@ std::shared_ptr<const workloads::MatrixEngine> AnalogModel::engine_at(double t_s
     l.rows = p.shape.rows;
     l.cols = p.shape.cols;
     l.replicas = p.replicas;
-    l.input_scale = m_input_scales[k];
     for (std::size_t i = 0; i < p.tiles.size(); ++i) {
       const firmware::Tile& t = p.tiles[i];
       const hw::ProgrammedArray& array = m_arrays[k][i];
@@ -207,7 +164,7 @@ std::shared_ptr<const workloads::MatrixEngine> AnalogModel::engine_at(double t_s
         });
         factors = compensation.factors();
       }
-      l.tiles.push_back({std::move(now), std::move(factors), t});
+      l.tiles.emplace_back(std::move(now), std::move(factors), t, m_input_scales[k]);
     }
     layers.push_back(std::move(l));
   }

@@ -1,20 +1,20 @@
 #pragma once
 // A model's weights on the chip, for the accuracy path: every tile of the mapping (firmware/model_mapping.h)
 // programmed into its core's devices (hw::ProgrammedArray, array id = core) and read through that core's
-// crossbar and periphery (hw::Crossbar, the same code the timed cores run).
+// crossbar and periphery (chip/tile_numerics.h: the same reads the timed cores make).
 //
-// Reads: a layer's inputs are divided by its input scale (the 99th percentile of |input| over the calibration
-// batch, what the digital unit's requantisation maps onto the DAC's range; larger inputs clip) and its outputs
-// multiplied back; partial sums of the row tiles are added digitally; the MVM of step s (output pixel, time step) goes
-// to replica s % replicas. Noise is keyed (seed, core, step, image), so results do not depend on batching, chunking or
-// threads. ADC ranges (compiler.adc_range): fixed, or per core: the full scale r that minimises clipping plus rounding
-// and conversion noise over the tile's outputs on the calibration inputs right after programming.
+// Input scales: a layer's inputs are divided by the 99th percentile of |input| over the calibration batch (what
+// the digital unit's requantisation maps onto the DAC's range; larger inputs clip) and its outputs multiplied
+// back. ADC ranges (compiler.adc_range): fixed, or per core: the full scale r that minimises clipping plus
+// rounding and conversion noise over the tile's outputs on the calibration inputs right after programming.
 // Drift compensation (noise.drift_compensation): each tile reads the layer's calibration inputs right after
 // programming and again at the evaluation time, and scales its outputs by the ratio (hw/drift_compensation.h).
+// Reads, replicas and noise keys: chip/analog_engine.h.
 
 #include <memory>
 #include <vector>
 
+#include "chip/analog_engine.h"
 #include "chip/chip_config.h"
 #include "firmware/model_mapping.h"
 #include "hw/device/inference_device.h"
@@ -33,6 +33,8 @@ class AnalogModel {
 
   /// An engine that reads the arrays t_s seconds after programming, with or without drift compensation.
   std::shared_ptr<const workloads::MatrixEngine> engine_at(double t_s, bool compensate) const;
+  /// The same engine with its tiles exposed (the timed path reads them on the cores).
+  std::shared_ptr<const AnalogEngine> analog_engine_at(double t_s, bool compensate) const;
 
   const firmware::ModelMapping& mapping() const { return m_mapping; }
   /// ADC full scale of every tile (per layer, in mapping order): compiler.adc_range.

@@ -44,6 +44,8 @@ struct CoreCommand {
   /// Numeric path (optional): inputs (vectors x rows) and the matrix the outputs (vectors x cols) go to.
   const hw::BatchMatrix* input = nullptr;
   hw::BatchMatrix* output = nullptr;
+  /// Noise key of the numeric read: MVM step and the image of the first vector (vector b is image first + b).
+  hw::ReadId read{};
 };
 
 }  // namespace imcsim::cores
