@@ -1,7 +1,8 @@
 #pragma once
-// The numbers of one core in the timed model: a crossbar (hw/) programmed with the core's weights, reading
-// its input buffer into its output buffer for every MVM. Until the compiler hands real layer weights to the
-// cores, a core is programmed with seeded random weights (stream keyed by seed and core id).
+// The numbers of one core in a timed run of a Program without a model (`imcsim layer`, `imcsim bench timed`):
+// a crossbar (hw/) programmed with seeded random weights (stream keyed by seed and core id), reading its input
+// buffer into its output buffer for every MVM, so the run costs what the numeric work costs. A mapped model's
+// cores read its real tiles instead (chip/tile_numerics.h, chip/timed_inference.h).
 
 #include <cstdint>
 #include <memory>
