@@ -140,7 +140,24 @@ nlohmann::ordered_json chrome_trace(const std::vector<chip::TimelineEvent>& even
     std::stable_sort(list.begin(), list.end(), [](const chip::TimelineEvent* x, const chip::TimelineEvent* y) {
       return x->start_ns < y->start_ns;
     });
+    // A transfer's packets follow one another on a link without a gap: one slice for the run of them.
+    struct Span {
+      const chip::TimelineEvent* e;
+      std::int64_t start;
+      std::int64_t end;
+    };
+    std::vector<Span> spans;
     for (const auto* e : list) {
+      const std::int64_t start = picoseconds(e->start_ns);
+      const std::int64_t end = std::max(start, picoseconds(e->end_ns));
+      if (!spans.empty() && e->instruction >= 0 && spans.back().e->instruction == e->instruction &&
+          spans.back().e->name == e->name && start <= spans.back().end) {
+        spans.back().end = std::max(spans.back().end, end);
+      } else {
+        spans.push_back({e, start, end});
+      }
+    }
+    for (const auto& [e, start, end] : spans) {
       std::string name = e->name;
       nlohmann::ordered_json args = nlohmann::ordered_json::object();
       if (const firmware::Instruction* ins = instruction(e->instruction)) {
@@ -174,8 +191,6 @@ nlohmann::ordered_json chrome_trace(const std::vector<chip::TimelineEvent>& even
         }
       }
       if (e->track == "network") args["transfer"] = e->name;
-      const std::int64_t start = picoseconds(e->start_ns);
-      const std::int64_t end = std::max(start, picoseconds(e->end_ns));
       nlohmann::ordered_json slice = {{"name", name},
                                       {"cat", e->unit.empty() ? std::string("network") : e->unit},
                                       {"ph", "X"},
