@@ -10,6 +10,7 @@
 
 #include "apps/chip_options.h"
 #include "apps/commands.h"
+#include "apps/progress.h"
 #include "base/durations.h"
 #include "base/errors.h"
 #include "base/output_file.h"
@@ -166,9 +167,12 @@ void add_run_command(CLI::App& app, int& exit_code) {
     chip::AccuracyOptions accuracy_options;
     accuracy_options.drift_times_s = drift_times;
     accuracy_options.threads = o->threads;
+    // Progress on stderr: a bar with the images done and the time left on a terminal, a line per phase otherwise.
+    ProgressBar progress("imcsim run");
     const chip::AccuracyResult accuracy = chip::evaluate_accuracy(
         config, graph, mapping, data, calibration.samples, accuracy_options,
-        [](const std::string& what) { std::fprintf(stderr, "imcsim run: %s\n", what.c_str()); });
+        [&progress](const std::string& what) { progress.phase(what); },
+        [&progress](int done, int total) { progress.update(done, total); });
     nlohmann::ordered_json r;
     r["model"] = model_name;
     r["model_file"] = model_path;
@@ -186,10 +190,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
     a["calibration"] = "the first " + std::to_string(calibration.size()) + " images of fashion-mnist:train";
     r["accuracy"] = a;
     r["mapping"] = mapping_json(mapping);
-    std::fprintf(stderr, "imcsim run: timed run of %d inferences\n", config.compiler.inferences);
+    progress.phase("timed run of " + std::to_string(config.compiler.inferences) + " inferences");
     const firmware::CompiledModel compiled =
         firmware::compile_model(graph, mapping, chip::model_program_options(config, config.compiler.inferences, true));
     const chip::ModelTiming timing = chip::time_model(config, compiled);
+    progress.finish();
     add_timing(r, timing);
     r["chip"] = {
         {"name", config.name}, {"cores", config.cores.count}, {"rows", config.cores.rows}, {"cols", config.cores.cols}};

@@ -36,16 +36,21 @@ std::vector<firmware::LayerShape> layer_shapes(const workloads::Graph& graph) {
 AccuracyResult evaluate_accuracy(const ChipConfig& config, const workloads::Graph& graph,
                                  const firmware::ModelMapping& mapping, const workloads::Dataset& data,
                                  const hw::BatchMatrix& calibration, const AccuracyOptions& options,
-                                 const std::function<void(const std::string&)>& progress) {
+                                 const std::function<void(const std::string&)>& progress,
+                                 const std::function<void(int done, int total)>& images_done) {
   const auto say = [&](const std::string& what) {
     if (progress) progress(what);
   };
+  std::function<void(Eigen::Index)> rows_done;
+  if (images_done) {
+    rows_done = [&images_done, total = data.size()](Eigen::Index done) { images_done(static_cast<int>(done), total); };
+  }
   AccuracyResult r;
   r.images = data.size();
   say("fp32 reference");
   auto start = std::chrono::steady_clock::now();
-  const std::vector<int> fp32_classes =
-      workloads::predicted_classes(workloads::ReferenceExecutor(graph).run(data.samples, options.threads));
+  const std::vector<int> fp32_classes = workloads::predicted_classes(
+      workloads::ReferenceExecutor(graph).run(data.samples, options.threads, 0, rows_done));
   r.fp32_top1 = workloads::accuracy_of(fp32_classes, data.labels);
   r.reference_s = seconds_since(start);
   say("programming the chip");
@@ -60,7 +65,8 @@ AccuracyResult evaluate_accuracy(const ChipConfig& config, const workloads::Grap
       if (!compensate && !options.without_compensation) continue;
       say(duration_label(t) + (compensate ? ", drift compensation" : ", no compensation"));
       const workloads::ReferenceExecutor chip(graph, model.engine_at(t, compensate));
-      const std::vector<int> classes = workloads::predicted_classes(chip.run(data.samples, options.threads));
+      const std::vector<int> classes =
+          workloads::predicted_classes(chip.run(data.samples, options.threads, 0, rows_done));
       (compensate ? a.top1 : a.top1_no_compensation) = workloads::accuracy_of(classes, data.labels);
       if (compensate) {
         for (std::size_t i = 0; i < classes.size(); ++i) a.differing_images += classes[i] != fp32_classes[i];

@@ -43,10 +43,14 @@ firmware::ChipGeometry chip_geometry(const ChipConfig& config);
 std::vector<firmware::LayerShape> layer_shapes(const workloads::Graph& graph);
 
 /// `calibration` holds a few samples (e.g. training images) whose layer inputs calibrate the input scales and
-/// the drift compensation. `progress` is told what is being evaluated ("fp32", "t = 3600 s", ...).
+/// the drift compensation. `progress` is told what is being evaluated ("fp32", "t = 3600 s", ...) as each phase
+/// begins; `images_done`, during the passes over the data set (the FP32 one and one per drift time and
+/// compensation setting), the images that pass has done so far and its total (from the worker threads, one call
+/// at a time).
 AccuracyResult evaluate_accuracy(const ChipConfig& config, const workloads::Graph& graph,
                                  const firmware::ModelMapping& mapping, const workloads::Dataset& data,
                                  const hw::BatchMatrix& calibration, const AccuracyOptions& options,
-                                 const std::function<void(const std::string&)>& progress = {});
+                                 const std::function<void(const std::string&)>& progress = {},
+                                 const std::function<void(int done, int total)>& images_done = {});
 
 }  // namespace imcsim::chip

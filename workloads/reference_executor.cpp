@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "base/errors.h"
@@ -406,16 +407,24 @@ Matrix ReferenceExecutor::run_chunk(const Matrix& input, Eigen::Index first_row,
   return value(m_graph.outputs.front());
 }
 
-Matrix ReferenceExecutor::run(const Matrix& input, int threads, std::uint64_t first_image) const {
+Matrix ReferenceExecutor::run(const Matrix& input, int threads, std::uint64_t first_image,
+                              const std::function<void(Eigen::Index)>& progress) const {
   const Eigen::Index n = input.rows();
   const Eigen::Index chunks = (n + chunk_rows - 1) / chunk_rows;
   std::vector<Matrix> results(static_cast<std::size_t>(chunks));
+  std::mutex progress_mutex;
+  Eigen::Index rows_done = 0;
   const auto work = [&](Eigen::Index first_chunk, Eigen::Index step) {
     for (Eigen::Index c = first_chunk; c < chunks; c += step) {
       const Eigen::Index begin = c * chunk_rows;
       const Eigen::Index rows = std::min<Eigen::Index>(chunk_rows, n - begin);
       results[static_cast<std::size_t>(c)] =
           run_chunk(input.middleRows(begin, rows), begin, first_image + static_cast<std::uint64_t>(begin));
+      if (progress) {
+        const std::lock_guard<std::mutex> lock(progress_mutex);
+        rows_done += rows;
+        progress(rows_done);
+      }
     }
   };
   const int used = std::max(1, std::min<int>(threads, static_cast<int>(chunks)));

@@ -8,6 +8,7 @@
 // chunk is computed the same way, so outputs are bit-identical for any number of threads.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,8 +27,10 @@ class ReferenceExecutor {
   explicit ReferenceExecutor(Graph graph, std::shared_ptr<const MatrixEngine> engine = nullptr);
 
   /// Runs the graph on `input` (batch x features of the first graph input) and returns its first output. Row r
-  /// is image first_image + r (what an analog engine keys its noise by).
-  hw::BatchMatrix run(const hw::BatchMatrix& input, int threads = 1, std::uint64_t first_image = 0) const;
+  /// is image first_image + r (what an analog engine keys its noise by). `progress`, if set, is told the rows
+  /// done so far after each chunk, from the worker threads but one call at a time.
+  hw::BatchMatrix run(const hw::BatchMatrix& input, int threads = 1, std::uint64_t first_image = 0,
+                      const std::function<void(Eigen::Index rows_done)>& progress = {}) const;
   const Graph& graph() const { return m_graph; }
   static constexpr int chunk_rows = 128;
 
