@@ -29,7 +29,7 @@ int sc_main(int argc, char* argv[]) {
   imcsim::hw::use_single_threaded_gemm();
   CLI::App app{"imcsim: a SystemC/TLM-2.0 simulator of analog in-memory-computing chips", "imcsim"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "imcsim 0.1.0");
+  app.set_version_flag("--version", "imcsim " IMCSIM_VERSION);
   int exit_code = 0;
   imcsim::apps::add_device_command(app, exit_code);
   imcsim::apps::add_bench_command(app, exit_code);

@@ -1,6 +1,7 @@
 // imcsim run: the main job. A model compiled onto a chip: accuracy against the FP32 reference at each drift time,
 // the mapping, and (from the timed SystemC run) latency, throughput and energy. A summary table on the terminal,
-// report.json and timeline.json (Perfetto) in --out DIR.
+// report.json, report.html, layers.csv, components.csv (report/run_files.h) and timeline.json (Perfetto) in
+// --out DIR.
 
 #include <cstdio>
 #include <filesystem>
@@ -19,7 +20,10 @@
 #include "chip/model_timing.h"
 #include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
+#include "interconnect/network_config.h"
+#include "report/run_files.h"
 #include "report/timeline.h"
+#include "report/utilisation.h"
 #include "workloads/dataset.h"
 #include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
@@ -49,6 +53,8 @@ nlohmann::ordered_json mapping_json(const firmware::ModelMapping& m) {
   j["cores_available"] = m.chip.cores();
   j["layers"] = nlohmann::ordered_json::array();
   for (const auto& l : m.layers) {
+    nlohmann::ordered_json core_ids = nlohmann::ordered_json::array();
+    for (const auto& tile : l.tiles) core_ids.push_back(tile.core);
     j["layers"].push_back({{"name", l.shape.name},
                            {"rows", l.shape.rows},
                            {"cols", l.shape.cols},
@@ -57,6 +63,7 @@ nlohmann::ordered_json mapping_json(const firmware::ModelMapping& m) {
                            {"col_tiles", l.col_tiles},
                            {"replicas", l.replicas},
                            {"cores", static_cast<int>(l.tiles.size())},
+                           {"core_ids", core_ids},
                            {"cell_utilisation", l.cell_utilisation(m.chip)}});
   }
   return j;
@@ -140,7 +147,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--images", o->images, "At most this many images (0: all)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--drift-times", o->drift_times, "Times after programming, e.g. 1s,1h,1d,1y (s, m, h, d, y)")
       ->capture_default_str();
-  cmd->add_option("--out", o->out, "Directory for report.json and timeline.json");
+  cmd->add_option("--out", o->out,
+                  "Directory for report.json, report.html, layers.csv, components.csv and timeline.json");
   cmd->add_option("--seed", o->seed, "Seed of every random stream (default: the config's sim.seed)");
   cmd->add_option("--threads", o->threads, "Worker threads of the accuracy path")
       ->check(CLI::Range(1, 256))
@@ -177,6 +185,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
     r["model"] = model_name;
     r["model_file"] = model_path;
     r["dataset"] = data.name;
+    r["seed"] = config.sim.seed;
+    r["imcsim_version"] = IMCSIM_VERSION;
     nlohmann::ordered_json a;
     a["images"] = accuracy.images;
     a["fp32"] = accuracy.fp32_top1;
@@ -196,12 +206,19 @@ void add_run_command(CLI::App& app, int& exit_code) {
     const chip::ModelTiming timing = chip::time_model(config, compiled);
     progress.finish();
     add_timing(r, timing);
-    r["chip"] = {
-        {"name", config.name}, {"cores", config.cores.count}, {"rows", config.cores.rows}, {"cols", config.cores.cols}};
+    r["utilisation"]["per_core"] = report::per_core_utilisation(compiled, timing, config.cores.count);
+    r["utilisation"]["per_link"] = report::per_link_utilisation(timing, config.interconnect);
+    r["chip"] = {{"name", config.name},
+                 {"cores", config.cores.count},
+                 {"rows", config.cores.rows},
+                 {"cols", config.cores.cols},
+                 {"grid_x", config.interconnect.grid_x},
+                 {"grid_y", config.interconnect.grid_y},
+                 {"topology", interconnect::topology_name(config.interconnect.topology)}};
     r["config"] = chip::to_yaml(config);
     print_summary(r);
     if (!o->out.empty()) {
-      write_file_atomically(o->out + "/report.json", r.dump(2) + "\n");
+      report::write_run_files(o->out, r);
       write_file_atomically(o->out + "/timeline.json",
                             report::chrome_trace_text(report::chrome_trace(
                                 timing.simulation.timeline, &compiled.program, compiled.instruction_inference)));

@@ -1,0 +1,53 @@
+#pragma once
+// Small pieces of inline SVG and HTML text for report.html (report/html_report.h): escaping, number formatting
+// and colour scales, plus the marks the charts draw. Every data mark carries class="mark" and a <title> (the
+// browser shows it on hover), so a page's charts can be counted in its DOM. Coordinates are written with one
+// decimal, so the output is the same on every machine.
+
+#include <string>
+
+namespace imcsim::report::svg {
+
+/// `text` safe in HTML/SVG text and in double-quoted attributes (& < > " ').
+std::string escape(const std::string& text);
+
+/// `value` with `significant` significant digits in fixed notation (no exponent): 0.0378, 3046, 611621.
+std::string sig(double value, int significant = 3);
+/// `value` with at most 6 significant digits and no trailing zeros: 1, 2.5, 0.001.
+std::string shortest(double value);
+/// `value` with `decimals` decimals.
+std::string fixed(double value, int decimals);
+/// A fraction as a percentage with `decimals` decimals: "43.2 %".
+std::string percent(double fraction, int decimals = 1);
+/// A coordinate: one decimal.
+std::string px(double value);
+
+/// Sequential scale for utilisation, t in [0, 1] (clamped): near-white to dark blue.
+std::string blues(double t);
+/// Sequential scale for load, t in [0, 1] (clamped): light grey through orange to dark red.
+std::string heat(double t);
+/// Whether text on `blues(t)` should be white.
+bool dark_on_blues(double t);
+/// A fixed colour for each energy component (array, adc, dac, digital, sram, network, leakage, programming);
+/// other names get a palette colour by `index`.
+std::string component_colour(const std::string& component, int index);
+
+/// Data marks (class="mark", with a hover title).
+std::string rect(double x, double y, double w, double h, const std::string& fill, const std::string& title);
+std::string line(double x1, double y1, double x2, double y2, const std::string& stroke, double width,
+                 const std::string& title, const std::string& extra = "");
+std::string circle(double cx, double cy, double r, const std::string& fill, const std::string& title,
+                   const std::string& extra = "");
+
+/// Decoration (no title, no class): axes, grid lines, legends.
+std::string plain_rect(double x, double y, double w, double h, const std::string& fill);
+std::string plain_line(double x1, double y1, double x2, double y2, const std::string& stroke,
+                       const std::string& extra = "");
+/// `content` is escaped; `anchor` is start, middle or end.
+std::string text(double x, double y, const std::string& content, const std::string& anchor = "start",
+                 const std::string& extra = "");
+
+/// `<svg id=... width=... height=... viewBox=...>` with an aria-label; close with "</svg>".
+std::string open(const std::string& id, double width, double height, const std::string& label);
+
+}  // namespace imcsim::report::svg
