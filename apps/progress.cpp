@@ -38,24 +38,24 @@ void ProgressBar::phase(const std::string& name) {
   std::fflush(stderr);
 }
 
-void ProgressBar::update(long done, long total) {
+void ProgressBar::update(long done, long total, const std::string& detail) {
   if (!m_terminal || total <= 0) return;
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
   if (done < total && m_last_draw_s >= 0 && elapsed - m_last_draw_s < 0.1) return;
   m_last_draw_s = elapsed;
-  draw(std::min(done, total), total);
+  draw(std::min(done, total), total, detail);
 }
 
-void ProgressBar::draw(long done, long total) {
+void ProgressBar::draw(long done, long total, const std::string& detail) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
   constexpr long width = 24;
   const long filled = done * width / total;
   const std::string eta =
       done > 0 ? format_duration(elapsed / static_cast<double>(done) * static_cast<double>(total - done)) : "?";
-  std::fprintf(stderr, "\r%s: %s [%s%s] %ld/%ld  elapsed %s  eta %s\x1b[K", m_prefix.c_str(), m_phase.c_str(),
+  std::fprintf(stderr, "\r%s: %s [%s%s] %ld/%ld%s%s  elapsed %s  eta %s\x1b[K", m_prefix.c_str(), m_phase.c_str(),
                std::string(static_cast<std::size_t>(filled), '#').c_str(),
                std::string(static_cast<std::size_t>(width - filled), '.').c_str(), done, total,
-               format_duration(elapsed).c_str(), eta.c_str());
+               detail.empty() ? "" : "  ", detail.c_str(), format_duration(elapsed).c_str(), eta.c_str());
   std::fflush(stderr);
   m_open = true;
 }

@@ -24,14 +24,15 @@ class ProgressBar {
 
   /// A new phase: ends the previous bar, prints "prefix: phase" (on a terminal it becomes the bar's label).
   void phase(const std::string& name);
-  /// `done` of `total` units of the current phase (a terminal redraws the bar; otherwise nothing).
-  void update(long done, long total);
+  /// `done` of `total` units of the current phase, with an optional `detail` after the bar ("loss 0.31"); a
+  /// terminal redraws the bar, otherwise nothing is printed.
+  void update(long done, long total, const std::string& detail = "");
   /// Ends the current bar with a newline (a terminal only; a no-op otherwise or when none is open).
   void finish();
   bool terminal() const { return m_terminal; }
 
  private:
-  void draw(long done, long total);
+  void draw(long done, long total, const std::string& detail);
 
   std::string m_prefix;
   bool m_terminal;
