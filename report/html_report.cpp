@@ -149,14 +149,19 @@ std::string accuracy_chart(const Json& r) {
     s += svg::plain_line(x0, y(v), x1, y(v), "#e4e4e4");
     s += svg::text(x0 - 6, y(v) + 4, svg::percent(v, step < 0.01 ? 1 : 0), "end");
   }
+  // Time ticks: the round units first, then the in-between ones where they leave room for their labels.
   static const std::vector<std::pair<double, const char*>> ticks = {
-      {0.01, "10 ms"},   {0.1, "100 ms"},     {1, "1 s"},           {10, "10 s"},       {60, "1 min"},
-      {600, "10 min"},   {3600, "1 h"},       {86400, "1 d"},       {604800, "1 week"}, {2592000, "30 d"},
-      {31536000, "1 y"}, {315360000, "10 y"}, {3153600000, "100 y"}};
+      {0.01, "10 ms"},   {1, "1 s"},          {60, "1 min"},         {3600, "1 h"},   {86400, "1 d"},
+      {31536000, "1 y"}, {315360000, "10 y"}, {3153600000, "100 y"}, {0.1, "100 ms"}, {10, "10 s"},
+      {600, "10 min"},   {604800, "1 week"},  {2592000, "30 d"}};
+  std::vector<double> placed;
   for (const auto& [t, label] : ticks) {
     if (std::log10(t) < lt_lo || std::log10(t) > lt_hi) continue;
-    s += svg::plain_line(x(t), y0, x(t), y1, "#e4e4e4");
-    s += svg::text(x(t), y1 + 16, label, "middle");
+    const double at = x(t);
+    if (std::any_of(placed.begin(), placed.end(), [&](double p) { return std::abs(p - at) < 56; })) continue;
+    placed.push_back(at);
+    s += svg::plain_line(at, y0, at, y1, "#e4e4e4");
+    s += svg::text(at, y1 + 16, label, "middle");
   }
   s += svg::plain_line(x0, y1, x1, y1, "#444") + svg::plain_line(x0, y0, x0, y1, "#444");
   s += svg::text((x0 + x1) / 2, height - 12, "time after programming (log scale)", "middle");
@@ -164,9 +169,11 @@ std::string accuracy_chart(const Json& r) {
 
   s += svg::line(x0, y(fp32), x1, y(fp32), "#555", 2, "FP32 reference: top-1 " + svg::percent(fp32, 2),
                  "stroke-dasharray=\"6 4\"");
-  const std::vector<std::tuple<const char*, const char*, const char*>> series = {
-      {"top1", "#1f77b4", "with drift compensation"}, {"top1_no_compensation", "#ff7f0e", "without compensation"}};
-  for (const auto& [key, colour, name] : series) {
+  // Uncompensated first with larger points, so equal values show both.
+  const std::vector<std::tuple<const char*, const char*, const char*, double>> series = {
+      {"top1_no_compensation", "#ff7f0e", "without compensation", 6.0},
+      {"top1", "#1f77b4", "with drift compensation", 4.0}};
+  for (const auto& [key, colour, name, radius] : series) {
     std::string path;
     for (const auto& a : analog) {
       path += (path.empty() ? "M" : " L") + svg::px(x(a.at("t_s").get<double>())) + " " +
@@ -179,7 +186,7 @@ std::string accuracy_chart(const Json& r) {
                           svg::percent(a.at(key).get<double>(), 2) + " (FP32 " + svg::percent(fp32, 2) + ")";
       if (std::string(key) == "top1" && a.contains("differing_images"))
         title += ", " + a.at("differing_images").dump() + " predictions differ from FP32";
-      s += svg::circle(x(a.at("t_s").get<double>()), y(a.at(key).get<double>()), 5, colour, title);
+      s += svg::circle(x(a.at("t_s").get<double>()), y(a.at(key).get<double>()), radius, colour, title);
     }
   }
   double ly = y0 + 10;
