@@ -310,7 +310,7 @@ struct Grid {
   double left = 40, top = 16;
   /// Centre of node n's cell; +y is north (drawn upwards), as in interconnect/topology.h.
   double cx(int node) const { return left + (node % x + 0.5) * cell; }
-  double cy(int node) const { return top + (y - 1 - node / x + 0.5) * cell; }
+  double cy(int node) const { return top + (static_cast<double>(y - 1 - node / x) + 0.5) * cell; }
   double legend_top() const { return top + y * cell + 30; }
   double width() const { return std::max(left + x * cell + 20, left + 420); }
   double height() const { return legend_top() + 56; }

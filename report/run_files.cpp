@@ -14,7 +14,7 @@ void write_run_files(const std::string& dir, const nlohmann::ordered_json& repor
                                                                   {"report.html", html_report(report)},
                                                                   {"layers.csv", layers_csv(report)},
                                                                   {"components.csv", components_csv(report)}};
-  for (const auto& [name, text] : files) write_file_atomically(dir + "/" + name, text);
+  for (const auto& [name, text] : files) write_file_atomically((dir + "/").append(name), text);
 }
 
 }  // namespace imcsim::report
