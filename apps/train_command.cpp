@@ -10,6 +10,7 @@
 #include <string>
 
 #include "apps/commands.h"
+#include "base/durations.h"
 #include "base/errors.h"
 #include "workloads/dataset.h"
 #include "workloads/onnx_export.h"
@@ -25,6 +26,7 @@ struct TrainOptions {
   std::string out;
   int train_images = 0;
   std::string weight_noise = "none";
+  std::string weight_noise_time = "0";
   workloads::training::TrainingConfig config;
 };
 
@@ -107,12 +109,16 @@ void add_train_command(CLI::App& app, int& exit_code) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--init", c.init, "Start from the weights of this .onnx file (as train writes them)");
   // Hardware-aware training.
-  cmd->add_option("--weight-noise", o->weight_noise, "Weight noise in the forward pass: none | additive | pcm")
-      ->check(CLI::IsMember({"none", "additive", "pcm"}))
+  cmd->add_option("--weight-noise", o->weight_noise,
+                  "Weight noise in the forward pass: none | additive | pcm | pcm-hermes")
+      ->check(CLI::IsMember({"none", "additive", "pcm", "pcm-hermes"}))
       ->capture_default_str();
   cmd->add_option("--weight-noise-std", c.hwa.weight_noise_std,
-                  "additive: std relative to the layer's max |w|; pcm: scale of the PCM programming noise")
+                  "additive: std relative to the layer's max |w|; pcm: scale of the PCM programming noise; "
+                  "pcm-hermes: scale of the device's spreads")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--weight-noise-time", o->weight_noise_time,
+                  "pcm-hermes: add drift and read noise at this time after programming, e.g. 1h, 1d (0: off)");
   cmd->add_option("--output-noise", c.hwa.output_noise, "Output noise std (units of input scale x max |w|)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--dac-bits", c.hwa.dac_bits, "Quantise the analog layers' inputs (0: off)")
@@ -131,6 +137,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->callback([o, &exit_code]() {
     workloads::training::TrainingConfig& config = o->config;
     config.hwa.weight_noise = workloads::training::parse_weight_noise(o->weight_noise);
+    config.hwa.weight_noise_time_s = parse_duration_s(o->weight_noise_time, "--weight-noise-time");
     const auto start = std::chrono::steady_clock::now();
     workloads::Preprocessing pre;
     if (config.model == "lstm") pre.layout = workloads::Layout::rows;
@@ -153,6 +160,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
       const auto& h = config.hwa;
       j["hardware_aware"] = {{"weight_noise", workloads::training::weight_noise_name(h.weight_noise)},
                              {"weight_noise_std", h.weight_noise_std},
+                             {"weight_noise_time_s", h.weight_noise_time_s},
                              {"output_noise", h.output_noise},
                              {"dac_bits", h.dac_bits},
                              {"adc_bits", h.adc_bits},

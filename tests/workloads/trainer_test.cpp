@@ -365,6 +365,65 @@ TEST(HardwareAware, WeightNoiseIsDrawnPerStepWithTheConfiguredSpread) {
   EXPECT_GT(std::sqrt(large_sq / large_n), 1.5 * std::sqrt(small_sq / small_n));
 }
 
+TEST(HardwareAware, PcmHermesNoiseFollowsTheChipsDeviceLawPerOutput) {
+  Matrix w = random_matrix(200, 100, 8);
+  w.row(0) *= 10.0f;  // per-output scales: one large output must not change the others' noise
+  HardwareAwareConfig c;
+  c.weight_noise = WeightNoise::pcm_hermes;
+  c.weight_noise_std = 1.0;
+  AnalogProduct product(c, 1);
+  product.begin(w, 3, true);
+  const Matrix step3 = product.weights();
+  product.begin(w, 3, true);
+  EXPECT_TRUE(product.weights() == step3) << "the same step draws the same noise";
+  product.begin(w, 4, true);
+  EXPECT_FALSE(product.weights() == step3);
+  product.begin(w, 4, false);
+  EXPECT_TRUE(product.weights() == w) << "no noise at inference";
+
+  // Relative to each output's max |w|: a device at g has the HERMES programming noise (about 1 uS of 20.7 near
+  // g = 0.5, so ~5 % of the output's max), its partner at 0 a little.
+  const hw::Vector scale = w.cwiseAbs().rowwise().maxCoeff();
+  const auto relative_std = [&](const Matrix& noisy) {
+    double sq = 0;
+    for (Eigen::Index r = 1; r < w.rows(); ++r) sq += ((noisy.row(r) - w.row(r)) / scale[r]).squaredNorm();
+    return std::sqrt(sq / static_cast<double>((w.rows() - 1) * w.cols()));
+  };
+  const double programmed = relative_std(step3);
+  EXPECT_GT(programmed, 0.02);
+  EXPECT_LT(programmed, 0.06);
+  EXPECT_NEAR((step3.row(0) - w.row(0)).norm() / scale[0], (step3.row(1) - w.row(1)).norm() / scale[1],
+              0.5 * (step3.row(1) - w.row(1)).norm() / scale[1]);
+
+  // With drift and read noise at one year: a larger spread, and the global compensation keeps the mean |w|.
+  c.weight_noise_time_s = 365.0 * 86400.0;
+  AnalogProduct year(c, 1);
+  year.begin(w, 3, true);
+  EXPECT_GT(relative_std(year.weights()), 1.5 * programmed);
+  EXPECT_NEAR(year.weights().cwiseAbs().sum() / w.cwiseAbs().sum(), 1.0, 0.05);
+
+  // A time needs the HERMES law.
+  c.weight_noise = WeightNoise::pcm;
+  EXPECT_THROW(c.validate(), ParameterError);
+  EXPECT_EQ(parse_weight_noise("pcm-hermes"), WeightNoise::pcm_hermes);
+  EXPECT_EQ(weight_noise_name(WeightNoise::pcm_hermes), "pcm-hermes");
+}
+
+TEST(Trainer, PcmHermesTrainingIsBitIdenticalForAnyThreadCount) {
+  const Dataset train = load_fashion_mnist("train", 300);
+  TrainingConfig c = small("mlp");
+  c.batch = 100;
+  c.hwa.weight_noise = WeightNoise::pcm_hermes;
+  c.hwa.weight_noise_std = 1.0;
+  c.hwa.weight_noise_time_s = 3600.0;
+  c.hwa.output_noise = 0.05;
+  const auto one = trained_parameters(c, train);
+  c.threads = 2;
+  const auto two = trained_parameters(c, train);
+  ASSERT_EQ(one.size(), two.size());
+  for (std::size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(one[i] == two[i]) << "parameter " << i;
+}
+
 TEST(HardwareAware, OutputNoiseChangesTheTrainingForwardOnly) {
   HardwareAwareConfig c;
   c.output_noise = 0.1;

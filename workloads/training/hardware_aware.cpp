@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "base/check.h"
 #include "base/random.h"
@@ -22,6 +23,10 @@ void HardwareAwareConfig::validate() const {
   if (weight_noise != WeightNoise::none && weight_noise_std <= 0) {
     throw ParameterError("train.weight_noise_std", "must be positive when weight noise is on");
   }
+  require_non_negative("train.weight_noise_time_s", weight_noise_time_s);
+  if (weight_noise_time_s > 0 && weight_noise != WeightNoise::pcm_hermes) {
+    throw ParameterError("train.weight_noise_time_s", "needs weight noise pcm-hermes");
+  }
   require_non_negative("train.output_noise", output_noise);
   if (dac_bits != 0) require_in_range("train.dac_bits", dac_bits, 2, 16);
   if (adc_bits != 0) require_in_range("train.adc_bits", adc_bits, 2, 16);
@@ -36,8 +41,9 @@ WeightNoise parse_weight_noise(const std::string& name) {
   if (name == "none") return WeightNoise::none;
   if (name == "additive") return WeightNoise::additive;
   if (name == "pcm") return WeightNoise::pcm;
-  throw ParameterError("train.weight_noise",
-                       "unknown weight noise '" + name + "' (known: " + join_names({"none", "additive", "pcm"}) + ")");
+  if (name == "pcm-hermes") return WeightNoise::pcm_hermes;
+  throw ParameterError("train.weight_noise", "unknown weight noise '" + name + "' (known: " +
+                                                 join_names({"none", "additive", "pcm", "pcm-hermes"}) + ")");
 }
 
 std::string weight_noise_name(WeightNoise kind) {
@@ -46,6 +52,8 @@ std::string weight_noise_name(WeightNoise kind) {
       return "additive";
     case WeightNoise::pcm:
       return "pcm";
+    case WeightNoise::pcm_hermes:
+      return "pcm-hermes";
     case WeightNoise::none:
       break;
   }
@@ -57,6 +65,11 @@ AnalogProduct::AnalogProduct(const HardwareAwareConfig& config, std::uint32_t la
   config.validate();
   if (config.dac_bits > 0) m_dac = std::make_unique<hw::Dac>(hw::DacConfig{config.dac_bits, 1.0f, false, true});
   if (config.weight_noise == WeightNoise::pcm) m_device = hw::make_inference_device(hw::InferenceDeviceConfig{});
+  if (config.weight_noise == WeightNoise::pcm_hermes) {
+    hw::InferenceDeviceConfig device;
+    device.model = "pcm-hermes";
+    m_device = hw::make_inference_device(device);
+  }
   m_range.name = "";
   m_range.shape = {1};
   m_range.value = Matrix::Constant(1, 1, static_cast<float>(config.input_range_init));
@@ -82,6 +95,11 @@ void AnalogProduct::begin(const Matrix& w, std::uint64_t step, bool training) {
   if (!training || m_config.weight_noise == WeightNoise::none) return;
   // This step's weights: one draw per weight and step, the same for every chunk.
   m_noisy.resize(w.rows(), w.cols());
+  m_weights = &m_noisy;
+  if (m_config.weight_noise == WeightNoise::pcm_hermes) {
+    hermes_weights(w, step);
+    return;
+  }
   RandomStream({m_config.seed, RandomPurpose::weight_noise, m_layer, static_cast<std::uint32_t>(step)})
       .normal(m_noisy.data(), static_cast<std::size_t>(m_noisy.size()));
   const auto k = static_cast<float>(m_config.weight_noise_std);
@@ -97,6 +115,61 @@ void AnalogProduct::begin(const Matrix& w, std::uint64_t step, bool training) {
     }
   }
   m_weights = &m_noisy;
+}
+
+void AnalogProduct::hermes_weights(const Matrix& w, std::uint64_t step) {
+  // As the chip maps and reads a weight (hw/weight_mapping.h, hw/programmed_array.h), in units of g_max: per output
+  // (a row of w, a column of the crossbar) the scale is the row's max |w|; the weight's device is at g = |w| / scale,
+  // its partner at 0. Both are programmed with noise, drift with their own exponent and carry one draw of the
+  // accumulated read noise at time T; a global factor (the chip's drift compensation) restores the layer's
+  // mean |w|. Device i of the weight's polarity and its partner take positions i and n + i of each stream.
+  const hw::InferenceDeviceModel& d = *m_device;
+  const auto k = static_cast<float>(m_config.weight_noise_std);
+  const float g_max = d.params().g_max_us;
+  const double t = m_config.weight_noise_time_s;
+  const auto n = static_cast<std::size_t>(w.size());
+  const auto id_b = static_cast<std::uint32_t>(step);
+  std::vector<float> prog(2 * n), nu, read;
+  RandomStream({m_config.seed, RandomPurpose::programming_noise, m_layer, id_b}).normal(prog.data(), 2 * n);
+  float log_ratio = 0, read_factor = 0;
+  if (t > 0) {
+    nu.resize(2 * n);
+    read.resize(2 * n);
+    RandomStream({m_config.seed, RandomPurpose::drift_exponent, m_layer, id_b}).normal(nu.data(), 2 * n);
+    RandomStream({m_config.seed, RandomPurpose::read_noise, m_layer, id_b}).normal(read.data(), 2 * n);
+    const double t0 = d.params().t0_s;
+    log_ratio = static_cast<float>(std::log((t + t0) / t0));
+    read_factor = d.read_noise_time_factor(t);
+  }
+  const hw::Vector scale = w.cwiseAbs().rowwise().maxCoeff().cwiseMax(1e-12f);
+  // One device: target g (normalised), draw index j; returns its normalised conductance at programming and at t.
+  const auto device = [&](float g, std::size_t j, float& at_t) {
+    const float gp = std::max(0.0f, g + k * d.prog_noise_std_us(g) / g_max * prog[j]);
+    at_t = gp;
+    if (t > 0) {
+      const float gn = std::max(g, 1e-7f);
+      const float e = std::fabs(d.drift_nu_mean(gn) + k * d.drift_nu_std(gn) * nu[j]);
+      at_t = gp * std::exp(-e * log_ratio);
+      at_t = std::max(0.0f, at_t + at_t * k * d.read_noise_q(std::max(gp, 1e-7f)) * read_factor * read[j]);
+    }
+    return gp;
+  };
+  double sum_programmed = 0, sum_now = 0;
+  for (Eigen::Index c = 0; c < w.cols(); ++c) {
+    for (Eigen::Index r = 0; r < w.rows(); ++r) {
+      const auto i = static_cast<std::size_t>(c * w.rows() + r);  // column-major position
+      const float v = w(r, c);
+      const float g = std::fabs(v) / scale[r];
+      float own_t = 0, partner_t = 0;
+      const float own = device(g, i, own_t);
+      const float partner = device(0.0f, n + i, partner_t);
+      const float sign = v < 0 ? -1.0f : 1.0f;
+      sum_programmed += std::fabs(own - partner) * scale[r];
+      sum_now += std::fabs(own_t - partner_t) * scale[r];
+      m_noisy(r, c) = sign * (own_t - partner_t) * scale[r];
+    }
+  }
+  if (t > 0 && sum_now > 0) m_noisy *= static_cast<float>(sum_programmed / sum_now);
 }
 
 Matrix AnalogProduct::forward(Matrix x, std::uint64_t first, ProductCache* cache) const {

@@ -30,19 +30,25 @@ namespace imcsim::workloads::training {
 
 using Matrix = hw::BatchMatrix;
 
-enum class WeightNoise { none, additive, pcm };
+enum class WeightNoise { none, additive, pcm, pcm_hermes };
 
 struct HardwareAwareConfig {
   WeightNoise weight_noise = WeightNoise::none;
   /// additive: std relative to the layer's max |w|; pcm: scale k of the PCM programming-noise law sigma_p(g) of
   /// hw's PcmLikeDevice (1 = the device): a weight is a differential pair, one device at g = |w| / w_max, the
   /// other at 0, so its std is k * w_max / g_max * sqrt(sigma_p(g)^2 + sigma_p(0)^2).
+  /// pcm-hermes: the chip's device law (hw's PcmHermesDevice, two devices per polarity) applied as the chip maps a
+  /// weight: per output (the chip's per-column scale) g = |w| / max |w| of the output, a differential pair with one
+  /// device at g and one at 0, each with programming noise; with weight_noise_time_s > 0 also drift with a per-device
+  /// exponent and accumulated read noise at that time, followed by a global drift compensation of the layer. k scales
+  /// the spreads (programming noise, drift-exponent spread, read noise), not the mean drift.
   double weight_noise_std = 0.0;
-  double output_noise = 0.0;  ///< std of output noise, in units of s * w_max (aihwkit's out_noise)
-  int dac_bits = 0;           ///< 0: ideal inputs
-  int adc_bits = 0;           ///< 0: ideal outputs
-  double adc_range = 10.0;    ///< ADC full scale, in units of s * w_max (aihwkit's out_bound)
-  double clip_sigma = 0.0;    ///< clip weights to this many standard deviations of the layer; 0: off
+  double weight_noise_time_s = 0.0;  ///< pcm-hermes: time after programming the noise describes (0: programming only)
+  double output_noise = 0.0;         ///< std of output noise, in units of s * w_max (aihwkit's out_noise)
+  int dac_bits = 0;                  ///< 0: ideal inputs
+  int adc_bits = 0;                  ///< 0: ideal outputs
+  double adc_range = 10.0;           ///< ADC full scale, in units of s * w_max (aihwkit's out_bound)
+  double clip_sigma = 0.0;           ///< clip weights to this many standard deviations of the layer; 0: off
   bool learn_input_range = false;
   double input_range_init = 1.0;      ///< the range before (or without) initialisation from data
   int input_range_init_batches = 10;  ///< first steps whose inputs set the range: the mean of 3 x RMS(x)
@@ -105,6 +111,9 @@ class AnalogProduct {
   const Matrix& weights() const { return *m_weights; }
 
  private:
+  /// pcm-hermes: this step's weights into m_noisy.
+  void hermes_weights(const Matrix& w, std::uint64_t step);
+
   HardwareAwareConfig m_config;
   std::uint32_t m_layer;
   std::unique_ptr<hw::Dac> m_dac;
