@@ -42,7 +42,7 @@ struct Instruction {
   int elements = 0;
   int bytes = 0;
   int peer = -1;        ///< send: destination; recv: source
-  std::string tag;      ///< pairs a send with its recv
+  std::string tag{};    ///< pairs a send with its recv
   bool stream = false;  ///< send/recv: cut-through streaming between digital units
   int line = 0;         ///< line in the text form (0 when built in code)
   int layer = -1;       ///< index into Program::layers; -1: none

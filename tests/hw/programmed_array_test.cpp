@@ -87,8 +87,12 @@ TEST(ProgrammedArray, StuckFaultsFollowTheirProbabilities) {
   const WeightMatrix g = array.conductance_at_us(0, 0.0);
   const FaultMatrix& f = array.faults(0);
   for (Eigen::Index i = 0; i < g.size(); ++i) {
-    if (f.data()[i] == static_cast<std::uint8_t>(DeviceFault::stuck_on)) ASSERT_FLOAT_EQ(g.data()[i], 25.0f);
-    if (f.data()[i] == static_cast<std::uint8_t>(DeviceFault::stuck_off)) ASSERT_FLOAT_EQ(g.data()[i], 0.0f);
+    if (f.data()[i] == static_cast<std::uint8_t>(DeviceFault::stuck_on)) {
+      ASSERT_FLOAT_EQ(g.data()[i], 25.0f);
+    }
+    if (f.data()[i] == static_cast<std::uint8_t>(DeviceFault::stuck_off)) {
+      ASSERT_FLOAT_EQ(g.data()[i], 0.0f);
+    }
   }
 }
 
