@@ -28,6 +28,7 @@
 #include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
 #include "workloads/reference_executor.h"
+#include "workloads/shape_workload.h"
 
 namespace imcsim::apps {
 
@@ -44,6 +45,8 @@ struct RunOptions {
   bool seed_given = false;
   int threads = 2;
   int calibration_images = 32;
+  std::string workload;      ///< a shape-only workload file (docs/workloads.md): timing and energy only
+  bool timing_only = false;  ///< skip the accuracy path (the weights are ignored)
 };
 
 nlohmann::ordered_json mapping_json(const firmware::ModelMapping& m) {
@@ -106,15 +109,30 @@ void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t) {
 }
 
 void print_summary(const nlohmann::ordered_json& r) {
-  std::printf("imcsim run: %s on %s, %d images\n", r["model"].get<std::string>().c_str(),
-              r["chip"]["name"].get<std::string>().c_str(), r["accuracy"]["images"].get<int>());
+  const nlohmann::ordered_json& accuracy = r["accuracy"];
+  if (accuracy.contains("absent")) {
+    std::printf("imcsim run: %s on %s, timing only\n", r["model"].get<std::string>().c_str(),
+                r["chip"]["name"].get<std::string>().c_str());
+  } else {
+    std::printf("imcsim run: %s on %s, %d images\n", r["model"].get<std::string>().c_str(),
+                r["chip"]["name"].get<std::string>().c_str(), accuracy["images"].get<int>());
+  }
   std::printf("  mapping: %d of %d cores\n", r["mapping"]["cores_used"].get<int>(),
               r["mapping"]["cores_available"].get<int>());
-  std::printf("  accuracy (top-1)     FP32 %.4f\n", r["accuracy"]["fp32"].get<double>());
-  std::printf("  %14s %12s %16s %20s\n", "t_s", "compensated", "not compensated", "differ from FP32");
-  for (const auto& a : r["accuracy"]["analog"]) {
-    std::printf("  %14.0f %12.4f %16.4f %20d\n", a["t_s"].get<double>(), a["top1"].get<double>(),
-                a["top1_no_compensation"].get<double>(), a["differing_images"].get<int>());
+  if (accuracy.contains("absent")) {
+    std::printf("  accuracy: not evaluated (%s)\n", accuracy["absent"].get<std::string>().c_str());
+  } else {
+    std::printf("  accuracy (top-1)     FP32 %.4f\n", accuracy["fp32"].get<double>());
+    std::printf("  %14s %12s %16s %20s\n", "t_s", "compensated", "not compensated", "differ from FP32");
+    for (const auto& a : accuracy["analog"]) {
+      std::printf("  %14.0f %12.4f %16.4f %20d\n", a["t_s"].get<double>(), a["top1"].get<double>(),
+                  a["top1_no_compensation"].get<double>(), a["differing_images"].get<int>());
+    }
+  }
+  if (r.contains("unsimulated")) {
+    for (const auto& u : r["unsimulated"])
+      std::printf("  not simulated: %s, %lld MACs per inference\n", u["name"].get<std::string>().c_str(),
+                  static_cast<long long>(u["macs_per_inference"].get<std::int64_t>()));
   }
   std::printf("  latency per inference %.1f ns, throughput %.0f inferences/s (%.3f TOPS)\n",
               r["latency"]["per_inference_ns"].get<double>(), r["throughput"]["inferences_per_s"].get<double>(),
@@ -135,6 +153,40 @@ void print_summary(const nlohmann::ordered_json& r) {
   std::printf("\n");
 }
 
+/// The accuracy path: the data set, calibration, FP32 and the chip at each drift time, into r["dataset"], r["seed"],
+/// r["imcsim_version"] and r["accuracy"].
+void evaluate(const RunOptions& o, const chip::ChipConfig& config, const workloads::Graph& graph,
+              const std::string& model_path, const firmware::ModelMapping& mapping,
+              const std::vector<double>& drift_times, ProgressBar& progress, nlohmann::ordered_json& r) {
+  const workloads::Dataset data = workloads::load_dataset(o.dataset, o.images);
+  workloads::check_dataset_fits(graph, data, model_path);
+  // Calibration (input scales, drift compensation): the first training images, never the test set.
+  const workloads::Dataset calibration = workloads::load_fashion_mnist("train", o.calibration_images);
+  chip::AccuracyOptions accuracy_options;
+  accuracy_options.drift_times_s = drift_times;
+  accuracy_options.threads = o.threads;
+  // Progress on stderr: a bar with the images done and the time left on a terminal, a line per phase otherwise.
+  const chip::AccuracyResult accuracy = chip::evaluate_accuracy(
+      config, graph, mapping, data, calibration.samples, accuracy_options,
+      [&progress](const std::string& what) { progress.phase(what); },
+      [&progress](int done, int total) { progress.update(done, total); });
+  r["dataset"] = data.name;
+  r["seed"] = config.sim.seed;
+  r["imcsim_version"] = IMCSIM_VERSION;
+  nlohmann::ordered_json a;
+  a["images"] = accuracy.images;
+  a["fp32"] = accuracy.fp32_top1;
+  a["analog"] = nlohmann::ordered_json::array();
+  for (const auto& d : accuracy.analog) {
+    a["analog"].push_back({{"t_s", d.t_s},
+                           {"top1", d.top1},
+                           {"top1_no_compensation", d.top1_no_compensation},
+                           {"differing_images", d.differing_images}});
+  }
+  a["calibration"] = "the first " + std::to_string(calibration.size()) + " images of fashion-mnist:train";
+  r["accuracy"] = a;
+}
+
 }  // namespace
 
 void add_run_command(CLI::App& app, int& exit_code) {
@@ -142,6 +194,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("run", "The main job: a model on a chip, accuracy, latency and energy");
   add_chip_options(cmd, o->chip);
   cmd->add_option("--model", o->model, "A zoo model's name or an .onnx file (default: the zoo's default model)");
+  cmd->add_option("--workload", o->workload,
+                  "A shape-only workload file (YAML, CSV, SCALE-Sim or NeuroSim; docs/workloads.md): timing and "
+                  "energy only")
+      ->excludes("--model");
+  cmd->add_flag("--timing-only", o->timing_only, "Timing and energy only: skip the accuracy path (weights ignored)");
   cmd->add_option("--dataset", o->dataset, "fashion-mnist, fashion-mnist:train, or a data set YAML file")
       ->capture_default_str();
   cmd->add_option("--images", o->images, "At most this many images (0: all)")->check(CLI::NonNegativeNumber);
@@ -163,42 +220,40 @@ void add_run_command(CLI::App& app, int& exit_code) {
     if (cmd->count("--seed") > 0) config.sim.seed = o->seed;
     const std::vector<double> drift_times = parse_durations_s(o->drift_times, "--drift-times");
     const firmware::Replication replication = firmware::parse_replication(config.compiler.replication);
-    const std::string model_name = o->model.empty() ? workloads::load_model_zoo().default_model : o->model;
-    const std::string model_path = workloads::resolve_model(model_name);
-    const workloads::Graph graph = workloads::import_onnx(model_path);
-    const workloads::Dataset data = workloads::load_dataset(o->dataset, o->images);
-    workloads::check_dataset_fits(graph, data, model_path);
+    workloads::ShapeWorkload shapes;
+    std::string model_name, model_path;
+    if (!o->workload.empty()) {
+      shapes = workloads::load_shape_workload(o->workload);
+      model_name = shapes.graph.name;
+      model_path = o->workload;
+    } else {
+      model_name = o->model.empty() ? workloads::load_model_zoo().default_model : o->model;
+      model_path = workloads::resolve_model(model_name);
+      shapes.graph = workloads::import_onnx(model_path);
+    }
+    const workloads::Graph& graph = shapes.graph;
+    const bool timing_only = o->timing_only || !o->workload.empty();
     const firmware::ModelMapping mapping =
         firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config), replication);
-    // Calibration (input scales, drift compensation): the first training images, never the test set.
-    const workloads::Dataset calibration = workloads::load_fashion_mnist("train", o->calibration_images);
-    chip::AccuracyOptions accuracy_options;
-    accuracy_options.drift_times_s = drift_times;
-    accuracy_options.threads = o->threads;
-    // Progress on stderr: a bar with the images done and the time left on a terminal, a line per phase otherwise.
-    ProgressBar progress("imcsim run");
-    const chip::AccuracyResult accuracy = chip::evaluate_accuracy(
-        config, graph, mapping, data, calibration.samples, accuracy_options,
-        [&progress](const std::string& what) { progress.phase(what); },
-        [&progress](int done, int total) { progress.update(done, total); });
     nlohmann::ordered_json r;
     r["model"] = model_name;
     r["model_file"] = model_path;
-    r["dataset"] = data.name;
-    r["seed"] = config.sim.seed;
-    r["imcsim_version"] = IMCSIM_VERSION;
-    nlohmann::ordered_json a;
-    a["images"] = accuracy.images;
-    a["fp32"] = accuracy.fp32_top1;
-    a["analog"] = nlohmann::ordered_json::array();
-    for (const auto& d : accuracy.analog) {
-      a["analog"].push_back({{"t_s", d.t_s},
-                             {"top1", d.top1},
-                             {"top1_no_compensation", d.top1_no_compensation},
-                             {"differing_images", d.differing_images}});
+    if (!o->workload.empty()) r["workload_format"] = shapes.format;
+    ProgressBar progress("imcsim run");
+    if (timing_only) {
+      r["seed"] = config.sim.seed;
+      r["imcsim_version"] = IMCSIM_VERSION;
+      r["accuracy"] = {{"absent", o->workload.empty() ? "--timing-only: the accuracy path was skipped"
+                                                      : "shape-only workload: no weights"}};
+    } else {
+      evaluate(*o, config, graph, model_path, mapping, drift_times, progress, r);
     }
-    a["calibration"] = "the first " + std::to_string(calibration.size()) + " images of fashion-mnist:train";
-    r["accuracy"] = a;
+    if (!shapes.unsimulated.empty()) {
+      r["unsimulated"] = nlohmann::ordered_json::array();
+      for (const auto& u : shapes.unsimulated)
+        r["unsimulated"].push_back(
+            {{"name", u.name}, {"macs_per_inference", u.macs_per_inference}, {"reason", u.reason}});
+    }
     r["mapping"] = mapping_json(mapping);
     progress.phase("timed run of " + std::to_string(config.compiler.inferences) + " inferences");
     const firmware::CompiledModel compiled =

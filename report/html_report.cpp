@@ -70,8 +70,9 @@ std::string legend(double x, double y, const std::vector<std::pair<std::string, 
 std::string design_point(const Json& r) {
   const Json& chip = at_path(r, "chip");
   std::string drift;
-  for (const auto& a : at_path(r, "accuracy.analog"))
-    drift += (drift.empty() ? "" : ", ") + duration(a.at("t_s").get<double>());
+  if (const Json* analog = find_path(r, "accuracy.analog")) {
+    for (const auto& a : *analog) drift += (drift.empty() ? "" : ", ") + duration(a.at("t_s").get<double>());
+  }
   std::string t = "<table class=\"kv\">\n";
   t += row("chip", chip.at("name").get<std::string>() + ": " + std::to_string(chip.at("cores").get<int>()) +
                        " cores of " + std::to_string(chip.at("rows").get<int>()) + " x " +
@@ -82,10 +83,14 @@ std::string design_point(const Json& r) {
                             std::to_string(chip["grid_y"].get<int>()) + " grid");
   }
   t += row("model", at_path(r, "model").get<std::string>());
-  t += row("data set", at_path(r, "dataset").get<std::string>() + ", " +
-                           std::to_string(at_path(r, "accuracy.images").get<int>()) + " images");
+  if (const Json* absent = find_path(r, "accuracy.absent")) {
+    t += row("accuracy", absent->get<std::string>());
+  } else {
+    t += row("data set", at_path(r, "dataset").get<std::string>() + ", " +
+                             std::to_string(at_path(r, "accuracy.images").get<int>()) + " images");
+  }
   if (const Json* seed = find_path(r, "seed")) t += row("seed", seed->dump());
-  t += row("drift times", drift);
+  if (!drift.empty()) t += row("drift times", drift);
   t += row("mapping", std::to_string(at_path(r, "mapping.cores_used").get<int>()) + " of " +
                           std::to_string(at_path(r, "mapping.cores_available").get<int>()) + " cores, replication " +
                           at_path(r, "mapping.replication").get<std::string>());
@@ -514,8 +519,13 @@ std::string html_report(const Json& r) {
        "numbers.</p>\n<main>\n";
   h += section("design-point", "Design point", design_point(r), "");
   h += section("figures", "Figures", figures(r), "");
-  h += section("accuracy", "Accuracy vs drift time", accuracy_chart(r),
-               "Top-1 on the test images at each time after programming; FP32 is the same model in software.");
+  if (const Json* absent = find_path(r, "accuracy.absent")) {
+    h +=
+        section("accuracy", "Accuracy", "<p>Not evaluated: " + svg::escape(absent->get<std::string>()) + ".</p>\n", "");
+  } else {
+    h += section("accuracy", "Accuracy vs drift time", accuracy_chart(r),
+                 "Top-1 on the test images at each time after programming; FP32 is the same model in software.");
+  }
   h += section("layer-latency", "Latency per layer", layer_latency_chart(r),
                "From the first instruction of the first inference on the layer to its last, queueing included.");
   h += section("layer-energy", "Energy per layer", layer_energy_chart(r),
