@@ -29,7 +29,7 @@ std::string slurp(const std::string& path) {
 }
 }  // namespace
 
-nlohmann::json run_worker(const std::vector<std::string>& arguments) {
+ChildResult run_child(const std::vector<std::string>& arguments) {
   char out_template[] = "/tmp/imcsim_worker_out_XXXXXX";
   char err_template[] = "/tmp/imcsim_worker_err_XXXXXX";
   const int out_fd = mkstemp(out_template);
@@ -53,16 +53,24 @@ nlohmann::json run_worker(const std::vector<std::string>& arguments) {
   close(err_fd);
   int status = 0;
   if (spawned == 0) waitpid(pid, &status, 0);
-  const std::string out = slurp(out_template);
-  const std::string err = slurp(err_template);
+  ChildResult r;
+  r.out = slurp(out_template);
+  r.err = slurp(err_template);
   std::remove(out_template);
   std::remove(err_template);
-  if (spawned != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (spawned != 0) throw Error("cannot start '" + args[0] + "'");
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+nlohmann::json run_worker(const std::vector<std::string>& arguments) {
+  const ChildResult r = run_child(arguments);
+  if (r.exit_code != 0) {
     std::string command;
     for (const auto& a : arguments) command += " " + a;
-    throw Error("worker 'imcsim" + command + "' failed: " + err);
+    throw Error("worker 'imcsim" + command + "' failed: " + r.err);
   }
-  return nlohmann::json::parse(out);
+  return nlohmann::json::parse(r.out);
 }
 
 }  // namespace imcsim::apps

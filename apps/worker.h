@@ -12,4 +12,15 @@ namespace imcsim::apps {
 /// the child's standard error when it fails.
 nlohmann::json run_worker(const std::vector<std::string>& arguments);
 
+/// What a child process of this executable left: its exit code (-1 when it did not exit normally), standard
+/// output and standard error.
+struct ChildResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs this executable with `arguments` and waits for it. Throws imcsim::Error only when it cannot be started.
+ChildResult run_child(const std::vector<std::string>& arguments);
+
 }  // namespace imcsim::apps

@@ -1,0 +1,53 @@
+#pragma once
+// A co-design regression suite (docs/regress.md): the cases to run, where their golden reports live, and how far
+// each metric of report.json may move before it counts as a regression.
+//
+// Contract: load_suite() validates everything it can without running a simulation (unknown or missing keys, bad
+// tolerances, chip overrides, model names, drift times) and throws InputError naming the suite file, line and
+// key; a Suite it returns only needs running.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "apps/report_diff.h"
+
+namespace imcsim::apps {
+
+/// What a case runs. Only `model` runs today; `workload` (a shape-only workload file for `imcsim run
+/// --workload`) and `trace` (a recorded trace for `imcsim trace replay`) are parsed so that a suite can name
+/// them, and rejected by load_suite() until those commands exist (case_arguments() is where they plug in).
+enum class CaseKind { model, workload, trace };
+
+struct RegressCase {
+  std::string name;  ///< also the golden's file name: <golden>/<name>.json
+  int line = 0;      ///< where the case starts in the suite file
+  std::string chip = "hermes64";
+  std::vector<std::pair<std::string, std::string>> overrides;  ///< `set:` as key.path, value (YAML text)
+  CaseKind kind = CaseKind::model;
+  std::string source;  ///< the zoo model's name or a path (resolved against the suite's directory)
+  std::string dataset = "fashion-mnist";
+  int images = 0;                           ///< 0: every image, as `imcsim run`
+  std::string drift_times = "1s,1h,1d,1y";  ///< comma-separated, as --drift-times
+  std::optional<std::uint64_t> seed;        ///< absent: the chip config's sim.seed
+};
+
+struct Suite {
+  std::string file;
+  std::string golden_dir;  ///< resolved against the suite's directory
+  DiffRules rules;
+  std::vector<RegressCase> cases;
+
+  std::string golden_path(const RegressCase& c) const { return golden_dir + "/" + c.name + ".json"; }
+};
+
+/// Reads and validates a suite file.
+Suite load_suite(const std::string& path);
+
+/// The arguments of the imcsim child process that runs `c` with `threads` threads and writes its report.json
+/// into `out_dir`.
+std::vector<std::string> case_arguments(const RegressCase& c, const std::string& out_dir, int threads);
+
+}  // namespace imcsim::apps
