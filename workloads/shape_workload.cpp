@@ -24,6 +24,7 @@ struct Field {
   std::string text;
   int line = 0;
   int column = 0;
+  std::string label;  ///< the column's name in the file, when it is not the key (SCALE-Sim, NeuroSim)
 };
 using Fields = std::map<std::string, Field>;
 
@@ -128,7 +129,10 @@ class GraphBuilder {
  private:
   [[noreturn]] void fail(const std::string& key, const std::string& message) const {
     const auto it = m_raw->fields.find(key);
-    if (it != m_raw->fields.end()) throw InputError(m_file, it->second.line, it->second.column, key, message);
+    if (it != m_raw->fields.end()) {
+      throw InputError(m_file, it->second.line, it->second.column, it->second.label.empty() ? key : it->second.label,
+                       message);
+    }
     throw InputError(m_file, m_raw->line, 0, key, message);
   }
 
@@ -495,7 +499,7 @@ ShapeWorkload load_csv(const std::string& path, const std::string& name) {
       for (std::size_t k = 0; k < columns.size(); ++k) {
         const std::string v = cell(rows[r], at[k]);
         if (v.empty()) throw InputError(path, raw.line, at[k] + 1, columns[k].first, "missing");
-        raw.fields[columns[k].second] = {v, raw.line, at[k] + 1};
+        raw.fields[columns[k].second] = {v, raw.line, at[k] + 1, columns[k].first};
       }
       // A 1 x 1 input through a 1 x 1 filter is a fully connected layer.
       if (raw.fields["h"].text == "1" && raw.fields["w"].text == "1" && raw.fields["kernel_h"].text == "1" &&
@@ -540,7 +544,7 @@ ShapeWorkload load_csv(const std::string& path, const std::string& name) {
                          "missing column of a NeuroSim network file (6 to 8 columns)");
       raw.fields["name"] = {"layer" + std::to_string(r + 1), raw.line, 0};
       for (std::size_t k = 0; k < keys.size() && k < rows[r].cells.size(); ++k)
-        raw.fields[keys[k]] = {rows[r].cells[k], raw.line, static_cast<int>(k) + 1};
+        raw.fields[keys[k]] = {rows[r].cells[k], raw.line, static_cast<int>(k) + 1, columns[k]};
       if (raw.fields.count("pool")) {
         const std::string p = raw.fields["pool"].text;
         if (p != "0" && p != "1") throw InputError(path, raw.line, 7, "pooling", "'" + p + "' is not 0 or 1");
