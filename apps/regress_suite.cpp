@@ -12,6 +12,7 @@
 #include "base/errors.h"
 #include "chip/chip_config.h"
 #include "workloads/model_zoo.h"
+#include "workloads/shape_workload.h"
 
 namespace imcsim::apps {
 
@@ -97,7 +98,8 @@ class SuiteReader {
     RegressCase c;
     c.line = node.Mark().line + 1;
     check_keys(node, "",
-               {"name", "chip", "set", "model", "workload", "trace", "dataset", "images", "drift_times", "seed"});
+               {"name", "chip", "set", "model", "workload", "trace", "dataset", "images", "drift_times", "seed",
+                "timing_only"});
     if (!node["name"]) fail(node, "name", "every case needs a name");
     c.name = scalar<std::string>(node, "name", "name");
     const bool valid_name =
@@ -136,19 +138,31 @@ class SuiteReader {
                : std::string(kind) == "workload" ? CaseKind::workload
                                                  : CaseKind::trace;
     }
-    if (sources == 0) fail(node, at + "model", "every case needs a model (or, later, a workload or a trace)");
-    if (c.kind == CaseKind::workload) {
-      fail(key_node(node, "workload"), at + "workload",
-           "workload cases are not supported yet (they need `imcsim run --workload`)");
-    }
+    if (sources == 0) fail(node, at + "model", "every case needs a model, a workload or a trace");
     if (c.kind == CaseKind::trace) {
       fail(key_node(node, "trace"), at + "trace",
            "trace cases are not supported yet (they need `imcsim trace replay`)");
+    }
+    if (c.kind == CaseKind::workload) {
+      // Shape-only workloads have no weights: timing and energy only, so the accuracy path's keys mean nothing.
+      for (const char* key : {"dataset", "images", "drift_times", "timing_only"}) {
+        if (node[key])
+          fail(key_node(node, key), at + key, "a workload case has no accuracy path, so no " + std::string(key));
+      }
+      c.source = relative_to_suite(c.source);
+      try {
+        workloads::load_shape_workload(c.source);
+      } catch (const Error& e) {
+        fail(key_node(node, "workload"), at + "workload", e.what());
+      }
+      if (node["seed"]) c.seed = scalar<std::uint64_t>(node, "seed", at + "seed");
+      return c;
     }
     if (looks_like_file(c.source, ".onnx")) c.source = relative_to_suite(c.source);
     if (!fs::exists(workloads::resolve_model(c.source))) {
       fail(key_node(node, "model"), at + "model", "'" + c.source + "' is neither a zoo model nor an .onnx file");
     }
+    if (node["timing_only"]) c.timing_only = scalar<bool>(node, "timing_only", at + "timing_only");
 
     if (node["dataset"]) c.dataset = scalar<std::string>(node, "dataset", at + "dataset");
     if (looks_like_file(c.dataset, ".yaml") || looks_like_file(c.dataset, ".yml"))
@@ -246,17 +260,19 @@ Suite load_suite(const std::string& path) {
 }
 
 std::vector<std::string> case_arguments(const RegressCase& c, const std::string& out_dir, int threads) {
-  std::vector<std::string> args;
+  std::vector<std::string> args{"run", "--chip", c.chip, "--threads", std::to_string(threads), "--out", out_dir};
   switch (c.kind) {
     case CaseKind::model:
-      args = {"run", "--model", c.source};
+      args.insert(args.end(), {"--model", c.source, "--dataset", c.dataset, "--images", std::to_string(c.images),
+                               "--drift-times", c.drift_times});
+      if (c.timing_only) args.emplace_back("--timing-only");
       break;
     case CaseKind::workload:
+      args.insert(args.end(), {"--workload", c.source});
+      break;
     case CaseKind::trace:
-      throw Error("case '" + c.name + "': workload and trace cases are not supported yet");
+      throw Error("case '" + c.name + "': trace cases are not supported yet");
   }
-  args.insert(args.end(), {"--chip", c.chip, "--dataset", c.dataset, "--images", std::to_string(c.images),
-                           "--drift-times", c.drift_times, "--threads", std::to_string(threads), "--out", out_dir});
   if (c.seed) args.insert(args.end(), {"--seed", std::to_string(*c.seed)});
   for (const auto& [key, value] : c.overrides) args.insert(args.end(), {"--set", key + "=" + value});
   return args;

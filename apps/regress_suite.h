@@ -16,9 +16,9 @@
 
 namespace imcsim::apps {
 
-/// What a case runs. Only `model` runs today; `workload` (a shape-only workload file for `imcsim run
-/// --workload`) and `trace` (a recorded trace for `imcsim trace replay`) are parsed so that a suite can name
-/// them, and rejected by load_suite() until those commands exist (case_arguments() is where they plug in).
+/// What a case runs: a model (`imcsim run --model`), a shape-only workload file (`imcsim run --workload`, timing
+/// and energy only) or a recorded trace (`imcsim trace replay`). Trace cases are parsed so that a suite can name
+/// them, and rejected by load_suite() until that command exists; case_arguments() is where a kind plugs in.
 enum class CaseKind { model, workload, trace };
 
 struct RegressCase {
@@ -27,11 +27,12 @@ struct RegressCase {
   std::string chip = "hermes64";
   std::vector<std::pair<std::string, std::string>> overrides;  ///< `set:` as key.path, value (YAML text)
   CaseKind kind = CaseKind::model;
-  std::string source;  ///< the zoo model's name or a path (resolved against the suite's directory)
+  std::string source;  ///< the zoo model's name, or a path resolved against the suite's directory
   std::string dataset = "fashion-mnist";
   int images = 0;                           ///< 0: every image, as `imcsim run`
   std::string drift_times = "1s,1h,1d,1y";  ///< comma-separated, as --drift-times
   std::optional<std::uint64_t> seed;        ///< absent: the chip config's sim.seed
+  bool timing_only = false;                 ///< model cases: `imcsim run --timing-only`
 };
 
 struct Suite {

@@ -1,7 +1,7 @@
 // imcsim regress: a suite of one case (the zoo MLP on hermes64, 200 images, one drift time, as in
 // tests/regress/suite.yaml) against a copy of its committed golden, edited per test: unchanged passes, a move
 // beyond tolerance fails naming the metric, a move within passes, --update rewrites the golden, a missing golden
-// and a malformed suite fail clearly.
+// and a malformed suite fail clearly; a shape-only workload case runs.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -143,7 +143,11 @@ TEST_F(Regress, MalformedSuitesFailNamingFileLineAndField) {
       {"tolerances:\n  metrics:\n    \"latency..x\": {rel: 0.1}\ncases:\n  - {name: a, model: mlp}\n",
        "suite.yaml:3:5: 'tolerances.metrics.latency..x': not a JSON path"},
       {"cases:\n  - name: a\n    model: mlp\n    set: {adc.bitz: 6}\n", "suite.yaml:4:5: 'cases[a].set'"},
-      {"cases:\n  - name: a\n    workload: w.yaml\n", "'cases[a].workload': workload cases are not supported yet"},
+      {"cases:\n  - name: a\n    workload: w.yaml\n", "suite.yaml:3:5: 'cases[a].workload': "},
+      {"cases:\n  - name: a\n    workload: " + source_dir + "/workloads/shapes/cnn.yaml\n    images: 3\n",
+       "suite.yaml:4:5: 'cases[a].images': a workload case has no accuracy path"},
+      {"cases:\n  - name: a\n    model: mlp\n    workload: w.yaml\n",
+       "suite.yaml:4:5: 'cases[a].workload': give one of model, workload and trace"},
       {"cases:\n  - name: a\n    trace: t.json\n", "'cases[a].trace': trace cases are not supported yet"},
       {"goldn: g\ncases:\n  - {name: a, model: mlp}\n", "suite.yaml:1:1: 'goldn': unknown key"},
   };
@@ -152,6 +156,17 @@ TEST_F(Regress, MalformedSuitesFailNamingFileLineAndField) {
     EXPECT_EQ(r.exit_code, 2) << c.text << r.out << r.err;
     EXPECT_TRUE(contains(r.err, c.expected)) << c.text << "\n" << r.err;
   }
+}
+
+TEST_F(Regress, WorkloadCaseIsRunAndCompared) {
+  const std::string suite = write_suite("cases:\n  - name: cnn-shapes\n    workload: " + source_dir +
+                                        "/workloads/shapes/cnn.yaml\n    seed: 7\n");
+  const auto update = run_imcsim("regress '" + suite + "' --update");
+  ASSERT_EQ(update.exit_code, 0) << update.out << update.err;
+  const auto j = nlohmann::ordered_json::parse(read_file(m_dir + "/golden/cnn-shapes.json"));
+  EXPECT_TRUE(j.contains("workload_format")) << j.dump(2);
+  const auto again = run_imcsim("regress '" + suite + "'");
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
 }
 
 }  // namespace
