@@ -4,6 +4,7 @@
 //   accuracy  the chip's accuracy path against the FP32 reference, default model, 10,000 images, 1 h compensated
 //   timed  speed of the timed SystemC model: MVM transactions of the 64-core chip under full load per second
 //          of wall time, without and with the numeric work (each in its own worker process)
+//   replay  trace events replayed per second (traces/replay.h): a trace of >= 1 million events of the zoo MLP
 
 #include <iostream>
 
@@ -13,9 +14,13 @@
 #include "base/errors.h"
 #include "bench/benchmarks.h"
 #include "chip/accuracy.h"
+#include "chip/model_timing.h"
 #include "chip/chip_config.h"
 #include "chip/simulation.h"
+#include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
+#include "traces/recorder.h"
+#include "traces/replay.h"
 #include "workloads/dataset.h"
 #include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
@@ -35,6 +40,7 @@ struct BenchArgs {
   int mvms_per_core = 4000;
   int numeric_mvms_per_core = 200;
   std::string worker;  ///< internal: plain | numerics
+  std::size_t replay_events = 1000000;
 };
 
 /// Every core runs `mvms` single-vector MVMs back to back.
@@ -153,6 +159,37 @@ nlohmann::ordered_json accuracy_benchmark() {
   return j;
 }
 
+/// The trace replayer's speed: a trace of the zoo MLP with enough pipelined inferences for `events` events, built
+/// from the compiled Program (no SystemC run), replayed on the chip without link-booking records.
+nlohmann::ordered_json replay_benchmark(const BenchArgs& a) {
+  const chip::ChipConfig config = a.chip.load();
+  const workloads::Graph graph = workloads::import_onnx(workloads::resolve_model("mlp"));
+  const firmware::ModelMapping mapping =
+      firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config), firmware::Replication::none);
+  const auto build_start = std::chrono::steady_clock::now();
+  const std::size_t per_inference =
+      firmware::compile_model(graph, mapping, chip::model_program_options(config, 1, false))
+          .program.instructions.size();
+  const int inferences = static_cast<int>(a.replay_events / std::max<std::size_t>(1, per_inference) + 1);
+  const traces::Trace trace = traces::record_trace(
+      config, firmware::compile_model(graph, mapping, chip::model_program_options(config, inferences, false)), {});
+  const double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
+  traces::ReplayOptions options;
+  options.link_bookings = false;
+  const traces::ReplayResult r = traces::replay_trace(trace, config, options);
+  nlohmann::ordered_json j;
+  j["benchmark"] = "replay";
+  j["model"] = "mlp";
+  j["chip"] = config.name;
+  j["inferences"] = inferences;
+  j["events"] = r.events;
+  j["build_s"] = build_s;
+  j["replay_s"] = r.wall_s;
+  j["events_per_s"] = static_cast<double>(r.events) / r.wall_s;
+  j["simulated_ns"] = r.run.latency_ns;
+  return j;
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, int& exit_code) {
@@ -161,6 +198,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   names.push_back("timed");
   names.push_back("executor");
   names.push_back("accuracy");
+  names.push_back("replay");
   CLI::App* cmd = app.add_subcommand("bench", "Run a benchmark (reference and candidate in one run) and print JSON");
   cmd->add_option("name", a->name, "Benchmark")->required()->check(CLI::IsMember(names));
   cmd->add_option("--min-time", a->options.min_time_s, "mvm: least seconds per timed repetition")
@@ -177,6 +215,9 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--numeric-mvms-per-core", a->numeric_mvms_per_core, "timed: MVMs per core with numerics")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  cmd->add_option("--events", a->replay_events, "replay: at least this many trace events")
+      ->check(CLI::Range(1, 100000000))
+      ->capture_default_str();
   cmd->add_option("--worker", a->worker, "internal: run one timed measurement in this process")
       ->check(CLI::IsMember({"plain", "numerics"}))
       ->group("");
@@ -188,6 +229,8 @@ void add_bench_command(CLI::App& app, int& exit_code) {
     }
     if (a->name == "executor") {
       std::cout << executor_benchmark().dump(2) << "\n";
+    } else if (a->name == "replay") {
+      std::cout << replay_benchmark(*a).dump(2) << "\n";
     } else if (a->name == "timed") {
       std::cout << (a->worker.empty() ? timed_benchmark(*a) : timed_worker(*a)).dump(2) << "\n";
     } else {

@@ -23,7 +23,9 @@
 #include "interconnect/network_config.h"
 #include "report/run_files.h"
 #include "report/timeline.h"
+#include "report/timing_json.h"
 #include "report/utilisation.h"
+#include "traces/recorder.h"
 #include "workloads/dataset.h"
 #include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
@@ -45,6 +47,7 @@ struct RunOptions {
   bool seed_given = false;
   int threads = 2;
   int calibration_images = 32;
+  std::string trace;  ///< transaction-level trace of the timed run (docs/trace.md)
   std::string workload;      ///< a shape-only workload file (docs/workloads.md): timing and energy only
   bool timing_only = false;  ///< skip the accuracy path (the weights are ignored)
 };
@@ -70,42 +73,6 @@ nlohmann::ordered_json mapping_json(const firmware::ModelMapping& m) {
                            {"cell_utilisation", l.cell_utilisation(m.chip)}});
   }
   return j;
-}
-
-/// The timed run's figures in the report's units (ns, inferences/s, uJ).
-void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t) {
-  nlohmann::ordered_json latency;
-  latency["per_inference_ns"] = t.per_inference_ns;
-  latency["mean_inference_ns"] = t.mean_inference_ns;
-  latency["inferences_simulated"] = t.inferences;
-  latency["per_layer"] = nlohmann::ordered_json::array();
-  nlohmann::ordered_json per_layer_energy = nlohmann::ordered_json::array();
-  for (const auto& l : t.layers) {
-    latency["per_layer"].push_back({{"name", l.name},
-                                    {"cores", l.cores},
-                                    {"latency_ns", l.latency_ns},
-                                    {"busy_ns", l.busy_ns},
-                                    {"utilisation", l.utilisation}});
-    nlohmann::ordered_json breakdown;
-    for (const auto& [component, pj] : l.energy_breakdown_pj) breakdown[component] = pj * 1e-6;
-    per_layer_energy.push_back({{"name", l.name}, {"energy_uj", l.energy_pj * 1e-6}, {"breakdown_uj", breakdown}});
-  }
-  r["latency"] = latency;
-  r["throughput"] = {{"inferences_per_s", t.inferences_per_s},
-                     {"interval_ns", t.interval_ns},
-                     {"tops", t.tops},
-                     {"ops_per_inference", t.ops_per_inference}};
-  nlohmann::ordered_json energy;
-  energy["per_inference_uj"] = t.energy_per_inference_pj * 1e-6;
-  nlohmann::ordered_json breakdown;
-  for (const auto& [component, pj] : t.energy_breakdown_pj) breakdown[component] = pj * 1e-6;
-  energy["breakdown"] = breakdown;
-  energy["per_layer"] = per_layer_energy;
-  energy["tops_per_w"] = t.tops_per_w;
-  r["energy"] = energy;
-  r["programming"] = {{"time_ns", t.programming_ns}, {"energy_uj", t.programming_energy_pj * 1e-6}};
-  r["utilisation"] = {
-      {"cores", t.core_utilisation}, {"links_mean", t.link_utilisation_mean}, {"links_max", t.link_utilisation_max}};
 }
 
 void print_summary(const nlohmann::ordered_json& r) {
@@ -206,6 +173,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--out", o->out,
                   "Directory for report.json, report.html, layers.csv, components.csv and timeline.json");
+  cmd->add_option("--trace", o->trace, "Record the timed run as a binary trace (docs/trace.md; imcsim trace)");
   cmd->add_option("--seed", o->seed, "Seed of every random stream (default: the config's sim.seed)");
   cmd->add_option("--threads", o->threads, "Worker threads of the accuracy path")
       ->check(CLI::Range(1, 256))
@@ -260,7 +228,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
         firmware::compile_model(graph, mapping, chip::model_program_options(config, config.compiler.inferences, true));
     const chip::ModelTiming timing = chip::time_model(config, compiled);
     progress.finish();
-    add_timing(r, timing);
+    if (!o->trace.empty()) {
+      traces::write_trace(o->trace, traces::record_trace(config, compiled, timing.simulation.instructions,
+                                                 timing.simulation.timeline));
+    }
+    report::add_timing(r, timing);
     r["utilisation"]["per_core"] = report::per_core_utilisation(compiled, timing, config.cores.count);
     r["utilisation"]["per_link"] = report::per_link_utilisation(timing, config.interconnect);
     r["chip"] = {{"name", config.name},

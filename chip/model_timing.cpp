@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "interconnect/topology.h"
 
@@ -34,12 +35,17 @@ ModelTiming time_model(const ChipConfig& config, const firmware::CompiledModel& 
                        const SimulationOptions& options) {
   SimulationOptions run_options = options;
   run_options.timeline = true;
+  return summarise_model_timing(config, model, simulate(config, model.program, run_options));
+}
+
+ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::CompiledModel& model,
+                                   SimulationResult run) {
   ModelTiming t;
   t.chip = config.name;
   t.model = model.model;
   t.inferences = model.inferences;
   t.cores_used = model.cores_used;
-  t.simulation = simulate(config, model.program, run_options);
+  t.simulation = std::move(run);
   const SimulationResult& r = t.simulation;
   const auto& program = model.program;
 

@@ -77,4 +77,10 @@ struct ModelTiming {
 ModelTiming time_model(const ChipConfig& config, const firmware::CompiledModel& model,
                        const SimulationOptions& options = {});
 
+/// The figures above from a finished run of model.program: a simulate() run or a trace replay (traces/replay.h).
+/// `run` holds one InstructionRecord per instruction, the network energy in energy_breakdown_pj["network"] and
+/// the links' bookings as timeline events on "link ..." tracks (other timeline events are not read).
+ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::CompiledModel& model,
+                                   SimulationResult run);
+
 }  // namespace imcsim::chip

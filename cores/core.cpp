@@ -1,6 +1,7 @@
 #include "cores/core.h"
 
 #include "base/errors.h"
+#include "cores/core_timing.h"
 
 namespace imcsim::cores {
 
@@ -55,13 +56,13 @@ void Core::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& dela
 
   const sc_core::sc_time arrival =
       command.start_ns >= 0 ? sc_core::sc_time(command.start_ns, sc_core::SC_NS) : sc_core::sc_time_stamp() + delay;
-  const sc_core::sc_time start = arrival > m_busy_until ? arrival : m_busy_until;
-  sc_core::sc_time end = start + sc_core::sc_time(cost.latency_ns, sc_core::SC_NS);
-  if (command.stream_tail_ns >= 0) {
-    // A streamed input: the last datum leaves the pipeline after the stream's tail has arrived.
-    const sc_core::sc_time tail(command.stream_tail_ns + cost.pipeline_ns, sc_core::SC_NS);
-    if (tail > end) end = tail;
-  }
+  // A streamed input: the last datum leaves the pipeline after the stream's tail has arrived.
+  const bool streamed = command.stream_tail_ns >= 0;
+  const auto span = schedule_command(
+      arrival, m_busy_until, sc_core::sc_time(cost.latency_ns, sc_core::SC_NS), streamed,
+      streamed ? sc_core::sc_time(command.stream_tail_ns + cost.pipeline_ns, sc_core::SC_NS) : sc_core::SC_ZERO_TIME);
+  const sc_core::sc_time start = span.start;
+  const sc_core::sc_time end = span.end;
   extension->start_ns = start.to_seconds() * 1e9;
   extension->end_ns = end.to_seconds() * 1e9;
   extension->pipeline_ns = cost.pipeline_ns;

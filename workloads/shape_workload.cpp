@@ -451,6 +451,19 @@ ShapeWorkload load_yaml(const std::string& path, const std::string& name) {
   return w;
 }
 
+/// A SCALE-Sim or NeuroSim row with a 1 x 1 input through a 1 x 1 filter is a fully connected layer: rewritten as
+/// one (channels inputs, filters outputs). False: the row is a convolution.
+bool as_fully_connected(RawLayer& raw) {
+  for (const auto* key : {"h", "w", "kernel_h", "kernel_w"}) {
+    if (raw.fields[key].text != "1") return false;
+  }
+  raw.fields = {{"name", raw.fields["name"]},
+                {"kind", {"dense", raw.line, 0}},
+                {"inputs", raw.fields["c"]},
+                {"outputs", raw.fields["filters"]}};
+  return true;
+}
+
 struct CsvRow {
   std::vector<std::string> cells;
   int line = 0;
@@ -501,16 +514,7 @@ ShapeWorkload load_csv(const std::string& path, const std::string& name) {
         if (v.empty()) throw InputError(path, raw.line, at[k] + 1, columns[k].first, "missing");
         raw.fields[columns[k].second] = {v, raw.line, at[k] + 1, columns[k].first};
       }
-      // A 1 x 1 input through a 1 x 1 filter is a fully connected layer.
-      if (raw.fields["h"].text == "1" && raw.fields["w"].text == "1" && raw.fields["kernel_h"].text == "1" &&
-          raw.fields["kernel_w"].text == "1") {
-        raw.fields = {{"name", raw.fields["name"]},
-                      {"kind", {"dense", raw.line, 0}},
-                      {"inputs", raw.fields["c"]},
-                      {"outputs", raw.fields["filters"]}};
-      } else {
-        raw.fields["kind"] = {"conv", raw.line, 0};
-      }
+      if (!as_fully_connected(raw)) raw.fields["kind"] = {"conv", raw.line, 0};
       layers.push_back(raw);
     }
   } else if (header_index("kind") >= 0) {
@@ -550,13 +554,7 @@ ShapeWorkload load_csv(const std::string& path, const std::string& name) {
         if (p != "0" && p != "1") throw InputError(path, raw.line, 7, "pooling", "'" + p + "' is not 0 or 1");
         raw.fields["pool"].text = p == "1" ? "2" : "1";
       }
-      if (raw.fields["h"].text == "1" && raw.fields["w"].text == "1" && raw.fields["kernel_h"].text == "1" &&
-          raw.fields["kernel_w"].text == "1") {
-        raw.fields = {{"name", raw.fields["name"]},
-                      {"kind", {"dense", raw.line, 0}},
-                      {"inputs", raw.fields["c"]},
-                      {"outputs", raw.fields["filters"]}};
-      } else {
+      if (!as_fully_connected(raw)) {
         raw.fields["kind"] = {"conv", raw.line, 0};
         raw.fields["padding"] = {"same", raw.line, 0};  // NeuroSim keeps the feature map's size
       }

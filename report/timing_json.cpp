@@ -1,0 +1,40 @@
+#include "report/timing_json.h"
+
+namespace imcsim::report {
+
+void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t) {
+  nlohmann::ordered_json latency;
+  latency["per_inference_ns"] = t.per_inference_ns;
+  latency["mean_inference_ns"] = t.mean_inference_ns;
+  latency["inferences_simulated"] = t.inferences;
+  latency["per_layer"] = nlohmann::ordered_json::array();
+  nlohmann::ordered_json per_layer_energy = nlohmann::ordered_json::array();
+  for (const auto& l : t.layers) {
+    latency["per_layer"].push_back({{"name", l.name},
+                                    {"cores", l.cores},
+                                    {"latency_ns", l.latency_ns},
+                                    {"busy_ns", l.busy_ns},
+                                    {"utilisation", l.utilisation}});
+    nlohmann::ordered_json breakdown;
+    for (const auto& [component, pj] : l.energy_breakdown_pj) breakdown[component] = pj * 1e-6;
+    per_layer_energy.push_back({{"name", l.name}, {"energy_uj", l.energy_pj * 1e-6}, {"breakdown_uj", breakdown}});
+  }
+  r["latency"] = latency;
+  r["throughput"] = {{"inferences_per_s", t.inferences_per_s},
+                     {"interval_ns", t.interval_ns},
+                     {"tops", t.tops},
+                     {"ops_per_inference", t.ops_per_inference}};
+  nlohmann::ordered_json energy;
+  energy["per_inference_uj"] = t.energy_per_inference_pj * 1e-6;
+  nlohmann::ordered_json breakdown;
+  for (const auto& [component, pj] : t.energy_breakdown_pj) breakdown[component] = pj * 1e-6;
+  energy["breakdown"] = breakdown;
+  energy["per_layer"] = per_layer_energy;
+  energy["tops_per_w"] = t.tops_per_w;
+  r["energy"] = energy;
+  r["programming"] = {{"time_ns", t.programming_ns}, {"energy_uj", t.programming_energy_pj * 1e-6}};
+  r["utilisation"] = {
+      {"cores", t.core_utilisation}, {"links_mean", t.link_utilisation_mean}, {"links_max", t.link_utilisation_max}};
+}
+
+}  // namespace imcsim::report
