@@ -47,7 +47,7 @@ struct RunOptions {
   bool seed_given = false;
   int threads = 2;
   int calibration_images = 32;
-  std::string trace;  ///< transaction-level trace of the timed run (docs/trace.md)
+  std::string trace;         ///< transaction-level trace of the timed run (docs/trace.md)
   std::string workload;      ///< a shape-only workload file (docs/workloads.md): timing and energy only
   bool timing_only = false;  ///< skip the accuracy path (the weights are ignored)
 };
@@ -180,11 +180,6 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->callback([o, cmd, &exit_code]() {
     chip::ChipConfig config = o->chip.load();
-    if (!o->out.empty()) {
-      std::error_code ec;
-      std::filesystem::create_directories(o->out, ec);
-      if (ec) throw InputError(o->out, 0, 0, "--out", "cannot create the directory: " + ec.message());
-    }
     if (cmd->count("--seed") > 0) config.sim.seed = o->seed;
     const std::vector<double> drift_times = parse_durations_s(o->drift_times, "--drift-times");
     const firmware::Replication replication = firmware::parse_replication(config.compiler.replication);
@@ -201,6 +196,12 @@ void add_run_command(CLI::App& app, int& exit_code) {
     }
     const workloads::Graph& graph = shapes.graph;
     const bool timing_only = o->timing_only || !o->workload.empty();
+    // After the workload is read: a malformed file leaves nothing behind, not even the directory.
+    if (!o->out.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(o->out, ec);
+      if (ec) throw InputError(o->out, 0, 0, "--out", "cannot create the directory: " + ec.message());
+    }
     const firmware::ModelMapping mapping =
         firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config), replication);
     nlohmann::ordered_json r;
@@ -229,8 +230,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
     const chip::ModelTiming timing = chip::time_model(config, compiled);
     progress.finish();
     if (!o->trace.empty()) {
-      traces::write_trace(o->trace, traces::record_trace(config, compiled, timing.simulation.instructions,
-                                                 timing.simulation.timeline));
+      traces::write_trace(
+          o->trace, traces::record_trace(config, compiled, timing.simulation.instructions, timing.simulation.timeline));
     }
     report::add_timing(r, timing);
     r["utilisation"]["per_core"] = report::per_core_utilisation(compiled, timing, config.cores.count);
