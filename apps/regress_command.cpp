@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -38,10 +39,10 @@ struct RegressOptions {
   int threads = 1;
 };
 
-/// What running one case left: its report, or why there is none.
+/// What running one case left: its report.json's text, or why there is none.
 struct CaseRun {
   bool ok = false;
-  nlohmann::ordered_json report;
+  std::string report;
   std::string error;
 };
 
@@ -52,13 +53,13 @@ CaseRun run_case(const RegressCase& c, const std::string& out_dir, int threads) 
     r.error = "imcsim run exited with " + std::to_string(child.exit_code) + ": " + child.err;
     return r;
   }
-  std::ifstream in(out_dir + "/report.json");
-  try {
-    r.report = nlohmann::ordered_json::parse(in);
-    r.ok = true;
-  } catch (const nlohmann::json::exception& e) {
-    r.error = "cannot read " + out_dir + "/report.json: " + e.what();
+  std::ifstream in(out_dir + "/report.json", std::ios::binary);
+  if (!in) {
+    r.error = "imcsim run wrote no " + out_dir + "/report.json";
+    return r;
   }
+  r.report.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  r.ok = true;
   return r;
 }
 
@@ -83,9 +84,13 @@ std::vector<CaseRun> run_cases(const Suite& suite, const std::string& scratch, c
   };
   std::vector<std::thread> workers;
   const int n = std::min<int>(o.jobs, static_cast<int>(suite.cases.size()));
-  for (int w = 1; w < n; ++w) workers.emplace_back(work);
+  for (int w = 1; w < n; ++w) {
+    workers.emplace_back(work);
+  }
   work();
-  for (auto& w : workers) w.join();
+  for (auto& w : workers) {
+    w.join();
+  }
   return runs;
 }
 
@@ -117,8 +122,11 @@ void print_table(const std::vector<std::pair<std::string, MetricChange>>& rows) 
     cells.push_back({name, c.path, clip(c.golden), clip(c.now), delta, c.tolerance, verdict_name(c.verdict)});
   }
   std::vector<std::size_t> width(cells[0].size(), 0);
-  for (const auto& row : cells)
-    for (std::size_t k = 0; k < row.size(); ++k) width[k] = std::max(width[k], row[k].size());
+  for (const auto& row : cells) {
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      width[k] = std::max(width[k], row[k].size());
+    }
+  }
   for (const auto& row : cells) {
     std::string line = " ";
     for (std::size_t k = 0; k < row.size(); ++k) {
@@ -126,7 +134,9 @@ void print_table(const std::vector<std::pair<std::string, MetricChange>>& rows) 
       const std::string pad(width[k] - row[k].size(), ' ');
       line += " " + (right ? pad + row[k] : row[k] + pad);
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
+    while (!line.empty() && line.back() == ' ') {
+      line.pop_back();
+    }
     std::cout << line << "\n";
   }
 }
@@ -135,7 +145,8 @@ int regress(const RegressOptions& o) {
   const Suite suite = load_suite(o.suite);
   const std::string scratch = (fs::temp_directory_path() / ("imcsim_regress_" + std::to_string(getpid()))).string();
   fs::create_directories(scratch);
-  const std::vector<CaseRun> runs = run_cases(suite, scratch, o);
+  std::vector<CaseRun> runs = run_cases(suite, scratch, o);
+  std::vector<nlohmann::ordered_json> reports(runs.size());
   std::error_code ignore_error;
   fs::remove_all(scratch, ignore_error);
 
@@ -145,8 +156,16 @@ int regress(const RegressOptions& o) {
   bool runs_failed = false;
   for (std::size_t k = 0; k < suite.cases.size(); ++k) {
     const RegressCase& c = suite.cases[k];
-    const CaseRun& run = runs[k];
+    CaseRun& run = runs[k];
     const std::string golden_path = suite.golden_path(c);
+    if (run.ok) {
+      try {
+        reports[k] = nlohmann::ordered_json::parse(run.report);
+      } catch (const nlohmann::json::exception& e) {
+        run.ok = false;
+        run.error = std::string("its report.json does not parse: ") + e.what();
+      }
+    }
     if (!run.ok) {
       verdicts.push_back(c.name + ": FAILED to run (" + o.suite + ":" + std::to_string(c.line) + "): " + run.error);
       failed = runs_failed = true;
@@ -171,23 +190,31 @@ int regress(const RegressOptions& o) {
       failed = failed || !o.update;
       continue;
     }
-    const ReportDiff diff = diff_reports(golden, run.report, suite.rules);
-    for (const auto& change : diff.changes) rows.emplace_back(c.name, change);
+    const ReportDiff diff = diff_reports(golden, reports[k], suite.rules);
+    for (const auto& change : diff.changes) {
+      rows.emplace_back(c.name, change);
+    }
     const auto moved = diff.changes.size();
     const auto beyond = std::count_if(diff.changes.begin(), diff.changes.end(),
                                       [](const MetricChange& m) { return m.verdict != Verdict::within; });
     std::string line = c.name + ": " + (diff.regressed() ? (o.update ? "changed" : "REGRESSED") : "pass") + " (" +
                        std::to_string(diff.compared) + " values compared, " + std::to_string(moved) + " moved";
-    if (beyond > 0) line += ", " + std::to_string(beyond) + " beyond tolerance or added/missing";
+    if (beyond > 0) {
+      line += ", " + std::to_string(beyond) + " beyond tolerance or added/missing";
+    }
     verdicts.push_back(line + ")");
-    if (diff.regressed() && !o.update) failed = true;
+    if (diff.regressed() && !o.update) {
+      failed = true;
+    }
   }
 
   if (!rows.empty()) {
     std::cout << (o.update ? "what moved against the old goldens:\n" : "what moved:\n");
     print_table(rows);
   }
-  for (const auto& v : verdicts) std::cout << v << "\n";
+  for (const auto& v : verdicts) {
+    std::cout << v << "\n";
+  }
 
   if (o.update) {
     if (runs_failed) {
@@ -196,8 +223,7 @@ int regress(const RegressOptions& o) {
     }
     fs::create_directories(suite.golden_dir);
     for (std::size_t k = 0; k < suite.cases.size(); ++k) {
-      write_file_atomically(suite.golden_path(suite.cases[k]),
-                            without_ignored(runs[k].report, suite.rules).dump(2) + "\n");
+      write_file_atomically(suite.golden_path(suite.cases[k]), without_ignored(reports[k], suite.rules).dump(2) + "\n");
     }
     std::cout << "imcsim regress: wrote " << suite.cases.size() << " golden reports in " << suite.golden_dir
               << "; review the diff before committing\n";

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "apps/report_diff.h"
@@ -25,7 +24,7 @@ struct RegressCase {
   std::string name;  ///< also the golden's file name: <golden>/<name>.json
   int line = 0;      ///< where the case starts in the suite file
   std::string chip = "hermes64";
-  std::vector<std::pair<std::string, std::string>> overrides;  ///< `set:` as key.path, value (YAML text)
+  std::vector<std::string> overrides;  ///< `set:` as "key.path=value", as `imcsim run --set`
   CaseKind kind = CaseKind::model;
   std::string source;  ///< the zoo model's name, or a path resolved against the suite's directory
   std::string dataset = "fashion-mnist";

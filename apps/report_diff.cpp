@@ -15,33 +15,48 @@ std::vector<std::string> path_segments(const std::string& path) {
   while (i < path.size()) {
     if (path[i] == '[') {
       const std::size_t close = path.find(']', i);
-      if (close == std::string::npos) throw std::invalid_argument("an unclosed '['");
+      if (close == std::string::npos) {
+        throw std::invalid_argument("an unclosed '['");
+      }
       const std::string index = path.substr(i + 1, close - i - 1);
       const bool digits =
           !index.empty() && std::all_of(index.begin(), index.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-      if (index != "*" && !digits) throw std::invalid_argument("'[" + index + "]' is not an index or [*]");
+      if (index != "*" && !digits) {
+        throw std::invalid_argument("'[" + index + "]' is not an index or [*]");
+      }
       segments.push_back("[" + index + "]");
       i = close + 1;
-      if (i < path.size() && path[i] != '.' && path[i] != '[')
+      if (i < path.size() && path[i] != '.' && path[i] != '[') {
         throw std::invalid_argument("expected '.' or '[' after ']'");
+      }
       if (i < path.size() && path[i] == '.') {
         ++i;
-        if (i == path.size()) throw std::invalid_argument("ends with '.'");
+        if (i == path.size()) {
+          throw std::invalid_argument("ends with '.'");
+        }
       }
       continue;
     }
     const std::size_t end = path.find_first_of(".[", i);
     const std::string key = path.substr(i, end - i);
-    if (key.empty()) throw std::invalid_argument("an empty key");
-    if (key.find(']') != std::string::npos) throw std::invalid_argument("a ']' without '['");
+    if (key.empty()) {
+      throw std::invalid_argument("an empty key");
+    }
+    if (key.find(']') != std::string::npos) {
+      throw std::invalid_argument("a ']' without '['");
+    }
     segments.push_back(key);
     i = end == std::string::npos ? path.size() : end;
     if (i < path.size() && path[i] == '.') {
       ++i;
-      if (i == path.size()) throw std::invalid_argument("ends with '.'");
+      if (i == path.size()) {
+        throw std::invalid_argument("ends with '.'");
+      }
     }
   }
-  if (segments.empty()) throw std::invalid_argument("an empty path");
+  if (segments.empty()) {
+    throw std::invalid_argument("an empty path");
+  }
   return segments;
 }
 
@@ -49,14 +64,14 @@ namespace {
 
 /// How well `pattern` covers `path`: -1 when it does not; else more segments, then fewer wildcards, score higher.
 int match_score(const std::vector<std::string>& pattern, const std::vector<std::string>& path) {
-  if (pattern.size() > path.size()) return -1;
+  if (pattern.size() > path.size()) {
+    return -1;
+  }
   int wildcards = 0;
   for (std::size_t k = 0; k < pattern.size(); ++k) {
     const std::string& p = pattern[k];
     const bool index = path[k].front() == '[';
-    if (p == "[*]" && index) {
-      ++wildcards;
-    } else if (p == "*" && !index) {
+    if ((p == "[*]" && index) || (p == "*" && !index)) {
       ++wildcards;
     } else if (p != path[k]) {
       return -1;
@@ -98,7 +113,9 @@ class Differ {
 
   void compare(const nlohmann::ordered_json& golden, const nlohmann::ordered_json& now, const std::string& path,
                std::vector<std::string>& segments) {
-    if (!segments.empty() && ignored(segments, m_rules)) return;
+    if (!segments.empty() && ignored(segments, m_rules)) {
+      return;
+    }
     if (golden.is_object() && now.is_object()) {
       for (const auto& [key, value] : golden.items()) {
         segments.push_back(key);
@@ -111,8 +128,9 @@ class Differ {
       }
       for (const auto& [key, value] : now.items()) {
         segments.push_back(key);
-        if (!golden.contains(key) && !ignored(segments, m_rules))
+        if (!golden.contains(key) && !ignored(segments, m_rules)) {
           add(join(path, key), "", value.dump(), Verdict::added);
+        }
         segments.pop_back();
       }
     } else if (golden.is_array() && now.is_array()) {
@@ -142,18 +160,24 @@ class Differ {
     if (golden.is_number() && now.is_number()) {
       const bool integers = !golden.is_number_float() && !now.is_number_float();
       if (integers && tolerance == nullptr) {
-        if (golden != now) add_number(path, golden, now, "exact", Verdict::regressed);
+        if (golden != now) {
+          add_number(path, golden, now, "exact", Verdict::regressed);
+        }
         return;
       }
       const double g = golden.get<double>();
       const double a = now.get<double>();
-      if (g == a) return;
+      if (g == a) {
+        return;
+      }
       const double bound = (tolerance ? *tolerance : m_rules.default_tolerance).bound(g);
       const bool within = std::isfinite(a) && std::abs(a - g) <= bound;
       add_number(path, golden, now, format_bound(bound), within ? Verdict::within : Verdict::regressed);
       return;
     }
-    if (golden != now) add(path, golden.dump(), now.dump(), Verdict::regressed);
+    if (golden != now) {
+      add(path, golden.dump(), now.dump(), Verdict::regressed);
+    }
   }
 
   void add_number(const std::string& path, const nlohmann::ordered_json& golden, const nlohmann::ordered_json& now,
@@ -188,7 +212,9 @@ nlohmann::ordered_json strip(const nlohmann::ordered_json& value, std::vector<st
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
     for (const auto& [key, child] : value.items()) {
       segments.push_back(key);
-      if (!ignored(segments, rules)) out[key] = strip(child, segments, rules);
+      if (!ignored(segments, rules)) {
+        out[key] = strip(child, segments, rules);
+      }
       segments.pop_back();
     }
     return out;
@@ -197,7 +223,9 @@ nlohmann::ordered_json strip(const nlohmann::ordered_json& value, std::vector<st
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < value.size(); ++i) {
       segments.push_back("[" + std::to_string(i) + "]");
-      if (!ignored(segments, rules)) out.push_back(strip(value[i], segments, rules));
+      if (!ignored(segments, rules)) {
+        out.push_back(strip(value[i], segments, rules));
+      }
       segments.pop_back();
     }
     return out;
