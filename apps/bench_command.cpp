@@ -14,8 +14,8 @@
 #include "base/errors.h"
 #include "bench/benchmarks.h"
 #include "chip/accuracy.h"
-#include "chip/model_timing.h"
 #include "chip/chip_config.h"
+#include "chip/model_timing.h"
 #include "chip/simulation.h"
 #include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
@@ -26,6 +26,7 @@
 #include "workloads/onnx_import.h"
 #include "workloads/reference_executor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 
@@ -176,7 +177,14 @@ nlohmann::ordered_json replay_benchmark(const BenchArgs& a) {
   const double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
   traces::ReplayOptions options;
   options.link_bookings = false;
-  const traces::ReplayResult r = traces::replay_trace(trace, config, options);
+  // The first replay also pays for first touching its memory (page faults); the best of three is reported.
+  std::vector<double> replay_s;
+  traces::ReplayResult r;
+  for (int repetition = 0; repetition < 3; ++repetition) {
+    r = traces::replay_trace(trace, config, options);
+    replay_s.push_back(r.wall_s);
+  }
+  const double best_s = *std::min_element(replay_s.begin(), replay_s.end());
   nlohmann::ordered_json j;
   j["benchmark"] = "replay";
   j["model"] = "mlp";
@@ -184,8 +192,10 @@ nlohmann::ordered_json replay_benchmark(const BenchArgs& a) {
   j["inferences"] = inferences;
   j["events"] = r.events;
   j["build_s"] = build_s;
-  j["replay_s"] = r.wall_s;
-  j["events_per_s"] = static_cast<double>(r.events) / r.wall_s;
+  j["replay_s"] = best_s;
+  j["events_per_s"] = static_cast<double>(r.events) / best_s;
+  j["replay_s_each"] = replay_s;
+  j["events_per_s_first"] = static_cast<double>(r.events) / replay_s.front();
   j["simulated_ns"] = r.run.latency_ns;
   return j;
 }

@@ -11,24 +11,38 @@ LinkReservations::LinkReservations(const NetworkConfig& config)
       m_topology(make_topology(config)),
       m_routing(make_routing(config, *m_topology)),
       m_busy(m_topology->links().size()),
+      m_routes(static_cast<std::size_t>(m_topology->nodes()) * static_cast<std::size_t>(m_topology->nodes())),
+      m_routed(m_routes.size(), false),
       m_link_flits(m_topology->links().size(), 0) {}
 
 double LinkReservations::book(int link, double t, double duration) {
-  auto& busy = m_busy[static_cast<std::size_t>(link)];
+  Busy& busy = m_busy[static_cast<std::size_t>(link)];
+  auto& v = busy.intervals;
   double start = t;
   // Intervals are disjoint and sorted; walk from the last one that starts at or before t.
-  auto it = busy.upper_bound(start);
-  if (it != busy.begin()) {
-    auto prev = std::prev(it);
+  auto it = std::upper_bound(v.begin() + static_cast<std::ptrdiff_t>(busy.first), v.end(), start,
+                             [](double value, const std::pair<double, double>& b) { return value < b.first; });
+  if (it != v.begin() + static_cast<std::ptrdiff_t>(busy.first)) {
+    const auto prev = std::prev(it);
     if (prev->second > start) start = prev->second;
   }
-  while (it != busy.end() && it->first < start + duration) {
+  while (it != v.end() && it->first < start + duration) {
     start = std::max(start, it->second);
     ++it;
   }
-  busy.emplace(start, start + duration);
+  v.insert(it, {start, start + duration});
   if (m_record) m_bookings.push_back({link, start, start + duration});
   return start;
+}
+
+const std::vector<RouteHop>& LinkReservations::route(int src, int dst) {
+  const auto k =
+      static_cast<std::size_t>(src) * static_cast<std::size_t>(m_topology->nodes()) + static_cast<std::size_t>(dst);
+  if (!m_routed[k]) {
+    m_routes[k] = trace_route(*m_topology, *m_routing, src, dst);
+    m_routed[k] = true;
+  }
+  return m_routes[k];
 }
 
 TransferResult LinkReservations::transfer(int src, int dst, double bits, double start_ns, double source_tail_ns) {
@@ -36,7 +50,7 @@ TransferResult LinkReservations::transfer(int src, int dst, double bits, double 
   result.head_arrival_ns = start_ns;
   result.arrival_ns = std::max(start_ns, source_tail_ns);
   if (src == dst || bits <= 0) return result;
-  const std::vector<RouteHop> path = trace_route(*m_topology, *m_routing, src, dst);
+  const std::vector<RouteHop>& path = route(src, dst);
   const auto total_flits = static_cast<std::int64_t>(std::ceil(bits / m_config.link_width_bits));
   result.hops = static_cast<int>(path.size());
   result.flits = total_flits;
@@ -65,9 +79,14 @@ TransferResult LinkReservations::transfer(int src, int dst, double bits, double 
 }
 
 void LinkReservations::release_before(double t_ns) {
-  for (auto& busy : m_busy) {
-    auto it = busy.begin();
-    while (it != busy.end() && it->second < t_ns) it = busy.erase(it);
+  for (Busy& busy : m_busy) {
+    auto& v = busy.intervals;
+    while (busy.first < v.size() && v[busy.first].second < t_ns) ++busy.first;
+    // Drop the released prefix once it is most of the vector (amortised O(1) per booking).
+    if (busy.first > 64 && 2 * busy.first > v.size()) {
+      v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(busy.first));
+      busy.first = 0;
+    }
   }
 }
 

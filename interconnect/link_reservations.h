@@ -14,8 +14,8 @@
 // Contract: start times passed to transfer() never precede the watermark set by release_before().
 
 #include <cstdint>
-#include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "interconnect/network_config.h"
@@ -53,18 +53,27 @@ class LinkReservations {
   };
   void record_bookings(bool on) { m_record = on; }
   const std::vector<Booking>& bookings() const { return m_bookings; }
-  /// Busy intervals of one link still remembered, as (start_ns, end_ns).
-  const std::map<double, double>& reservations(int link) const { return m_busy[static_cast<std::size_t>(link)]; }
 
  private:
   /// Earliest start >= t at which `link` is free for `duration`; books it.
   double book(int link, double t, double duration);
+  /// The route from src to dst, computed once per pair (routing is a function of the topology and the pair).
+  const std::vector<RouteHop>& route(int src, int dst);
+
+  /// One link's busy intervals still remembered: intervals[first..] as (start_ns, end_ns), sorted and disjoint
+  /// (a flat vector: bookings mostly append, releases drop a prefix).
+  struct Busy {
+    std::vector<std::pair<double, double>> intervals;
+    std::size_t first = 0;
+  };
 
   NetworkConfig m_config;
   double m_cycle_ns;
   std::unique_ptr<NetworkTopology> m_topology;
   std::unique_ptr<RoutingAlgorithm> m_routing;
-  std::vector<std::map<double, double>> m_busy;  ///< per link: start -> end, non-overlapping
+  std::vector<Busy> m_busy;                     ///< per link
+  std::vector<std::vector<RouteHop>> m_routes;  ///< per (src, dst): the route, empty until first used
+  std::vector<bool> m_routed;
   std::vector<std::int64_t> m_link_flits;
   bool m_record = false;
   std::vector<Booking> m_bookings;
