@@ -176,8 +176,17 @@ class SuiteReader {
       fail(node, at + "model", "every case needs a model, a workload or a trace");
     }
     if (c.kind == CaseKind::trace) {
-      fail(key_node(node, "trace"), at + "trace",
-           "trace cases are not supported yet (they need `imcsim trace replay`)");
+      // A replay re-times recorded events: no accuracy path and no random draws.
+      for (const char* key : {"dataset", "images", "drift_times", "timing_only", "seed"}) {
+        if (node[key]) {
+          fail(key_node(node, key), at + key, "a trace case replays timing only, so no " + std::string(key));
+        }
+      }
+      c.source = relative_to_suite(c.source);
+      if (!fs::is_regular_file(c.source)) {
+        fail(key_node(node, "trace"), at + "trace", "no trace file '" + c.source + "'");
+      }
+      return c;
     }
     if (c.kind == CaseKind::workload) {
       // Shape-only workloads have no weights: timing and energy only, so the accuracy path's keys mean nothing.
@@ -330,21 +339,32 @@ Suite load_suite(const std::string& path) {
 }
 
 std::vector<std::string> case_arguments(const RegressCase& c, const std::string& out_dir, int threads) {
-  std::vector<std::string> args{"run", "--chip", c.chip, "--threads", std::to_string(threads), "--out", out_dir};
+  std::vector<std::string> args;
   switch (c.kind) {
     case CaseKind::model:
-      args.insert(args.end(), {"--model", c.source, "--dataset", c.dataset, "--images", std::to_string(c.images),
-                               "--drift-times", c.drift_times});
+      args = {"run",
+              "--model",
+              c.source,
+              "--dataset",
+              c.dataset,
+              "--images",
+              std::to_string(c.images),
+              "--drift-times",
+              c.drift_times,
+              "--threads",
+              std::to_string(threads)};
       if (c.timing_only) {
         args.emplace_back("--timing-only");
       }
       break;
     case CaseKind::workload:
-      args.insert(args.end(), {"--workload", c.source});
+      args = {"run", "--workload", c.source};
       break;
     case CaseKind::trace:
-      throw Error("case '" + c.name + "': trace cases are not supported yet");
+      args = {"trace", "replay", c.source};
+      break;
   }
+  args.insert(args.end(), {"--chip", c.chip, "--out", out_dir});
   if (c.seed) {
     args.insert(args.end(), {"--seed", std::to_string(*c.seed)});
   }

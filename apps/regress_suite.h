@@ -16,8 +16,8 @@
 namespace imcsim::apps {
 
 /// What a case runs: a model (`imcsim run --model`), a shape-only workload file (`imcsim run --workload`, timing
-/// and energy only) or a recorded trace (`imcsim trace replay`). Trace cases are parsed so that a suite can name
-/// them, and rejected by load_suite() until that command exists; case_arguments() is where a kind plugs in.
+/// and energy only) or a recorded trace (`imcsim trace replay`, timing and energy only). A new kind plugs in
+/// here, in load_suite() (its keys) and in case_arguments() (its command line).
 enum class CaseKind { model, workload, trace };
 
 struct RegressCase {

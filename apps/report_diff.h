@@ -29,7 +29,8 @@ struct DiffRules {
   /// pattern covers them.
   Tolerance default_tolerance{0.0, 1e-9};
   std::vector<MetricTolerance> tolerances;  ///< the most specific matching pattern wins, then the first listed
-  std::vector<std::string> ignore{"model_file", "config", "imcsim_version"};  ///< patterns never compared
+  /// Patterns never compared: paths of this checkout, the config's text, the version, a replay's wall time.
+  std::vector<std::string> ignore{"model_file", "config", "imcsim_version", "trace.file", "trace.replay_s"};
 };
 
 /// Splits a JSON path into its segments: "a.b[2].c" -> "a", "b", "[2]", "c". Throws std::invalid_argument when

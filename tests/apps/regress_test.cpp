@@ -1,7 +1,7 @@
 // imcsim regress: a suite of one case (the zoo MLP on hermes64, 200 images, one drift time, as in
 // tests/regress/suite.yaml) against a copy of its committed golden, edited per test: unchanged passes, a move
 // beyond tolerance fails naming the metric, a move within passes, --update rewrites the golden, a missing golden
-// and a malformed suite fail clearly; a shape-only workload case runs.
+// and a malformed suite fail clearly; a shape-only workload case and a trace replay case run.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -148,7 +148,9 @@ TEST_F(Regress, MalformedSuitesFailNamingFileLineAndField) {
        "suite.yaml:4:5: 'cases[a].images': a workload case has no accuracy path"},
       {"cases:\n  - name: a\n    model: mlp\n    workload: w.yaml\n",
        "suite.yaml:4:5: 'cases[a].workload': give one of model, workload and trace"},
-      {"cases:\n  - name: a\n    trace: t.json\n", "'cases[a].trace': trace cases are not supported yet"},
+      {"cases:\n  - name: a\n    trace: t.trace\n", "suite.yaml:3:5: 'cases[a].trace': no trace file"},
+      {"cases:\n  - name: a\n    trace: " + source_dir + "/tests/regress/mlp.trace\n    seed: 3\n",
+       "suite.yaml:4:5: 'cases[a].seed': a trace case replays timing only"},
       {"goldn: g\ncases:\n  - {name: a, model: mlp}\n", "suite.yaml:1:1: 'goldn': unknown key"},
   };
   for (const auto& c : cases) {
@@ -165,6 +167,18 @@ TEST_F(Regress, WorkloadCaseIsRunAndCompared) {
   ASSERT_EQ(update.exit_code, 0) << update.out << update.err;
   const auto j = nlohmann::ordered_json::parse(read_file(m_dir + "/golden/cnn-shapes.json"));
   EXPECT_TRUE(j.contains("workload_format")) << j.dump(2);
+  const auto again = run_imcsim("regress '" + suite + "'");
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+}
+
+TEST_F(Regress, TraceCaseIsReplayedAndCompared) {
+  const std::string suite =
+      write_suite("cases:\n  - name: replay\n    trace: " + source_dir + "/tests/regress/mlp.trace\n");
+  const auto update = run_imcsim("regress '" + suite + "' --update");
+  ASSERT_EQ(update.exit_code, 0) << update.out << update.err;
+  const auto j = nlohmann::ordered_json::parse(read_file(m_dir + "/golden/replay.json"));
+  ASSERT_TRUE(j.contains("trace")) << j.dump(2);
+  EXPECT_FALSE(j["trace"].contains("replay_s")) << "a wall time is not a golden value";
   const auto again = run_imcsim("regress '" + suite + "'");
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
 }
