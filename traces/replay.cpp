@@ -200,6 +200,12 @@ class Engine {
   using Item = std::tuple<double, std::uint64_t, std::uint64_t, std::size_t>;
 
   void push(double key, std::size_t s, std::uint64_t tie = 0) { m_queue.emplace(key, tie, m_seq++, s); }
+  /// Whether an item (key, tie) pushed now would be the next to come out of the queue.
+  bool next_anyway(double key, std::uint64_t tie) const {
+    if (m_queue.empty()) return true;
+    const auto& [top_key, top_tie, top_seq, top_stream] = m_queue.top();
+    return key < top_key || (key == top_key && tie < top_tie);
+  }
 
   /// The core command of event `index`, to start no earlier than start; returns its end (Controller::core_command).
   double core_command(Stream& s, std::size_t index, double start) {
@@ -239,6 +245,10 @@ class Engine {
     if (s.ready < s.next_sync) return false;
     s.next_sync = boundary_after(s.ready);
     if (s.ready <= m_now) return false;
+    if (next_anyway(s.ready, 0)) {
+      m_now = s.ready;  // it would come straight back out of the queue
+      return false;
+    }
     push(s.ready, si);
     return true;
   }
@@ -266,10 +276,13 @@ class Engine {
             s.transfer_due = true;
             // Book transfers in the order of their start times, as the SystemC controller does (one that should
             // have started already goes at once, as there).
-            if (s.transfer_start >= m_now) {
-              push(s.transfer_start, si, static_cast<std::uint64_t>(e.transfer_order) + 1);
+            // A transfer that would come next out of the queue anyway is booked at once.
+            const std::uint64_t tie = static_cast<std::uint64_t>(e.transfer_order) + 1;
+            if (s.transfer_start >= m_now && !next_anyway(s.transfer_start, tie)) {
+              push(s.transfer_start, si, tie);
               return;
             }
+            m_now = std::max(m_now, s.transfer_start);
           }
           s.transfer_due = false;
           if (op == Op::load) {
