@@ -96,7 +96,9 @@ void add_trace_command(CLI::App& app, int& exit_code) {
     if (!o->out.empty()) {
       std::error_code ec;
       std::filesystem::create_directories(o->out, ec);
-      if (ec) throw InputError(o->out, 0, 0, "--out", "cannot create the directory: " + ec.message());
+      if (ec) {
+        throw InputError(o->out, 0, 0, "--out", "cannot create the directory: " + ec.message());
+      }
       write_file_atomically(o->out + "/report.json", r.dump(2) + "\n");
     }
     exit_code = 0;

@@ -21,7 +21,9 @@ CommandSpan<Time> schedule_command(const Time& arrival, const Time& busy_until, 
                                    bool has_stream_tail, const Time& stream_tail_plus_pipeline) {
   const Time start = arrival > busy_until ? arrival : busy_until;
   Time end = start + latency;
-  if (has_stream_tail && stream_tail_plus_pipeline > end) end = stream_tail_plus_pipeline;
+  if (has_stream_tail && stream_tail_plus_pipeline > end) {
+    end = stream_tail_plus_pipeline;
+  }
   return {start, end};
 }
 

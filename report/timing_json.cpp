@@ -16,7 +16,9 @@ void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t) {
                                     {"busy_ns", l.busy_ns},
                                     {"utilisation", l.utilisation}});
     nlohmann::ordered_json breakdown;
-    for (const auto& [component, pj] : l.energy_breakdown_pj) breakdown[component] = pj * 1e-6;
+    for (const auto& [component, pj] : l.energy_breakdown_pj) {
+      breakdown[component] = pj * 1e-6;
+    }
     per_layer_energy.push_back({{"name", l.name}, {"energy_uj", l.energy_pj * 1e-6}, {"breakdown_uj", breakdown}});
   }
   r["latency"] = latency;
@@ -27,7 +29,9 @@ void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t) {
   nlohmann::ordered_json energy;
   energy["per_inference_uj"] = t.energy_per_inference_pj * 1e-6;
   nlohmann::ordered_json breakdown;
-  for (const auto& [component, pj] : t.energy_breakdown_pj) breakdown[component] = pj * 1e-6;
+  for (const auto& [component, pj] : t.energy_breakdown_pj) {
+    breakdown[component] = pj * 1e-6;
+  }
   energy["breakdown"] = breakdown;
   energy["per_layer"] = per_layer_energy;
   energy["tops_per_w"] = t.tops_per_w;

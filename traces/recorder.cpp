@@ -30,7 +30,9 @@ Trace record_trace(const chip::ChipConfig& config, const firmware::CompiledModel
   std::map<std::tuple<int, int, std::string>, std::uint32_t> sends;
   for (std::size_t i = 0; i < program.instructions.size(); ++i) {
     const firmware::Instruction& ins = program.instructions[i];
-    if (ins.op == firmware::Op::send) sends[{ins.core, ins.peer, ins.tag}] = static_cast<std::uint32_t>(i);
+    if (ins.op == firmware::Op::send) {
+      sends[{ins.core, ins.peer, ins.tag}] = static_cast<std::uint32_t>(i);
+    }
   }
   std::uint32_t last_barrier = no_event;
   t.events.resize(program.instructions.size());

@@ -51,7 +51,9 @@ class CostCache {
   const Entry& get(const TraceEvent& e, std::size_t index) {
     const Key key{e.op, e.rows, e.cols, e.vectors, e.elements, e.bytes};
     auto it = m_cache.find(key);
-    if (it != m_cache.end()) return it->second;
+    if (it != m_cache.end()) {
+      return it->second;
+    }
     const cores::CoreCommand command = firmware::core_command_of(instruction_of(e));
     Entry entry;
     try {
@@ -76,7 +78,9 @@ class CostCache {
   struct Hash {
     std::size_t operator()(const Key& k) const {
       std::uint64_t h = k.op;
-      for (const std::uint32_t v : {k.rows, k.cols, k.vectors, k.elements, k.bytes}) h = h * 0x9e3779b97f4a7c15ull + v;
+      for (const std::uint32_t v : {k.rows, k.cols, k.vectors, k.elements, k.bytes}) {
+        h = h * 0x9e3779b97f4a7c15ull + v;
+      }
       return static_cast<std::size_t>(h ^ (h >> 29));
     }
   };
@@ -120,7 +124,9 @@ class Engine {
     std::vector<int> index_of(static_cast<std::size_t>(config.cores.count), -1);
     for (std::size_t i = 0; i < trace.events.size(); ++i) {
       const int core = trace.events[i].core;
-      if (core < 0) continue;
+      if (core < 0) {
+        continue;
+      }
       int& s = index_of[static_cast<std::size_t>(core)];
       if (s < 0) {
         s = static_cast<int>(m_streams.size());
@@ -134,7 +140,9 @@ class Engine {
         m_streams[static_cast<std::size_t>(index_of[static_cast<std::size_t>(e.core)])].events.push_back(
             static_cast<std::uint32_t>(i));
       } else {
-        for (Stream& s : m_streams) s.events.push_back(static_cast<std::uint32_t>(i));
+        for (Stream& s : m_streams) {
+          s.events.push_back(static_cast<std::uint32_t>(i));
+        }
       }
     }
   }
@@ -167,7 +175,9 @@ class Engine {
   chip::SimulationResult result(const chip::ChipConfig& config) {
     chip::SimulationResult r;
     r.latency_ns = m_finish;
-    for (const char* c : {"array", "adc", "dac", "digital", "sram", "programming"}) r.energy_breakdown_pj[c] = 0;
+    for (const char* c : {"array", "adc", "dac", "digital", "sram", "programming"}) {
+      r.energy_breakdown_pj[c] = 0;
+    }
     double busy = 0;
     for (const auto& rec : m_records) {
       r.energy_breakdown_pj["array"] += rec.energy.array_pj;
@@ -180,7 +190,9 @@ class Engine {
     }
     r.energy_breakdown_pj["network"] = m_bit_hops * m_bit_hop_pj;
     r.energy_breakdown_pj["leakage"] = config.cores.count * config.technology.core_leakage_mw * 1e-3 * m_finish * 1e3;
-    for (const auto& [name, pj] : r.energy_breakdown_pj) r.energy_pj += pj;
+    for (const auto& [name, pj] : r.energy_breakdown_pj) {
+      r.energy_pj += pj;
+    }
     r.busy_ns = busy;
     r.cores_active = static_cast<int>(m_streams.size());
     r.mvm_vectors = m_mvm_vectors;
@@ -202,7 +214,9 @@ class Engine {
   void push(double key, std::size_t s, std::uint64_t tie = 0) { m_queue.emplace(key, tie, m_seq++, s); }
   /// Whether an item (key, tie) pushed now would be the next to come out of the queue.
   bool next_anyway(double key, std::uint64_t tie) const {
-    if (m_queue.empty()) return true;
+    if (m_queue.empty()) {
+      return true;
+    }
     const auto& [top_key, top_tie, top_seq, top_stream] = m_queue.top();
     return key < top_key || (key == top_key && tie < top_tie);
   }
@@ -219,7 +233,9 @@ class Engine {
     firmware::InstructionRecord& rec = m_records[index];
     rec.busy_ns += span.end - span.start;
     rec.energy = c.cost.energy;
-    if (op_of(e) == Op::mvm || op_of(e) == Op::mvmt) m_mvm_vectors += e.vectors;
+    if (op_of(e) == Op::mvm || op_of(e) == Op::mvmt) {
+      m_mvm_vectors += e.vectors;
+    }
     s.out_head = c.digital ? span.start + c.cost.pipeline_ns : span.end;
     s.out_tail = span.end;
     return span.end;
@@ -242,9 +258,13 @@ class Engine {
     m_records[index].start_ns = s.began;
     m_records[index].end_ns = end;
     ++s.next;
-    if (s.ready < s.next_sync) return false;
+    if (s.ready < s.next_sync) {
+      return false;
+    }
     s.next_sync = boundary_after(s.ready);
-    if (s.ready <= m_now) return false;
+    if (s.ready <= m_now) {
+      return false;
+    }
     if (next_anyway(s.ready, 0)) {
       m_now = s.ready;  // it would come straight back out of the queue
       return false;
@@ -261,7 +281,9 @@ class Engine {
       const TraceEvent& e = m_trace.events[index];
       const Op op = op_of(e);
       const double bits = 8.0 * e.bytes;
-      if (!s.transfer_due) s.began = op == Op::send && e.streamed() ? s.out_head : s.ready;
+      if (!s.transfer_due) {
+        s.began = op == Op::send && e.streamed() ? s.out_head : s.ready;
+      }
       switch (op) {
         case Op::load:
         case Op::store:
@@ -270,7 +292,9 @@ class Engine {
             if (op == Op::send && e.streamed()) {
               s.transfer_start = s.out_head;
             } else {
-              if (op != Op::load) s.ready = core_command(s, index, s.ready);
+              if (op != Op::load) {
+                s.ready = core_command(s, index, s.ready);
+              }
               s.transfer_start = s.ready;
             }
             s.transfer_due = true;
@@ -288,10 +312,14 @@ class Engine {
           if (op == Op::load) {
             const double tail = transfer(m_offchip, s.core, bits, s.transfer_start).arrival_ns;
             s.ready = core_command(s, index, tail);
-            if (finish_event(s, si, index, s.ready)) return;
+            if (finish_event(s, si, index, s.ready)) {
+              return;
+            }
           } else if (op == Op::store) {
             s.ready = transfer(s.core, m_offchip, bits, s.transfer_start).arrival_ns;
-            if (finish_event(s, si, index, s.ready)) return;
+            if (finish_event(s, si, index, s.ready)) {
+              return;
+            }
           } else {
             const interconnect::TransferResult a = e.streamed() ? transfer(s.core, e.dst, bits, s.out_head, s.out_tail)
                                                                 : transfer(s.core, e.dst, bits, s.transfer_start);
@@ -302,7 +330,9 @@ class Engine {
               push(m_now, static_cast<std::size_t>(m_waiter[index]));
               m_waiter[index] = -1;
             }
-            if (finish_event(s, si, index, std::max(s.ready, a.arrival_ns))) return;
+            if (finish_event(s, si, index, std::max(s.ready, a.arrival_ns))) {
+              return;
+            }
           }
           break;
         }
@@ -323,12 +353,16 @@ class Engine {
           } else {
             s.ready = std::max(s.ready, m_arrival[e.dep_send]);
           }
-          if (finish_event(s, si, index, s.ready)) return;
+          if (finish_event(s, si, index, s.ready)) {
+            return;
+          }
           break;
         }
         case Op::barrier: {
           m_barrier_time = std::max(m_barrier_time, s.ready);
-          if (++m_barrier_waiting < m_streams.size()) return;
+          if (++m_barrier_waiting < m_streams.size()) {
+            return;
+          }
           // Every stream has arrived: all go on at the latest arrival.
           m_barrier_waiting = 0;
           m_records[index].start_ns = m_records[index].end_ns = m_barrier_time;
@@ -337,7 +371,9 @@ class Engine {
             o.ready = m_barrier_time;
             o.next_sync = boundary_after(m_barrier_time);
             ++o.next;
-            if (other != si) push(m_barrier_time, other);
+            if (other != si) {
+              push(m_barrier_time, other);
+            }
           }
           m_barrier_time = 0;
           if (m_now < s.ready) {
@@ -348,7 +384,9 @@ class Engine {
         }
         default:
           s.ready = core_command(s, index, s.ready);
-          if (finish_event(s, si, index, s.ready)) return;
+          if (finish_event(s, si, index, s.ready)) {
+            return;
+          }
           break;
       }
     }
@@ -416,12 +454,16 @@ firmware::CompiledModel compiled_model_of(const Trace& trace) {
   for (std::size_t i = 0; i < trace.events.size(); ++i) {
     const TraceEvent& e = trace.events[i];
     firmware::Instruction ins = instruction_of(e);
-    if (ins.op == Op::send) ins.peer = e.dst;
+    if (ins.op == Op::send) {
+      ins.peer = e.dst;
+    }
     if (ins.op == Op::recv) {
       ins.peer = trace.events[e.dep_send].core;
       ins.tag = "e" + std::to_string(e.dep_send);
     }
-    if (ins.op == Op::send) ins.tag = "e" + std::to_string(i);
+    if (ins.op == Op::send) {
+      ins.tag = "e" + std::to_string(i);
+    }
     m.program.instructions.push_back(std::move(ins));
     m.instruction_inference.push_back(e.inference);
   }
@@ -435,8 +477,12 @@ firmware::CompiledModel compiled_model_of(const Trace& trace) {
   m.macs_per_inference = static_cast<std::int64_t>(trace.macs_per_inference);
   std::vector<bool> used(trace.cores, false);
   for (const TraceEvent& e : trace.events) {
-    if (e.core >= 0) used[static_cast<std::size_t>(e.core)] = true;
-    if (op_of(e) == Op::program) m.programs_weights = true;
+    if (e.core >= 0) {
+      used[static_cast<std::size_t>(e.core)] = true;
+    }
+    if (op_of(e) == Op::program) {
+      m.programs_weights = true;
+    }
   }
   m.cores_used = static_cast<int>(std::count(used.begin(), used.end(), true));
   return m;

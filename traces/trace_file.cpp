@@ -142,8 +142,12 @@ Trace decode_trace(const std::string& bytes, const std::string& source) {
   Trace t;
   r.set_context("header");
   char m[sizeof magic];
-  for (char& c : m) c = r.get<char>("magic");
-  if (std::memcmp(m, magic, sizeof magic) != 0) r.fail("magic", "not an imcsim trace (no IMCTRACE magic)", 0);
+  for (char& c : m) {
+    c = r.get<char>("magic");
+  }
+  if (std::memcmp(m, magic, sizeof magic) != 0) {
+    r.fail("magic", "not an imcsim trace (no IMCTRACE magic)", 0);
+  }
   t.version = r.get<std::uint32_t>("version");
   if (t.version > trace_format_version) {
     r.fail("version",
@@ -151,7 +155,9 @@ Trace decode_trace(const std::string& bytes, const std::string& source) {
                std::to_string(trace_format_version) + "); use a newer imcsim",
            8);
   }
-  if (t.version == 0) r.fail("version", "format version 0 is not valid", 8);
+  if (t.version == 0) {
+    r.fail("version", "format version 0 is not valid", 8);
+  }
   if (r.get<std::uint32_t>("header_bytes") != header_bytes) {
     r.fail("header_bytes", "must be " + std::to_string(header_bytes), 12);
   }
@@ -194,9 +200,13 @@ Trace decode_trace(const std::string& bytes, const std::string& source) {
     r.set_context("record " + std::to_string(i));
     TraceEvent& e = t.events[i];
     e.op = r.get<std::uint8_t>("op");
-    if (e.op > last_op) r.fail("op", "unknown op " + std::to_string(e.op), at);
+    if (e.op > last_op) {
+      r.fail("op", "unknown op " + std::to_string(e.op), at);
+    }
     e.flags = r.get<std::uint8_t>("flags");
-    if (e.flags > 1) r.fail("flags", "unknown flags " + std::to_string(e.flags), at + 1);
+    if (e.flags > 1) {
+      r.fail("flags", "unknown flags " + std::to_string(e.flags), at + 1);
+    }
     r.get<std::uint16_t>("reserved");
     e.core = r.get<std::int32_t>("core");
     const bool barrier = e.op == last_op;
@@ -250,7 +260,9 @@ void write_trace(const std::string& path, const Trace& trace) { write_file_atomi
 
 Trace read_trace(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, 0, "", "cannot open the trace file");
+  if (!in) {
+    throw InputError(path, 0, 0, "", "cannot open the trace file");
+  }
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return decode_trace(bytes, path);
 }
@@ -272,18 +284,36 @@ std::string show_trace(const Trace& t, long long limit) {
   for (std::size_t i = 0; i < n; ++i) {
     const TraceEvent& e = t.events[i];
     out << i << " " << firmware::op_name(static_cast<firmware::Op>(e.op));
-    if (e.core >= 0) out << " core=" << e.core;
-    if (e.layer >= 0) out << " layer=" << t.layers[static_cast<std::size_t>(e.layer)];
-    if (e.inference >= 0) out << " inference=" << e.inference;
-    if (e.rows > 0) out << " rows=" << e.rows << " cols=" << e.cols << " vectors=" << e.vectors;
-    if (e.elements > 0) out << " elements=" << e.elements;
-    if (e.bytes > 0) out << " bytes=" << e.bytes;
-    if (e.src >= 0) out << " link=" << e.src << "->" << e.dst;
-    if (e.streamed()) out << " stream";
+    if (e.core >= 0) {
+      out << " core=" << e.core;
+    }
+    if (e.layer >= 0) {
+      out << " layer=" << t.layers[static_cast<std::size_t>(e.layer)];
+    }
+    if (e.inference >= 0) {
+      out << " inference=" << e.inference;
+    }
+    if (e.rows > 0) {
+      out << " rows=" << e.rows << " cols=" << e.cols << " vectors=" << e.vectors;
+    }
+    if (e.elements > 0) {
+      out << " elements=" << e.elements;
+    }
+    if (e.bytes > 0) {
+      out << " bytes=" << e.bytes;
+    }
+    if (e.src >= 0) {
+      out << " link=" << e.src << "->" << e.dst;
+    }
+    if (e.streamed()) {
+      out << " stream";
+    }
     out << " issue=" << e.issue_ns << " complete=" << e.complete_ns << dep("prev", e.dep_prev)
         << dep("send", e.dep_send) << dep("barrier", e.dep_barrier) << "\n";
   }
-  if (n < t.events.size()) out << "... " << t.events.size() - n << " more events\n";
+  if (n < t.events.size()) {
+    out << "... " << t.events.size() - n << " more events\n";
+  }
   return out.str();
 }
 
