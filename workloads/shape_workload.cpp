@@ -24,7 +24,7 @@ struct Field {
   std::string text;
   int line = 0;
   int column = 0;
-  std::string label;  ///< the column's name in the file, when it is not the key (SCALE-Sim, NeuroSim)
+  std::string label{};  ///< the column's name in the file, when it is not the key (SCALE-Sim, NeuroSim)
 };
 using Fields = std::map<std::string, Field>;
 
