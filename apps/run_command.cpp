@@ -236,14 +236,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     report::add_timing(r, timing);
     r["utilisation"]["per_core"] = report::per_core_utilisation(compiled, timing, config.cores.count);
     r["utilisation"]["per_link"] = report::per_link_utilisation(timing, config.interconnect);
-    r["chip"] = {{"name", config.name},
-                 {"cores", config.cores.count},
-                 {"rows", config.cores.rows},
-                 {"cols", config.cores.cols},
-                 {"grid_x", config.interconnect.grid_x},
-                 {"grid_y", config.interconnect.grid_y},
-                 {"topology", interconnect::topology_name(config.interconnect.topology)}};
-    r["config"] = chip::to_yaml(config);
+    report::add_chip(r, config);
     print_summary(r);
     if (!o->out.empty()) {
       report::write_run_files(o->out, r);

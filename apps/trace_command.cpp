@@ -42,14 +42,7 @@ nlohmann::ordered_json replay_report(const std::string& file, const traces::Trac
                 {"replay_s", replay_s}};
   r["imcsim_version"] = IMCSIM_VERSION;
   report::add_timing(r, timing);
-  r["chip"] = {{"name", config.name},
-               {"cores", config.cores.count},
-               {"rows", config.cores.rows},
-               {"cols", config.cores.cols},
-               {"grid_x", config.interconnect.grid_x},
-               {"grid_y", config.interconnect.grid_y},
-               {"topology", interconnect::topology_name(config.interconnect.topology)}};
-  r["config"] = chip::to_yaml(config);
+  report::add_chip(r, config);
   return r;
 }
 

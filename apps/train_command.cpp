@@ -10,6 +10,7 @@
 #include <string>
 
 #include "apps/commands.h"
+#include "apps/progress.h"
 #include "base/durations.h"
 #include "base/errors.h"
 #include "workloads/dataset.h"
@@ -30,17 +31,6 @@ struct TrainOptions {
   workloads::training::TrainingConfig config;
 };
 
-std::string duration(double seconds) {
-  const auto s = static_cast<long>(seconds + 0.5);
-  char text[32];
-  if (s >= 3600) {
-    std::snprintf(text, sizeof text, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-  } else {
-    std::snprintf(text, sizeof text, "%ldm%02lds", s / 60, s % 60);
-  }
-  return text;
-}
-
 /// Progress on stderr: a bar redrawn in place on a terminal (at most ten times a second), else a line per epoch.
 class ProgressPrinter {
  public:
@@ -54,7 +44,7 @@ class ProgressPrinter {
     if (!m_terminal) {
       if (epoch_end) {
         std::fprintf(stderr, "epoch %d/%d  loss %.4f  train accuracy %.4f  elapsed %s  eta %s\n", p.epoch, p.epochs,
-                     p.loss, p.accuracy, duration(p.seconds).c_str(), duration(eta).c_str());
+                     p.loss, p.accuracy, format_duration(p.seconds).c_str(), format_duration(eta).c_str());
       }
       return;
     }
@@ -65,7 +55,7 @@ class ProgressPrinter {
     std::fprintf(stderr, "\repoch %d/%d [%s%s] %d/%d  loss %.4f  acc %.4f  eta %s \x1b[K", p.epoch, p.epochs,
                  std::string(static_cast<std::size_t>(filled), '#').c_str(),
                  std::string(static_cast<std::size_t>(width - filled), '.').c_str(), p.batch, p.batches, p.loss,
-                 p.accuracy, duration(eta).c_str());
+                 p.accuracy, format_duration(eta).c_str());
     if (epoch_end) std::fprintf(stderr, "\n");
   }
 

@@ -1,5 +1,8 @@
 #include "report/timing_json.h"
 
+#include "chip/chip_config.h"
+#include "interconnect/network_config.h"
+
 namespace imcsim::report {
 
 void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t) {
@@ -39,6 +42,17 @@ void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t) {
   r["programming"] = {{"time_ns", t.programming_ns}, {"energy_uj", t.programming_energy_pj * 1e-6}};
   r["utilisation"] = {
       {"cores", t.core_utilisation}, {"links_mean", t.link_utilisation_mean}, {"links_max", t.link_utilisation_max}};
+}
+
+void add_chip(nlohmann::ordered_json& r, const chip::ChipConfig& config) {
+  r["chip"] = {{"name", config.name},
+               {"cores", config.cores.count},
+               {"rows", config.cores.rows},
+               {"cols", config.cores.cols},
+               {"grid_x", config.interconnect.grid_x},
+               {"grid_y", config.interconnect.grid_y},
+               {"topology", interconnect::topology_name(config.interconnect.topology)}};
+  r["config"] = chip::to_yaml(config);
 }
 
 }  // namespace imcsim::report

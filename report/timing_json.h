@@ -11,5 +11,7 @@ namespace imcsim::report {
 
 /// Sets r["latency"], r["throughput"], r["energy"], r["programming"] and r["utilisation"] from t.
 void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t);
+/// Sets r["chip"] (name, cores, array size, network grid and topology) and r["config"] (the resolved YAML).
+void add_chip(nlohmann::ordered_json& r, const chip::ChipConfig& config);
 
 }  // namespace imcsim::report
