@@ -29,11 +29,16 @@ inline std::string binary() {
   return path ? path : "";
 }
 
+/// A path in the test temp dir for `purpose`, unique to this process and the running test (the same test may
+/// run concurrently from several build trees).
+inline std::string scratch_path(const std::string& purpose) {
+  return ::testing::TempDir() + "imcsim_" + purpose + "_" + std::to_string(getpid()) + "_" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name();
+}
+
 /// Runs `imcsim <args>`; `args` is passed to the shell as written.
 inline RunResult run_imcsim(const std::string& args) {
-  // Unique per process: the same test may run concurrently from several build trees.
-  const std::string base = ::testing::TempDir() + "imcsim_cli_" + std::to_string(getpid()) + "_" +
-                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const std::string base = scratch_path("cli");
   const std::string out_path = base + ".out";
   const std::string err_path = base + ".err";
   const std::string command = "'" + binary() + "' " + args + " >'" + out_path + "' 2>'" + err_path + "'";

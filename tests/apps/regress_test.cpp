@@ -42,8 +42,7 @@ class Regress : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(imcsim::test::binary().empty()) << "IMCSIM_BINARY is not set";
-    m_dir = ::testing::TempDir() + "imcsim_regress_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    m_dir = imcsim::test::scratch_path("regress");
     fs::remove_all(m_dir);
     fs::create_directories(m_dir + "/golden");
   }

@@ -25,8 +25,7 @@ class ShapeWorkloads : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(binary().empty()) << "IMCSIM_BINARY is not set";
-    m_dir = ::testing::TempDir() + "imcsim_shape_workloads_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    m_dir = imcsim::test::scratch_path("shape_workloads");
     std::filesystem::remove_all(m_dir);
     std::filesystem::create_directories(m_dir);
   }

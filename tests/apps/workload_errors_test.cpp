@@ -69,8 +69,7 @@ class WorkloadErrors : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(binary().empty()) << "IMCSIM_BINARY is not set";
-    m_dir = ::testing::TempDir() + "imcsim_workload_errors_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name() + "_";
+    m_dir = imcsim::test::scratch_path("workload_errors") + "_";
   }
   std::string write(const std::string& name, const std::string& bytes) const {
     const std::string path = m_dir + name;
