@@ -48,7 +48,7 @@ struct CaseRun {
 
 CaseRun run_case(const RegressCase& c, const std::string& out_dir, int threads) {
   CaseRun r;
-  const ChildResult child = run_child(case_arguments(c, out_dir, threads));
+  const ChildResult child = run_child(run_job_arguments(c, out_dir, threads));
   if (child.exit_code != 0) {
     r.error = "imcsim run exited with " + std::to_string(child.exit_code) + ": " + child.err;
     return r;

@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist
   libonnx-dev libprotobuf-dev protobuf-compiler
+  openmpi-bin libopenmpi-dev
   clang-format clang-tidy
   chromium fonts-dejavu-core
 )

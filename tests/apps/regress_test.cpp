@@ -136,7 +136,8 @@ TEST_F(Regress, MalformedSuitesFailNamingFileLineAndField) {
   };
   const std::vector<Case> cases{
       {"cases:\n  - name: a\n    model: mlp\n    imagez: 3\n", "suite.yaml:4:5: 'imagez': unknown key"},
-      {"cases:\n  - name: a\n    chip: hermes64\n", "suite.yaml:2:5: 'cases[a].model': every case needs a model"},
+      {"cases:\n  - name: a\n    chip: hermes64\n",
+       "suite.yaml:2:5: 'cases[a].model': give a model, a workload or a trace"},
       {"tolerances:\n  default: {abs: -1}\ncases:\n  - {name: a, model: mlp}\n",
        "suite.yaml:2:13: 'tolerances.default.abs': a tolerance must be a finite number >= 0"},
       {"tolerances:\n  metrics:\n    \"latency..x\": {rel: 0.1}\ncases:\n  - {name: a, model: mlp}\n",
@@ -144,12 +145,12 @@ TEST_F(Regress, MalformedSuitesFailNamingFileLineAndField) {
       {"cases:\n  - name: a\n    model: mlp\n    set: {adc.bitz: 6}\n", "suite.yaml:4:5: 'cases[a].set'"},
       {"cases:\n  - name: a\n    workload: w.yaml\n", "suite.yaml:3:5: 'cases[a].workload': "},
       {"cases:\n  - name: a\n    workload: " + source_dir + "/workloads/shapes/cnn.yaml\n    images: 3\n",
-       "suite.yaml:4:5: 'cases[a].images': a workload case has no accuracy path"},
+       "suite.yaml:4:5: 'cases[a].images': a workload has no accuracy path"},
       {"cases:\n  - name: a\n    model: mlp\n    workload: w.yaml\n",
        "suite.yaml:4:5: 'cases[a].workload': give one of model, workload and trace"},
       {"cases:\n  - name: a\n    trace: t.trace\n", "suite.yaml:3:5: 'cases[a].trace': no trace file"},
       {"cases:\n  - name: a\n    trace: " + source_dir + "/tests/regress/mlp.trace\n    seed: 3\n",
-       "suite.yaml:4:5: 'cases[a].seed': a trace case replays timing only"},
+       "suite.yaml:4:5: 'cases[a].seed': a trace replays timing only"},
       {"goldn: g\ncases:\n  - {name: a, model: mlp}\n", "suite.yaml:1:1: 'goldn': unknown key"},
   };
   for (const auto& c : cases) {
