@@ -28,6 +28,7 @@ enum class RandomPurpose : std::uint32_t {
   pulse_train = 12,
   test_input = 13,
   network_traffic = 14,
+  design_sampling = 15,
   user = 100,
 };
 
