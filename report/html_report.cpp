@@ -48,12 +48,6 @@ std::string row(const std::string& key, const std::string& value) {
   return "<tr><th>" + svg::escape(key) + "</th><td>" + svg::escape(value) + "</td></tr>\n";
 }
 
-std::string section(const std::string& id, const std::string& heading, const std::string& body,
-                    const std::string& note) {
-  return "<section id=\"" + id + "\">\n<h2>" + svg::escape(heading) + "</h2>\n" + body +
-         (note.empty() ? "" : "<p class=\"note\">" + svg::escape(note) + "</p>\n") + "</section>\n";
-}
-
 /// A legend of coloured squares in one row from (x, y).
 std::string legend(double x, double y, const std::vector<std::pair<std::string, std::string>>& entries) {
   std::string out;
@@ -490,21 +484,6 @@ std::string mapping_table(const Json& r) {
   return t + "</tbody>\n</table>\n";
 }
 
-const char* const style =
-    R"(body{font-family:"DejaVu Sans",Verdana,sans-serif;font-size:14px;color:#222;margin:24px;max-width:1320px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:0 0 8px}
-main{display:flex;flex-wrap:wrap;gap:20px}
-section{border:1px solid #ddd;border-radius:6px;padding:12px 16px;background:#fff}
-.note{color:#666;font-size:12px;max-width:600px;margin:6px 0 0}
-svg text{font-size:12px;fill:#333}svg text.small{font-size:11px}svg text.tiny{font-size:9px}
-svg .mark:hover{opacity:.75}
-table{border-collapse:collapse}
-table.kv th{text-align:left;font-weight:normal;color:#555;padding:2px 14px 2px 0;vertical-align:top}
-table.kv td{padding:2px 0}
-table.grid th,table.grid td{border:1px solid #ddd;padding:3px 8px;text-align:right}
-table.grid th{background:#f4f4f4}table.grid td:first-child,table.grid th:first-child{text-align:left}
-)";
-
 }  // namespace
 
 std::string html_report(const Json& r) {
@@ -513,32 +492,36 @@ std::string html_report(const Json& r) {
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
   h += "<title>imcsim report: " + svg::escape(model) + " on " + svg::escape(chip) + "</title>\n";
-  h += "<style>\n" + std::string(style) + "</style>\n</head>\n<body>\n";
+  h += "<style>\n" + svg::page_style() + "</style>\n</head>\n<body>\n";
   h += "<h1>imcsim report: " + svg::escape(model) + " on " + svg::escape(chip) + "</h1>\n";
   h += "<p class=\"note\">Every figure comes from report.json of the same run; hover over a mark for its "
        "numbers.</p>\n<main>\n";
-  h += section("design-point", "Design point", design_point(r), "");
-  h += section("figures", "Figures", figures(r), "");
+  h += svg::section("design-point", "Design point", design_point(r), "");
+  h += svg::section("figures", "Figures", figures(r), "");
   if (const Json* absent = find_path(r, "accuracy.absent")) {
-    h +=
-        section("accuracy", "Accuracy", "<p>Not evaluated: " + svg::escape(absent->get<std::string>()) + ".</p>\n", "");
+    h += svg::section("accuracy", "Accuracy",
+                      "<p>Not evaluated: " + svg::escape(absent->get<std::string>()) + ".</p>\n", "");
   } else {
-    h += section("accuracy", "Accuracy vs drift time", accuracy_chart(r),
-                 "Top-1 on the test images at each time after programming; FP32 is the same model in software.");
+    h += svg::section("accuracy", "Accuracy vs drift time", accuracy_chart(r),
+                      "Top-1 on the test images at each time after programming; FP32 is the same model in software.");
   }
-  h += section("layer-latency", "Latency per layer", layer_latency_chart(r),
-               "From the first instruction of the first inference on the layer to its last, queueing included.");
-  h += section("layer-energy", "Energy per layer", layer_energy_chart(r),
-               "Dynamic energy of one inference per layer by component (leakage is the chip's, in the breakdown).");
-  h += section("energy-breakdown", "Energy by component", energy_breakdown_chart(r),
-               "One inference: dynamic energy of every layer plus the chip's leakage over one steady-state interval.");
-  h += section("core-utilisation", "Core utilisation", core_heatmap(r),
-               "Each cell is a core at its place on the network grid (y = 0 at the bottom); its colour is the share "
-               "of the pipelined inference phase it was busy.");
-  h += section("link-load", "Link load", link_map(r),
-               "Each directed link is a line beside its opposite; colour and width follow its busy share relative to "
-               "the busiest link. Dashed stubs are wrap-around links.");
-  h += section("mapping", "Mapping", mapping_table(r), "");
+  h += svg::section("layer-latency", "Latency per layer", layer_latency_chart(r),
+                    "From the first instruction of the first inference on the layer to its last, queueing included.");
+  h +=
+      svg::section("layer-energy", "Energy per layer", layer_energy_chart(r),
+                   "Dynamic energy of one inference per layer by component (leakage is the chip's, in the breakdown).");
+  h += svg::section(
+      "energy-breakdown", "Energy by component", energy_breakdown_chart(r),
+      "One inference: dynamic energy of every layer plus the chip's leakage over one steady-state interval.");
+  h += svg::section(
+      "core-utilisation", "Core utilisation", core_heatmap(r),
+      "Each cell is a core at its place on the network grid (y = 0 at the bottom); its colour is the share "
+      "of the pipelined inference phase it was busy.");
+  h += svg::section(
+      "link-load", "Link load", link_map(r),
+      "Each directed link is a line beside its opposite; colour and width follow its busy share relative to "
+      "the busiest link. Dashed stubs are wrap-around links.");
+  h += svg::section("mapping", "Mapping", mapping_table(r), "");
   return h + "</main>\n</body>\n</html>\n";
 }
 

@@ -148,4 +148,26 @@ std::string open(const std::string& id, double width, double height, const std::
          px(width) + "\" height=\"" + px(height) + "\" viewBox=\"0 0 " + px(width) + " " + px(height) + "\">\n";
 }
 
+std::string page_style() {
+  return R"(body{font-family:"DejaVu Sans",Verdana,sans-serif;font-size:14px;color:#222;margin:24px;max-width:1320px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:0 0 8px}
+main{display:flex;flex-wrap:wrap;gap:20px}
+section{border:1px solid #ddd;border-radius:6px;padding:12px 16px;background:#fff}
+.note{color:#666;font-size:12px;max-width:600px;margin:6px 0 0}
+svg text{font-size:12px;fill:#333}svg text.small{font-size:11px}svg text.tiny{font-size:9px}
+svg .mark:hover{opacity:.75}
+table{border-collapse:collapse}
+table.kv th{text-align:left;font-weight:normal;color:#555;padding:2px 14px 2px 0;vertical-align:top}
+table.kv td{padding:2px 0}
+table.grid th,table.grid td{border:1px solid #ddd;padding:3px 8px;text-align:right}
+table.grid th{background:#f4f4f4}table.grid td:first-child,table.grid th:first-child{text-align:left}
+)";
+}
+
+std::string section(const std::string& id, const std::string& heading, const std::string& body,
+                    const std::string& note) {
+  return "<section id=\"" + escape(id) + "\">\n<h2>" + escape(heading) + "</h2>\n" + body +
+         (note.empty() ? "" : "<p class=\"note\">" + escape(note) + "</p>\n") + "</section>\n";
+}
+
 }  // namespace imcsim::report::svg

@@ -47,6 +47,13 @@ std::string plain_line(double x1, double y1, double x2, double y2, const std::st
 std::string text(double x, double y, const std::string& content, const std::string& anchor = "start",
                  const std::string& extra = "");
 
+/// The style sheet of imcsim's pages (report.html, sweep.html), for their <style> element.
+std::string page_style();
+/// `<section id=...>` with an <h2> heading, `body` (HTML) and, unless empty, a note paragraph; heading and note are
+/// escaped.
+std::string section(const std::string& id, const std::string& heading, const std::string& body,
+                    const std::string& note);
+
 /// `<svg id=... width=... height=... viewBox=...>` with an aria-label; close with "</svg>".
 std::string open(const std::string& id, double width, double height, const std::string& label);
 
