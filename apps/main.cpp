@@ -1,7 +1,11 @@
 // The imcsim command line. Debian's libsystemc provides main() and calls sc_main(), so this is the entry.
 
-#include <CLI/CLI.hpp>
 #include <malloc.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+#include <CLI/CLI.hpp>
+
+#include <csignal>
 
 #include <cstdlib>
 #include <iostream>
@@ -21,6 +25,11 @@ const int systemc_banner_off = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 
 
 int sc_main(int argc, char* argv[]) {
   static_cast<void>(systemc_banner_off);
+  // A child of another imcsim (apps/worker.h) is killed when that process ends, however it ends.
+  if (const char* parent = std::getenv("IMCSIM_DIE_WITH_PARENT")) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != std::atoi(parent)) return 3;  // the parent died before prctl took effect
+  }
   // Keep freed buffers in the heap: the accuracy path allocates and frees megabyte activations per chunk, and
   // returning them to the kernel each time costs a page fault per page on the next use.
   mallopt(M_MMAP_THRESHOLD, 256 << 20);
@@ -47,6 +56,7 @@ int sc_main(int argc, char* argv[]) {
   imcsim::apps::add_run_command(app, exit_code);
   imcsim::apps::add_trace_command(app, exit_code);
   imcsim::apps::add_regress_command(app, exit_code);
+  imcsim::apps::add_sweep_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -50,6 +50,7 @@ struct RunOptions {
   std::string trace;         ///< transaction-level trace of the timed run (docs/trace.md)
   std::string workload;      ///< a shape-only workload file (docs/workloads.md): timing and energy only
   bool timing_only = false;  ///< skip the accuracy path (the weights are ignored)
+  bool no_timeline = false;  ///< --out without timeline.json (sweeps: thousands of points)
 };
 
 nlohmann::ordered_json mapping_json(const firmware::ModelMapping& m) {
@@ -173,6 +174,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--out", o->out,
                   "Directory for report.json, report.html, layers.csv, components.csv and timeline.json");
+  cmd->add_flag("--no-timeline", o->no_timeline, "Leave timeline.json out of --out (it is the largest file)");
   cmd->add_option("--trace", o->trace, "Record the timed run as a binary trace (docs/trace.md; imcsim trace)");
   cmd->add_option("--seed", o->seed, "Seed of every random stream (default: the config's sim.seed)");
   cmd->add_option("--threads", o->threads, "Worker threads of the accuracy path")
@@ -240,9 +242,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
     print_summary(r);
     if (!o->out.empty()) {
       report::write_run_files(o->out, r);
-      write_file_atomically(o->out + "/timeline.json",
-                            report::chrome_trace_text(report::chrome_trace(
-                                timing.simulation.timeline, &compiled.program, compiled.instruction_inference)));
+      if (!o->no_timeline)
+        write_file_atomically(o->out + "/timeline.json",
+                              report::chrome_trace_text(report::chrome_trace(
+                                  timing.simulation.timeline, &compiled.program, compiled.instruction_inference)));
     }
     exit_code = 0;
   });

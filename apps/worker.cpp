@@ -42,12 +42,22 @@ ChildResult run_child(const std::vector<std::string>& arguments) {
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
+  // The child dies with this process (main.cpp reads the variable): a sweep killed mid-way leaves no orphan
+  // writing into the directory that its resumed run will use.
+  std::vector<std::string> environment{"IMCSIM_DIE_WITH_PARENT=" + std::to_string(getpid())};
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string(*e).rfind("IMCSIM_DIE_WITH_PARENT=", 0) != 0) environment.emplace_back(*e);
+  }
+  std::vector<char*> envp;
+  for (auto& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_fd, STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_fd, STDERR_FILENO);
   pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   close(out_fd);
   close(err_fd);

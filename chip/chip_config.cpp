@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "base/errors.h"
 #include "base/text.h"
@@ -295,6 +296,22 @@ ChipConfig load_chip_config(const std::string& preset_or_path, const std::vector
 ChipConfig parse_chip_config(const std::string& yaml_text, const std::string& name,
                              const std::vector<std::string>& overrides) {
   return parse(YamlSection::load_string(yaml_text, name), overrides);
+}
+
+bool timing_only_key(const std::string& dotted_key) {
+  static const std::set<std::string> exact{"technology",
+                                           "cores.input_buffer_kib",
+                                           "cores.output_buffer_kib",
+                                           "cores.program_verify_iterations",
+                                           "compiler.inferences",
+                                           "sim.quantum_ns",
+                                           "digital.clock_mhz",
+                                           "digital.global_unit_slices",
+                                           "digital.global_unit_cycles_per_output"};
+  if (exact.count(dotted_key) > 0) return true;
+  const std::string network = "interconnect.";
+  return dotted_key.compare(0, network.size(), network) == 0 && dotted_key != "interconnect.grid_x" &&
+         dotted_key != "interconnect.grid_y";
 }
 
 }  // namespace imcsim::chip

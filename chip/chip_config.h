@@ -96,6 +96,12 @@ ChipConfig parse_chip_config(const std::string& yaml_text, const std::string& na
                              const std::vector<std::string>& overrides = {});
 /// The resolved configuration as YAML, every key with its value; loading it gives the same configuration.
 std::string to_yaml(const ChipConfig& config);
+/// Whether a config key ("interconnect.link_width_bits", as --set names it) changes only the chip's timing and
+/// costs, never a number it computes: the network (but not the core grid, which places layers on cores), the
+/// digital clock, buffer sizes, the technology table, programming cost and the timed run's own settings. Design
+/// points that differ only in such keys have the same accuracy (imcsim sweep reuses it). Conservative: a key not
+/// known to be timing-only is treated as changing accuracy.
+bool timing_only_key(const std::string& dotted_key);
 /// Directory searched for presets: $IMCSIM_CONFIG_DIR, else the installed or source configs/ directory.
 std::string preset_directory();
 /// Names of the presets found there.

@@ -30,3 +30,6 @@ endif()
 find_package(ZLIB REQUIRED)
 find_package(Protobuf REQUIRED)
 find_package(ONNX REQUIRED)
+# imcsim sweep under mpirun (apps/sweep_mpi.h): Open MPI from Debian, its C API only (no C++ bindings).
+set(MPI_CXX_SKIP_MPICXX ON)
+find_package(MPI REQUIRED COMPONENTS CXX)

@@ -1,6 +1,7 @@
 #include "report/timing_json.h"
 
 #include "chip/chip_config.h"
+#include "chip/peak_figures.h"
 #include "interconnect/network_config.h"
 
 namespace imcsim::report {
@@ -51,7 +52,9 @@ void add_chip(nlohmann::ordered_json& r, const chip::ChipConfig& config) {
                {"cols", config.cores.cols},
                {"grid_x", config.interconnect.grid_x},
                {"grid_y", config.interconnect.grid_y},
-               {"topology", interconnect::topology_name(config.interconnect.topology)}};
+               {"topology", interconnect::topology_name(config.interconnect.topology)},
+               // Every core with its periphery, SRAM and local digital unit (hw/technology.h); not the network.
+               {"area_mm2", config.cores.count * chip::peak_figures(config).core_area_mm2}};
   r["config"] = chip::to_yaml(config);
 }
 

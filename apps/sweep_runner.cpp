@@ -1,0 +1,158 @@
+#include "apps/sweep_runner.h"
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "apps/report_diff.h"
+#include "apps/worker.h"
+#include "base/errors.h"
+
+namespace imcsim::apps {
+
+namespace {
+
+/// The number at `path` in `report`, if there is one.
+std::optional<double> metric_value(const nlohmann::json& report, const std::string& path) {
+  const nlohmann::json* node = &report;
+  for (const auto& segment : path_segments(path)) {
+    if (segment.front() == '[') {
+      const std::size_t index = std::stoul(segment.substr(1, segment.size() - 2));
+      if (!node->is_array() || index >= node->size()) {
+        return std::nullopt;
+      }
+      node = &(*node)[index];
+    } else {
+      if (!node->is_object() || !node->contains(segment)) {
+        return std::nullopt;
+      }
+      node = &(*node)[segment];
+    }
+  }
+  if (!node->is_number()) {
+    return std::nullopt;
+  }
+  return node->get<double>();
+}
+
+/// The last non-empty line of a child's standard error: its error message.
+std::string last_line(const std::string& text) {
+  std::istringstream in(text);
+  std::string last;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) {
+      last = line;
+    }
+  }
+  return last.empty() ? "no error message" : last;
+}
+
+}  // namespace
+
+std::vector<PointTask> plan_tasks(const SweepSpec& spec, const std::vector<int>& selected,
+                                  const std::map<int, PointOutcome>& finished) {
+  std::set<std::string> covered;
+  for (const auto& [index, o] : finished) {
+    if (o.ran_accuracy && o.row.status == sweep::PointStatus::ok) {
+      covered.insert(o.accuracy_key);
+    }
+  }
+  std::vector<PointTask> accuracy_runs, timing_runs;
+  for (const int index : selected) {
+    if (finished.count(index) > 0) {
+      continue;
+    }
+    const std::string& key = spec.points[index].accuracy_key;
+    if (!key.empty() && covered.insert(key).second) {
+      accuracy_runs.push_back({index, true});
+    } else {
+      timing_runs.push_back({index, false});
+    }
+  }
+  accuracy_runs.insert(accuracy_runs.end(), timing_runs.begin(), timing_runs.end());
+  return accuracy_runs;
+}
+
+std::string point_directory(const std::string& out, const SweepSpec& spec, int index) {
+  const int width = static_cast<int>(std::to_string(std::max<std::size_t>(1, spec.points.size() - 1)).size());
+  char name[32];
+  std::snprintf(name, sizeof name, "%0*d", std::max(width, 4), index);
+  return out + "/points/" + name;
+}
+
+PointOutcome run_point(const SweepSpec& spec, const PointTask& task, const std::string& point_dir, int threads) {
+  const DesignPoint& p = spec.points[task.point];
+  RunJob job = spec.base;
+  if (job.kind == CaseKind::model && !task.accuracy) {
+    job.timing_only = true;
+  }
+  std::vector<std::string> args = run_job_arguments(job, point_dir, threads, p.overrides);
+  if (job.kind != CaseKind::trace) {
+    args.emplace_back("--no-timeline");
+  }
+  PointOutcome o;
+  o.row.point = task.point;
+  o.row.parameters = p.values;
+  o.accuracy_key = p.accuracy_key;
+  o.ran_accuracy = task.accuracy;
+  o.row.metrics.assign(spec.metrics.size(), std::nullopt);
+  const ChildResult child = run_child(args);
+  if (child.exit_code != 0) {
+    o.row.status = sweep::PointStatus::failed;
+    o.row.error = last_line(child.err);
+    o.ran_accuracy = false;
+    return o;
+  }
+  std::ifstream in(point_dir + "/report.json");
+  nlohmann::json report;
+  try {
+    report = nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    o.row.status = sweep::PointStatus::failed;
+    o.row.error = "unreadable " + point_dir + "/report.json: " + e.what();
+    o.ran_accuracy = false;
+    return o;
+  }
+  for (std::size_t k = 0; k < spec.metrics.size(); ++k) {
+    o.row.metrics[k] = metric_value(report, spec.metrics[k].path);
+  }
+  return o;
+}
+
+void run_local(const SweepSpec& spec, const std::vector<PointTask>& tasks, const std::string& out, int jobs,
+               int threads, const std::function<void(const PointOutcome&)>& done) {
+  std::atomic<std::size_t> next{0};
+  std::mutex done_mutex;
+  std::exception_ptr error;
+  const auto work = [&]() {
+    for (std::size_t k = next++; k < tasks.size(); k = next++) {
+      try {
+        const PointOutcome o = run_point(spec, tasks[k], point_directory(out, spec, tasks[k].point), threads);
+        const std::lock_guard<std::mutex> lock(done_mutex);
+        done(o);
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(done_mutex);
+        if (!error) {
+          error = std::current_exception();
+        }
+        next = tasks.size();
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int j = 0; j < std::max(1, std::min<int>(jobs, static_cast<int>(tasks.size()))); ++j) {
+    workers.emplace_back(work);
+  }
+  for (auto& w : workers) {
+    w.join();
+  }
+  if (error) {
+    std::rethrow_exception(error);
+  }
+}
+
+}  // namespace imcsim::apps
