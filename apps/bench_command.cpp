@@ -4,12 +4,14 @@
 //   accuracy  the chip's accuracy path against the FP32 reference, default model, 10,000 images, 1 h compensated
 //   timed  speed of the timed SystemC model: MVM transactions of the 64-core chip under full load per second
 //          of wall time, without and with the numeric work (each in its own worker process)
+//   sweep  wall time of a 16-point sweep (configs/sweeps/bench.yaml) on 1 job, 2 jobs and 2 MPI ranks, speed-ups
 //   replay  trace events replayed per second (traces/replay.h): a trace of >= 1 million events of the zoo MLP
 
 #include <iostream>
 
 #include "apps/chip_options.h"
 #include "apps/commands.h"
+#include "apps/sweep_bench.h"
 #include "apps/worker.h"
 #include "base/errors.h"
 #include "bench/benchmarks.h"
@@ -42,6 +44,7 @@ struct BenchArgs {
   int numeric_mvms_per_core = 200;
   std::string worker;  ///< internal: plain | numerics
   std::size_t replay_events = 1000000;
+  std::string sweep_file = chip::preset_directory() + "/sweeps/bench.yaml";
 };
 
 /// Every core runs `mvms` single-vector MVMs back to back.
@@ -209,6 +212,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   names.push_back("executor");
   names.push_back("accuracy");
   names.push_back("replay");
+  names.push_back("sweep");
   CLI::App* cmd = app.add_subcommand("bench", "Run a benchmark (reference and candidate in one run) and print JSON");
   cmd->add_option("name", a->name, "Benchmark")->required()->check(CLI::IsMember(names));
   cmd->add_option("--min-time", a->options.min_time_s, "mvm: least seconds per timed repetition")
@@ -228,6 +232,8 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--events", a->replay_events, "replay: at least this many trace events")
       ->check(CLI::Range(1, 100000000))
       ->capture_default_str();
+  cmd->add_option("--sweep", a->sweep_file, "sweep: the sweep file (>= 16 points of similar cost)")
+      ->capture_default_str();
   cmd->add_option("--worker", a->worker, "internal: run one timed measurement in this process")
       ->check(CLI::IsMember({"plain", "numerics"}))
       ->group("");
@@ -239,6 +245,8 @@ void add_bench_command(CLI::App& app, int& exit_code) {
     }
     if (a->name == "executor") {
       std::cout << executor_benchmark().dump(2) << "\n";
+    } else if (a->name == "sweep") {
+      std::cout << bench_sweep(a->sweep_file).dump(2) << "\n";
     } else if (a->name == "replay") {
       std::cout << replay_benchmark(*a).dump(2) << "\n";
     } else if (a->name == "timed") {
