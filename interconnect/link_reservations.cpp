@@ -19,19 +19,34 @@ double LinkReservations::book(int link, double t, double duration) {
   Busy& busy = m_busy[static_cast<std::size_t>(link)];
   auto& v = busy.intervals;
   double start = t;
+  if (busy.first == v.size() || t >= v.back().first) {
+    // Most bookings: at or after the start of the last interval, so after it.
+    if (busy.first < v.size() && v.back().second > start) {
+      start = v.back().second;
+    }
+    v.emplace_back(start, start + duration);
+    if (m_record) {
+      m_bookings.push_back({link, start, start + duration});
+    }
+    return start;
+  }
   // Intervals are disjoint and sorted; walk from the last one that starts at or before t.
   auto it = std::upper_bound(v.begin() + static_cast<std::ptrdiff_t>(busy.first), v.end(), start,
                              [](double value, const std::pair<double, double>& b) { return value < b.first; });
   if (it != v.begin() + static_cast<std::ptrdiff_t>(busy.first)) {
     const auto prev = std::prev(it);
-    if (prev->second > start) start = prev->second;
+    if (prev->second > start) {
+      start = prev->second;
+    }
   }
   while (it != v.end() && it->first < start + duration) {
     start = std::max(start, it->second);
     ++it;
   }
   v.insert(it, {start, start + duration});
-  if (m_record) m_bookings.push_back({link, start, start + duration});
+  if (m_record) {
+    m_bookings.push_back({link, start, start + duration});
+  }
   return start;
 }
 
@@ -49,7 +64,9 @@ TransferResult LinkReservations::transfer(int src, int dst, double bits, double 
   TransferResult result;
   result.head_arrival_ns = start_ns;
   result.arrival_ns = std::max(start_ns, source_tail_ns);
-  if (src == dst || bits <= 0) return result;
+  if (src == dst || bits <= 0) {
+    return result;
+  }
   const std::vector<RouteHop>& path = route(src, dst);
   const auto total_flits = static_cast<std::int64_t>(std::ceil(bits / m_config.link_width_bits));
   result.hops = static_cast<int>(path.size());
@@ -66,8 +83,12 @@ TransferResult LinkReservations::transfer(int src, int dst, double bits, double 
     for (std::size_t h = 0; h < path.size(); ++h) {
       head += m_config.router_latency_cycles * m_cycle_ns;
       const double start = book(path[h].link, head, duration);
-      if (h == 0) first_link_start = start;
-      if (sent == 0 && h + 1 == path.size()) result.head_arrival_ns = start + m_cycle_ns;
+      if (h == 0) {
+        first_link_start = start;
+      }
+      if (sent == 0 && h + 1 == path.size()) {
+        result.head_arrival_ns = start + m_cycle_ns;
+      }
       m_link_flits[static_cast<std::size_t>(path[h].link)] += flits;
       head = start + m_cycle_ns;
     }
@@ -81,7 +102,9 @@ TransferResult LinkReservations::transfer(int src, int dst, double bits, double 
 void LinkReservations::release_before(double t_ns) {
   for (Busy& busy : m_busy) {
     auto& v = busy.intervals;
-    while (busy.first < v.size() && v[busy.first].second < t_ns) ++busy.first;
+    while (busy.first < v.size() && v[busy.first].second < t_ns) {
+      ++busy.first;
+    }
     // Drop the released prefix once it is most of the vector (amortised O(1) per booking).
     if (busy.first > 64 && 2 * busy.first > v.size()) {
       v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(busy.first));

@@ -5,10 +5,9 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <queue>
 #include <string>
-#include <tuple>
-#include <unordered_map>
 #include <utility>
 
 #include "base/errors.h"
@@ -40,31 +39,36 @@ firmware::Instruction instruction_of(const TraceEvent& e) {
   return ins;
 }
 
-/// What a command costs on this chip, computed once per distinct command (CoreCosts::cost, the core's own rule).
-class CostCache {
+/// A cost class: what one distinct core command costs on this chip (CoreCosts::cost, the core's own rule).
+struct CostClass {
+  cores::CommandCost cost;
+  bool digital = false;  ///< the digital unit's command (a streamed input overlaps it)
+};
+
+constexpr std::uint32_t no_cost = 0xffffffffu;  ///< an event without a core command (recv, streamed send, barrier)
+
+/// The cost classes of a trace's commands: one CoreCosts::cost per distinct command, looked up by its fields in a
+/// small open-addressing table (a handful of distinct commands in a trace of millions of events).
+class CostClasses {
  public:
-  CostCache(const cores::CoreParams& params, const std::string& source) : m_costs(params), m_source(source) {}
-  struct Entry {
-    cores::CommandCost cost;
-    bool digital = false;
-  };
-  const Entry& get(const TraceEvent& e, std::size_t index) {
+  CostClasses(const cores::CoreParams& params, const std::string& source)
+      : m_costs(params), m_source(source), m_slots(64, no_cost) {}
+
+  /// The class of event e (record `index`); throws InputError when the chip's core cannot execute it.
+  std::uint32_t of(const TraceEvent& e, std::size_t index) {
     const Key key{e.op, e.rows, e.cols, e.vectors, e.elements, e.bytes};
-    auto it = m_cache.find(key);
-    if (it != m_cache.end()) {
-      return it->second;
+    const std::size_t mask = m_slots.size() - 1;
+    for (std::size_t at = key.hash() & mask;; at = (at + 1) & mask) {
+      const std::uint32_t c = m_slots[at];
+      if (c == no_cost) {
+        return add(key, e, index, at);
+      }
+      if (m_keys[c] == key) {
+        return c;
+      }
     }
-    const cores::CoreCommand command = firmware::core_command_of(instruction_of(e));
-    Entry entry;
-    try {
-      entry.cost = m_costs.cost(command);
-    } catch (const ParameterError& error) {
-      throw InputError(m_source, 0, 0, "record " + std::to_string(index),
-                       "core " + std::to_string(e.core) + " of this chip cannot execute it: " + error.what());
-    }
-    entry.digital = command.op == cores::CoreOp::digital || command.op == cores::CoreOp::accumulate;
-    return m_cache.emplace(key, entry).first->second;
   }
+  const std::vector<CostClass>& classes() const { return m_classes; }
 
  private:
   struct Key {
@@ -74,31 +78,91 @@ class CostCache {
       return op == o.op && rows == o.rows && cols == o.cols && vectors == o.vectors && elements == o.elements &&
              bytes == o.bytes;
     }
-  };
-  struct Hash {
-    std::size_t operator()(const Key& k) const {
-      std::uint64_t h = k.op;
-      for (const std::uint32_t v : {k.rows, k.cols, k.vectors, k.elements, k.bytes}) {
+    std::size_t hash() const {
+      std::uint64_t h = op;
+      for (const std::uint32_t v : {rows, cols, vectors, elements, bytes}) {
         h = h * 0x9e3779b97f4a7c15ull + v;
       }
       return static_cast<std::size_t>(h ^ (h >> 29));
     }
   };
+
+  std::uint32_t add(const Key& key, const TraceEvent& e, std::size_t index, std::size_t at) {
+    const cores::CoreCommand command = firmware::core_command_of(instruction_of(e));
+    CostClass c;
+    try {
+      c.cost = m_costs.cost(command);
+    } catch (const ParameterError& error) {
+      throw InputError(m_source, 0, 0, "record " + std::to_string(index),
+                       "core " + std::to_string(e.core) + " of this chip cannot execute it: " + error.what());
+    }
+    c.digital = command.op == cores::CoreOp::digital || command.op == cores::CoreOp::accumulate;
+    const auto id = static_cast<std::uint32_t>(m_classes.size());
+    m_classes.push_back(c);
+    m_keys.push_back(key);
+    m_slots[at] = id;
+    if (2 * m_keys.size() > m_slots.size()) {
+      std::vector<std::uint32_t> slots(2 * m_slots.size(), no_cost);
+      const std::size_t mask = slots.size() - 1;
+      for (std::uint32_t k = 0; k < m_keys.size(); ++k) {
+        std::size_t j = m_keys[k].hash() & mask;
+        while (slots[j] != no_cost) {
+          j = (j + 1) & mask;
+        }
+        slots[j] = k;
+      }
+      m_slots = std::move(slots);
+    }
+    return id;
+  }
+
   cores::CoreCosts m_costs;
   const std::string& m_source;
-  std::unordered_map<Key, Entry, Hash> m_cache;
+  std::vector<std::uint32_t> m_slots;  ///< class per slot (no_cost: empty); size a power of two, at most half full
+  std::vector<Key> m_keys;             ///< per class
+  std::vector<CostClass> m_classes;
+};
+
+/// One event as its stream reads it, in the stream's order (prepared from the trace before the replay runs).
+struct Step {
+  std::uint8_t op;  ///< firmware::Op
+  bool streamed;
+  std::uint32_t event;           ///< its index in the trace
+  std::uint32_t cost;            ///< its cost class (no_cost: no core command)
+  std::uint32_t bytes;           ///< load, store, send: the bytes it moves
+  std::int32_t dst;              ///< send: the destination node
+  std::uint32_t mailbox;         ///< send: its own; recv: its send's
+  std::uint32_t transfer_order;  ///< TraceEvent::transfer_order
+};
+static_assert(sizeof(Step) == 28, "a step is read per replayed event: keep it small");
+
+/// What a send delivered, for its recv.
+struct Mailbox {
+  double head = 0;           ///< the first datum's arrival
+  double arrival = 0;        ///< the last datum's arrival
+  std::int32_t waiter = -1;  ///< the stream waiting for it
+  bool posted = false;
+};
+
+/// One event's replayed times (its InstructionRecord without the energy, which is its cost class's).
+struct Outcome {
+  double start_ns;
+  double end_ns;
+  double busy_ns;
+  std::uint32_t cost;
 };
 
 /// One core's stream, with what the controller's stream knows (firmware/controller.cpp, StreamState).
 struct Stream {
   int core = 0;
-  std::vector<std::uint32_t> events;
+  std::vector<Step> steps;
   std::size_t next = 0;
   double ready = 0;
   double out_head = 0;
   double out_tail = 0;
   double in_tail = -1;
   double busy_until = 0;      ///< the core's reservation (cores/core_timing.h)
+  double busy = 0;            ///< the current event's core command: time it kept the core busy
   bool transfer_due = false;  ///< the current event's core part is done; its transfer waits for its start time
   double transfer_start = 0;
   double began = 0;
@@ -107,44 +171,88 @@ struct Stream {
 
 class Engine {
  public:
+  /// Prepares the trace for the replay: its events in one step list per core stream (a barrier in every one),
+  /// each with its command's cost class, and a mailbox per send. Throws InputError for a send to a node the
+  /// chip's network lacks, a recv without a send, or a command the chip's cores cannot execute.
   Engine(const Trace& trace, const chip::ChipConfig& config, const ReplayOptions& options, const std::string& source)
-      : m_trace(trace),
-        m_costs(chip::core_params(config), source),
+      : m_costs(chip::core_params(config), source),
         m_links(config.interconnect),
         m_offchip(config.interconnect.offchip_node),
         m_bit_hop_pj(config.technology.link_bit_energy_pj + config.technology.router_bit_energy_pj),
         m_quantum(config.sim.quantum_ns),
         m_source(source),
-        m_records(trace.events.size()),
-        m_posted(trace.events.size(), 0),
-        m_head(trace.events.size(), 0.0),
-        m_arrival(trace.events.size(), 0.0),
-        m_waiter(trace.events.size(), -1) {
+        m_events(trace.events.size()),
+        m_outcomes(new Outcome[trace.events.size()]) {
     m_links.record_bookings(options.link_bookings);
-    std::vector<int> index_of(static_cast<std::size_t>(config.cores.count), -1);
-    for (std::size_t i = 0; i < trace.events.size(); ++i) {
-      const int core = trace.events[i].core;
-      if (core < 0) {
-        continue;
+    const std::size_t n = trace.events.size();
+    const int nodes = m_links.topology().nodes();
+    std::vector<int> stream_of(static_cast<std::size_t>(config.cores.count), -1);
+    const std::unique_ptr<std::uint32_t[]> mailbox_of(new std::uint32_t[n]);
+    struct Pending {  // a recv before its send in program order
+      std::uint32_t stream, step, send;
+    };
+    std::vector<Pending> pending;
+    std::vector<Step> barriers;  // so far: a stream that starts later has them first
+    std::uint32_t mailboxes = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const TraceEvent& e = trace.events[i];
+      Step step{e.op, e.streamed(), static_cast<std::uint32_t>(i), no_cost, e.bytes, e.dst, 0, e.transfer_order};
+      const Op op = op_of(e);
+      switch (op) {
+        case Op::barrier:
+          for (Stream& s : m_streams) {
+            s.steps.push_back(step);
+          }
+          barriers.push_back(step);
+          continue;
+        case Op::recv:
+          if (e.dep_send >= n || op_of(trace.events[e.dep_send]) != Op::send) {
+            throw InputError(source, 0, 0, "record " + std::to_string(i), "a recv must depend on a send");
+          }
+          break;
+        case Op::send:
+          if (e.dst < 0 || e.dst >= nodes) {
+            throw InputError(source, 0, 0, "record " + std::to_string(i),
+                             "send to node " + std::to_string(e.dst) + ", which this chip's network does not have");
+          }
+          step.mailbox = mailbox_of[i] = mailboxes++;
+          if (!e.streamed()) {
+            step.cost = m_costs.of(e, i);
+          }
+          break;
+        default:
+          step.cost = m_costs.of(e, i);
+          if (op == Op::mvm || op == Op::mvmt) {
+            m_mvm_vectors += e.vectors;
+          }
+          break;
       }
-      int& s = index_of[static_cast<std::size_t>(core)];
+      if (e.core < 0 || e.core >= config.cores.count) {
+        throw InputError(source, 0, 0, "record " + std::to_string(i),
+                         "core " + std::to_string(e.core) + " is not on this chip");
+      }
+      int& s = stream_of[static_cast<std::size_t>(e.core)];
       if (s < 0) {
         s = static_cast<int>(m_streams.size());
         m_streams.emplace_back();
-        m_streams.back().core = core;
+        m_streams.back().core = e.core;
+        m_streams.back().steps = barriers;
+        m_streams.back().steps.reserve(n / std::max<std::size_t>(1, trace.cores) + barriers.size() + 16);
       }
-    }
-    for (std::size_t i = 0; i < trace.events.size(); ++i) {
-      const TraceEvent& e = trace.events[i];
-      if (e.core >= 0) {
-        m_streams[static_cast<std::size_t>(index_of[static_cast<std::size_t>(e.core)])].events.push_back(
-            static_cast<std::uint32_t>(i));
-      } else {
-        for (Stream& s : m_streams) {
-          s.events.push_back(static_cast<std::uint32_t>(i));
+      std::vector<Step>& steps = m_streams[static_cast<std::size_t>(s)].steps;
+      if (op == Op::recv) {
+        if (e.dep_send < i) {
+          step.mailbox = mailbox_of[e.dep_send];
+        } else {
+          pending.push_back({static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(steps.size()), e.dep_send});
         }
       }
+      steps.push_back(step);
     }
+    for (const Pending& p : pending) {
+      m_streams[p.stream].steps[p.step].mailbox = mailbox_of[p.send];
+    }
+    m_mailboxes.resize(mailboxes);
   }
 
   void run() {
@@ -153,47 +261,63 @@ class Engine {
       push(0.0, s);
     }
     while (!m_queue.empty()) {
-      const auto [key, tie, seq, s] = m_queue.top();
+      const Item item = m_queue.top();
       m_queue.pop();
-      m_now = key;
+      m_now = item.key;
       constexpr double horizon_ns = 1e6;  // as the SystemC network's: nothing starts that far behind
       if (m_now - m_released > horizon_ns) {
         m_links.release_before(m_now - horizon_ns);
         m_released = m_now;
       }
-      advance(s);
+      advance(item.stream);
     }
     for (const Stream& s : m_streams) {
-      if (s.next < s.events.size()) {
-        throw InputError(m_source, 0, 0, "record " + std::to_string(s.events[s.next]),
+      if (s.next < s.steps.size()) {
+        throw InputError(m_source, 0, 0, "record " + std::to_string(s.steps[s.next].event),
                          "core " + std::to_string(s.core) + " waits forever (a recv whose send never comes, or a " +
                              "barrier not every stream reaches)");
       }
     }
   }
 
+  /// The totals of the replayed events, summed in the trace's order (as chip::simulate sums its records).
+  void sum() {
+    const std::vector<CostClass>& classes = m_costs.classes();
+    cores::CommandEnergy energy;
+    double busy = 0;
+    for (std::size_t i = 0; i < m_events; ++i) {
+      const Outcome& o = m_outcomes[i];
+      busy += o.busy_ns;
+      if (o.cost != no_cost) {
+        const cores::CommandEnergy& e = classes[o.cost].cost.energy;
+        energy.array_pj += e.array_pj;
+        energy.adc_pj += e.adc_pj;
+        energy.dac_pj += e.dac_pj;
+        energy.digital_pj += e.digital_pj;
+        energy.sram_pj += e.sram_pj;
+        energy.programming_pj += e.programming_pj;
+      }
+    }
+    m_energy = energy;
+    m_busy = busy;
+  }
+
+  /// The replay as simulate() reports a run: the totals, one InstructionRecord per event, the link bookings.
   chip::SimulationResult result(const chip::ChipConfig& config) {
     chip::SimulationResult r;
     r.latency_ns = m_finish;
-    for (const char* c : {"array", "adc", "dac", "digital", "sram", "programming"}) {
-      r.energy_breakdown_pj[c] = 0;
-    }
-    double busy = 0;
-    for (const auto& rec : m_records) {
-      r.energy_breakdown_pj["array"] += rec.energy.array_pj;
-      r.energy_breakdown_pj["adc"] += rec.energy.adc_pj;
-      r.energy_breakdown_pj["dac"] += rec.energy.dac_pj;
-      r.energy_breakdown_pj["digital"] += rec.energy.digital_pj;
-      r.energy_breakdown_pj["sram"] += rec.energy.sram_pj;
-      r.energy_breakdown_pj["programming"] += rec.energy.programming_pj;
-      busy += rec.busy_ns;
-    }
+    r.energy_breakdown_pj["array"] = m_energy.array_pj;
+    r.energy_breakdown_pj["adc"] = m_energy.adc_pj;
+    r.energy_breakdown_pj["dac"] = m_energy.dac_pj;
+    r.energy_breakdown_pj["digital"] = m_energy.digital_pj;
+    r.energy_breakdown_pj["sram"] = m_energy.sram_pj;
+    r.energy_breakdown_pj["programming"] = m_energy.programming_pj;
     r.energy_breakdown_pj["network"] = m_bit_hops * m_bit_hop_pj;
     r.energy_breakdown_pj["leakage"] = config.cores.count * config.technology.core_leakage_mw * 1e-3 * m_finish * 1e3;
     for (const auto& [name, pj] : r.energy_breakdown_pj) {
       r.energy_pj += pj;
     }
-    r.busy_ns = busy;
+    r.busy_ns = m_busy;
     r.cores_active = static_cast<int>(m_streams.size());
     r.mvm_vectors = m_mvm_vectors;
     const auto& links = m_links.topology().links();
@@ -202,40 +326,48 @@ class Engine {
       r.timeline.push_back(
           {"link " + std::to_string(l.src) + "->" + std::to_string(l.dst), "packet", b.start_ns, b.end_ns, "", -1});
     }
-    r.instructions = std::move(m_records);
+    const std::vector<CostClass>& classes = m_costs.classes();
+    r.instructions.reserve(m_events);
+    for (std::size_t i = 0; i < m_events; ++i) {
+      const Outcome& o = m_outcomes[i];
+      r.instructions.push_back(
+          {o.start_ns, o.end_ns, o.busy_ns, o.cost != no_cost ? classes[o.cost].cost.energy : cores::CommandEnergy{}});
+    }
     return r;
   }
 
  private:
-  /// (time, tie, sequence, stream): at one instant, streams that resume (tie 0) go before transfers, and
-  /// transfers go in their recorded order (tie = transfer_order + 1), then first come, first served.
-  using Item = std::tuple<double, std::uint64_t, std::uint64_t, std::size_t>;
+  /// At one instant, streams that resume (tie 0) go before transfers, and transfers go in their recorded order
+  /// (tie = transfer_order + 1), then first come, first served (seq).
+  struct Item {
+    double key;
+    std::uint64_t tie;
+    std::uint64_t seq;
+    std::size_t stream;
+    bool operator>(const Item& o) const {
+      return key > o.key || (key == o.key && (tie > o.tie || (tie == o.tie && seq > o.seq)));
+    }
+  };
 
-  void push(double key, std::size_t s, std::uint64_t tie = 0) { m_queue.emplace(key, tie, m_seq++, s); }
+  void push(double key, std::size_t s, std::uint64_t tie = 0) { m_queue.push({key, tie, m_seq++, s}); }
   /// Whether an item (key, tie) pushed now would be the next to come out of the queue.
   bool next_anyway(double key, std::uint64_t tie) const {
     if (m_queue.empty()) {
       return true;
     }
-    const auto& [top_key, top_tie, top_seq, top_stream] = m_queue.top();
-    return key < top_key || (key == top_key && tie < top_tie);
+    const Item& top = m_queue.top();
+    return key < top.key || (key == top.key && tie < top.tie);
   }
 
-  /// The core command of event `index`, to start no earlier than start; returns its end (Controller::core_command).
-  double core_command(Stream& s, std::size_t index, double start) {
-    const TraceEvent& e = m_trace.events[index];
-    const CostCache::Entry& c = m_costs.get(e, index);
+  /// The core command of a step, to start no earlier than start; returns its end (Controller::core_command).
+  double core_command(Stream& s, const Step& step, double start) {
+    const CostClass& c = m_costs.classes()[step.cost];
     const bool streamed = c.digital && s.in_tail >= 0;
     const auto span = cores::schedule_command(start, s.busy_until, c.cost.latency_ns, streamed,
                                               streamed ? s.in_tail + c.cost.pipeline_ns : 0.0);
     s.in_tail = -1;
     s.busy_until = span.end;
-    firmware::InstructionRecord& rec = m_records[index];
-    rec.busy_ns += span.end - span.start;
-    rec.energy = c.cost.energy;
-    if (op_of(e) == Op::mvm || op_of(e) == Op::mvmt) {
-      m_mvm_vectors += e.vectors;
-    }
+    s.busy = span.end - span.start;
     s.out_head = c.digital ? span.start + c.cost.pipeline_ns : span.end;
     s.out_tail = span.end;
     return span.end;
@@ -254,9 +386,9 @@ class Engine {
 
   /// Ends the event; returns true when the stream's quantum keeper syncs (the stream waits until its time, and
   /// goes on from the queue), as the controller's stream does after every instruction.
-  bool finish_event(Stream& s, std::size_t si, std::size_t index, double end) {
-    m_records[index].start_ns = s.began;
-    m_records[index].end_ns = end;
+  bool finish_event(Stream& s, std::size_t si, const Step& step, double end) {
+    m_outcomes[step.event] = {s.began, end, s.busy, step.cost};
+    s.busy = 0;
     ++s.next;
     if (s.ready < s.next_sync) {
       return false;
@@ -276,24 +408,24 @@ class Engine {
   /// Runs stream s until it must wait: for a transfer's start time, a send, a barrier, or its end.
   void advance(std::size_t si) {
     Stream& s = m_streams[si];
-    while (s.next < s.events.size()) {
-      const std::size_t index = s.events[s.next];
-      const TraceEvent& e = m_trace.events[index];
-      const Op op = op_of(e);
-      const double bits = 8.0 * e.bytes;
+    const std::size_t count = s.steps.size();
+    while (s.next < count) {
+      const Step& step = s.steps[s.next];
+      const auto op = static_cast<Op>(step.op);
+      const double bits = 8.0 * step.bytes;
       if (!s.transfer_due) {
-        s.began = op == Op::send && e.streamed() ? s.out_head : s.ready;
+        s.began = op == Op::send && step.streamed ? s.out_head : s.ready;
       }
       switch (op) {
         case Op::load:
         case Op::store:
         case Op::send: {
           if (!s.transfer_due) {
-            if (op == Op::send && e.streamed()) {
+            if (op == Op::send && step.streamed) {
               s.transfer_start = s.out_head;
             } else {
               if (op != Op::load) {
-                s.ready = core_command(s, index, s.ready);
+                s.ready = core_command(s, step, s.ready);
               }
               s.transfer_start = s.ready;
             }
@@ -301,7 +433,7 @@ class Engine {
             // Book transfers in the order of their start times, as the SystemC controller does (one that should
             // have started already goes at once, as there).
             // A transfer that would come next out of the queue anyway is booked at once.
-            const std::uint64_t tie = static_cast<std::uint64_t>(e.transfer_order) + 1;
+            const std::uint64_t tie = static_cast<std::uint64_t>(step.transfer_order) + 1;
             if (s.transfer_start >= m_now && !next_anyway(s.transfer_start, tie)) {
               push(s.transfer_start, si, tie);
               return;
@@ -311,49 +443,52 @@ class Engine {
           s.transfer_due = false;
           if (op == Op::load) {
             const double tail = transfer(m_offchip, s.core, bits, s.transfer_start).arrival_ns;
-            s.ready = core_command(s, index, tail);
-            if (finish_event(s, si, index, s.ready)) {
+            s.ready = core_command(s, step, tail);
+            if (finish_event(s, si, step, s.ready)) {
               return;
             }
           } else if (op == Op::store) {
             s.ready = transfer(s.core, m_offchip, bits, s.transfer_start).arrival_ns;
-            if (finish_event(s, si, index, s.ready)) {
+            if (finish_event(s, si, step, s.ready)) {
               return;
             }
           } else {
-            const interconnect::TransferResult a = e.streamed() ? transfer(s.core, e.dst, bits, s.out_head, s.out_tail)
-                                                                : transfer(s.core, e.dst, bits, s.transfer_start);
-            m_posted[index] = 1;
-            m_head[index] = a.head_arrival_ns;
-            m_arrival[index] = a.arrival_ns;
-            if (m_waiter[index] >= 0) {
-              push(m_now, static_cast<std::size_t>(m_waiter[index]));
-              m_waiter[index] = -1;
+            const interconnect::TransferResult a = step.streamed
+                                                       ? transfer(s.core, step.dst, bits, s.out_head, s.out_tail)
+                                                       : transfer(s.core, step.dst, bits, s.transfer_start);
+            Mailbox& m = m_mailboxes[step.mailbox];
+            m.posted = true;
+            m.head = a.head_arrival_ns;
+            m.arrival = a.arrival_ns;
+            if (m.waiter >= 0) {
+              push(m_now, static_cast<std::size_t>(m.waiter));
+              m.waiter = -1;
             }
-            if (finish_event(s, si, index, std::max(s.ready, a.arrival_ns))) {
+            if (finish_event(s, si, step, std::max(s.ready, a.arrival_ns))) {
               return;
             }
           }
           break;
         }
         case Op::recv: {
-          if (!m_posted[e.dep_send]) {
+          Mailbox& m = m_mailboxes[step.mailbox];
+          if (!m.posted) {
             // The controller's stream syncs to its own time first, then waits for the send.
             s.next_sync = boundary_after(s.ready);
             if (s.ready > m_now) {
               push(s.ready, si);
             } else {
-              m_waiter[e.dep_send] = static_cast<int>(si);
+              m.waiter = static_cast<std::int32_t>(si);
             }
             return;
           }
-          if (e.streamed()) {
-            s.ready = std::max(s.ready, m_head[e.dep_send]);
-            s.in_tail = m_arrival[e.dep_send];
+          if (step.streamed) {
+            s.ready = std::max(s.ready, m.head);
+            s.in_tail = m.arrival;
           } else {
-            s.ready = std::max(s.ready, m_arrival[e.dep_send]);
+            s.ready = std::max(s.ready, m.arrival);
           }
-          if (finish_event(s, si, index, s.ready)) {
+          if (finish_event(s, si, step, s.ready)) {
             return;
           }
           break;
@@ -365,7 +500,7 @@ class Engine {
           }
           // Every stream has arrived: all go on at the latest arrival.
           m_barrier_waiting = 0;
-          m_records[index].start_ns = m_records[index].end_ns = m_barrier_time;
+          m_outcomes[step.event] = {m_barrier_time, m_barrier_time, 0.0, no_cost};
           for (std::size_t other = 0; other < m_streams.size(); ++other) {
             Stream& o = m_streams[other];
             o.ready = m_barrier_time;
@@ -383,8 +518,8 @@ class Engine {
           break;
         }
         default:
-          s.ready = core_command(s, index, s.ready);
-          if (finish_event(s, si, index, s.ready)) {
+          s.ready = core_command(s, step, s.ready);
+          if (finish_event(s, si, step, s.ready)) {
             return;
           }
           break;
@@ -393,19 +528,16 @@ class Engine {
     m_finish = std::max(m_finish, s.ready);
   }
 
-  const Trace& m_trace;
-  CostCache m_costs;
+  CostClasses m_costs;
   interconnect::LinkReservations m_links;
   int m_offchip;
   double m_bit_hop_pj;
   double m_quantum;
   const std::string& m_source;
+  std::size_t m_events;
+  std::unique_ptr<Outcome[]> m_outcomes;  ///< per event; every one is written by the replay
   std::vector<Stream> m_streams;
-  std::vector<firmware::InstructionRecord> m_records;
-  std::vector<std::uint8_t> m_posted;
-  std::vector<double> m_head;
-  std::vector<double> m_arrival;
-  std::vector<int> m_waiter;
+  std::vector<Mailbox> m_mailboxes;
   std::priority_queue<Item, std::vector<Item>, std::greater<Item>> m_queue;
   std::uint64_t m_seq = 0;
   double m_now = 0;
@@ -413,6 +545,8 @@ class Engine {
   double m_finish = 0;
   double m_bit_hops = 0;
   double m_mvm_vectors = 0;
+  cores::CommandEnergy m_energy;
+  double m_busy = 0;
   std::size_t m_barrier_waiting = 0;
   double m_barrier_time = 0;
 };
@@ -426,21 +560,16 @@ ReplayResult replay_trace(const Trace& trace, const chip::ChipConfig& config, co
                      "the trace was recorded on " + std::to_string(trace.cores) + " cores; the chip has " +
                          std::to_string(config.cores.count) + " (replay needs the same core count)");
   }
-  const int nodes = interconnect::make_topology(config.interconnect)->nodes();
-  for (std::size_t i = 0; i < trace.events.size(); ++i) {
-    const TraceEvent& e = trace.events[i];
-    if (op_of(e) == Op::send && (e.dst < 0 || e.dst >= nodes)) {
-      throw InputError(source, 0, 0, "record " + std::to_string(i),
-                       "send to node " + std::to_string(e.dst) + ", which this chip's network does not have");
-    }
-  }
   ReplayResult result;
-  Engine engine(trace, config, options, source);
   const auto start = std::chrono::steady_clock::now();
+  Engine engine(trace, config, options, source);
   engine.run();
-  result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.events = trace.events.size();
+  engine.sum();
+  const auto replayed = std::chrono::steady_clock::now();
   result.run = engine.result(config);
+  result.wall_s = std::chrono::duration<double>(replayed - start).count();
+  result.records_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - replayed).count();
+  result.events = trace.events.size();
   return result;
 }
 

@@ -30,11 +30,15 @@ struct ReplayResult {
   /// InstructionRecord per event, the link bookings on "link S->D" timeline tracks (with link_bookings).
   chip::SimulationResult run;
   std::size_t events = 0;
-  double wall_s = 0;  ///< the replay itself, without loading the trace or building the report
+  /// The replay itself: preparing the loaded trace (its streams, cost classes, mailboxes), re-timing every event
+  /// and summing latency, busy time and energy. Not loading the trace, not filling run's records and timeline.
+  double wall_s = 0;
+  double records_s = 0;  ///< filling run.instructions (and its timeline) from the replayed events
 };
 
-/// Throws InputError (naming the trace) when the trace does not fit the chip (core count, an instruction the
-/// core cannot execute) or its dependencies deadlock.
+/// Throws InputError (naming the trace) when the trace does not fit the chip (core count, a send to a node it
+/// lacks, an instruction its cores cannot execute: the first such record in the trace) or its dependencies
+/// deadlock.
 ReplayResult replay_trace(const Trace& trace, const chip::ChipConfig& config, const ReplayOptions& options = {},
                           const std::string& source = "trace");
 
