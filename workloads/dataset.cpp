@@ -25,9 +25,9 @@ Dataset assemble(const std::string& name, const ArrayData& images, const std::st
   if (images.shape.empty()) throw InputError(images_path, 0, 0, "shape", "no sample dimension");
   const std::int64_t count = images.shape[0];
   if (labels.shape.empty() || labels.elements() != count) {
-    throw InputError(labels_path, 0, 0, "labels",
-                     std::to_string(labels.elements()) + " labels for " + std::to_string(count) + " images in " +
-                         images_path);
+    throw InputError(
+        labels_path, 0, 0, "labels",
+        std::to_string(labels.elements()) + " labels for " + std::to_string(count) + " images in " + images_path);
   }
   const std::int64_t n = max_images > 0 ? std::min<std::int64_t>(max_images, count) : count;
   const std::int64_t features = count > 0 ? images.elements() / count : 0;
@@ -84,8 +84,8 @@ Dataset load_fashion_mnist(const std::string& split, int max_images, const Prepr
   const std::string prefix = directory + "/" + (split == "test" ? "t10k" : "train");
   const std::string images_path = prefix + "-images-idx3-ubyte.gz";
   const std::string labels_path = prefix + "-labels-idx1-ubyte.gz";
-  return assemble("fashion-mnist:" + split, read_idx(images_path), images_path, read_idx(labels_path), labels_path,
-                  max_images, preprocessing);
+  return assemble("fashion-mnist:" + split, read_idx(images_path, max_images), images_path,
+                  read_idx(labels_path, max_images), labels_path, max_images, preprocessing);
 }
 
 Dataset load_dataset(const std::string& spec, int max_images) {

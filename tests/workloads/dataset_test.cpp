@@ -86,7 +86,23 @@ TEST(TensorFile, IdxPlainAndGzip) {
     const ArrayData a = read_idx(path);
     EXPECT_EQ(a.shape, (std::vector<std::int64_t>{2, 3}));
     EXPECT_EQ(a.values, (std::vector<float>{0, 1, 2, 253, 254, 255}));
+    const ArrayData first = read_idx(path, 1);
+    EXPECT_EQ(first.shape, (std::vector<std::int64_t>{1, 3}));
+    EXPECT_EQ(first.values, (std::vector<float>{0, 1, 2}));
+    EXPECT_EQ(read_idx(path, 5).values, a.values);
   }
+}
+
+TEST(TensorFile, TheFirstImagesOfFashionMnistReadAloneAreThoseOfTheWholeFile) {
+  const std::string path = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz";
+  const ArrayData all = read_idx(path);
+  const ArrayData first = read_idx(path, 7);
+  EXPECT_EQ(first.shape, (std::vector<std::int64_t>{7, 28, 28}));
+  EXPECT_EQ(first.values, std::vector<float>(all.values.begin(), all.values.begin() + 7 * 28 * 28));
+  // A file too short for the items asked for is still an error.
+  const std::string cut = temp_path("cut.idx");
+  write_bytes(cut, idx_u8({2, 3}, {1, 2}));
+  EXPECT_EQ(thrown_by([&] { read_idx(cut, 1); }).key(), "data");
 }
 
 TEST(TensorFile, BrokenIdxFilesNameTheField) {
