@@ -105,10 +105,8 @@ double Controller::core_command(const Instruction& ins, double start_ns, StreamS
   cores::CoreCommandExtension extension;
   extension.command = core_command_of(ins);
   extension.command.start_ns = start_ns;
-  const bool digital =
-      extension.command.op == cores::CoreOp::digital || extension.command.op == cores::CoreOp::accumulate;
-  if (digital && state.in_tail_ns >= 0) extension.command.stream_tail_ns = state.in_tail_ns;
-  state.in_tail_ns = -1;
+  const bool digital = digital_unit_command(extension.command.op);
+  extension.command.stream_tail_ns = take_stream_tail(state, digital);
   tlm::tlm_generic_payload payload;
   payload.set_command(tlm::TLM_WRITE_COMMAND);
   payload.set_address(cores::Core::address_of(ins.core));
@@ -125,9 +123,7 @@ double Controller::core_command(const Instruction& ins, double start_ns, StreamS
   InstructionRecord& record = record_of(ins);
   record.busy_ns += extension.end_ns - extension.start_ns;
   record.energy = extension.energy;
-  // A digital unit emits its first datum one pipeline delay after it starts; everything else at its end.
-  state.out_head_ns = digital ? extension.start_ns + extension.pipeline_ns : extension.end_ns;
-  state.out_tail_ns = extension.end_ns;
+  command_done(state, digital, extension.start_ns, extension.end_ns, extension.pipeline_ns);
   return extension.end_ns;
 }
 
@@ -182,10 +178,11 @@ void Controller::execute_stream(int core, const std::vector<const Instruction*>&
   tlm_utils::tlm_quantumkeeper keeper;
   keeper.reset();
   StreamState state;
-  double ready = now_ns();
+  state.ready_ns = now_ns();
+  double& ready = state.ready_ns;
   for (const Instruction* ins : stream) {
     m_instructions += 1;
-    const double began = ins->op == Op::send && ins->stream ? state.out_head_ns : ready;
+    const double began = began_ns(state, ins->op, ins->stream);
     switch (ins->op) {
       case Op::load:
         ready = core_command(*ins, transfer(*ins, m_offchip_node, core, 8.0 * ins->bytes, ready).tail_ns, state);
@@ -195,15 +192,12 @@ void Controller::execute_stream(int core, const std::vector<const Instruction*>&
         ready = transfer(*ins, core, m_offchip_node, 8.0 * ins->bytes, ready).tail_ns;
         break;
       case Op::send: {
-        Arrival a;
-        if (ins->stream) {
-          // Cut-through: the flits leave as the digital unit produces them; the core itself goes on.
-          a = transfer(*ins, core, ins->peer, 8.0 * ins->bytes, state.out_head_ns, state.out_tail_ns);
-        } else {
+        if (!ins->stream) {
           // The network interface carries the data on; the core continues once it has left its buffer.
           ready = core_command(*ins, ready, state);
-          a = transfer(*ins, core, ins->peer, 8.0 * ins->bytes, ready);
         }
+        const SendStart start = send_start(state, ins->stream);
+        const Arrival a = transfer(*ins, core, ins->peer, 8.0 * ins->bytes, start.start_ns, start.source_tail_ns);
         Mailbox& box = m_mail.at(MailKey{core, ins->peer, ins->tag});
         box.posted = true;
         box.head_ns = a.head_ns;
@@ -218,13 +212,7 @@ void Controller::execute_stream(int core, const std::vector<const Instruction*>&
           keeper.sync();
           while (!box.posted) sc_core::wait(*box.event);
         }
-        if (ins->stream) {
-          // The next instruction starts on the first datum and consumes the rest as it arrives.
-          ready = std::max(ready, box.head_ns);
-          state.in_tail_ns = box.arrival_ns;
-        } else {
-          ready = std::max(ready, box.arrival_ns);
-        }
+        receive(state, ins->stream, box.head_ns, box.arrival_ns);
         break;
       }
       case Op::barrier:
@@ -241,7 +229,7 @@ void Controller::execute_stream(int core, const std::vector<const Instruction*>&
     InstructionRecord& record = record_of(*ins);
     record.start_ns = began;
     record.end_ns =
-        ins->op == Op::send ? std::max(ready, m_mail.at(MailKey{core, ins->peer, ins->tag}).arrival_ns) : ready;
+        ins->op == Op::send ? send_end_ns(state, m_mail.at(MailKey{core, ins->peer, ins->tag}).arrival_ns) : ready;
     keeper.set(ns(ready - now_ns()));
     if (keeper.need_sync()) keeper.sync();
   }

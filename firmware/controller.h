@@ -22,6 +22,7 @@
 #include "cores/core_command.h"
 #include "firmware/instruction_record.h"
 #include "firmware/program.h"
+#include "firmware/stream_rules.h"
 
 namespace imcsim::firmware {
 
@@ -58,12 +59,6 @@ class Controller : public sc_core::sc_module {
 
   void run_stream(int core, std::vector<const Instruction*> stream);
   void execute_stream(int core, const std::vector<const Instruction*>& stream);
-  /// What one stream knows about the data it produces and consumes (absolute times, ns).
-  struct StreamState {
-    double out_head_ns = 0;  ///< first datum of the last command's output
-    double out_tail_ns = 0;  ///< its last datum
-    double in_tail_ns = -1;  ///< last datum of a streamed input the next command consumes (-1: none)
-  };
   struct Arrival {
     double head_ns = 0;
     double tail_ns = 0;

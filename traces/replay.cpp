@@ -15,6 +15,7 @@
 #include "cores/core_costs.h"
 #include "cores/core_timing.h"
 #include "firmware/controller.h"
+#include "firmware/stream_rules.h"
 #include "interconnect/link_reservations.h"
 
 namespace imcsim::traces {
@@ -96,7 +97,7 @@ class CostClasses {
       throw InputError(m_source, 0, 0, "record " + std::to_string(index),
                        "core " + std::to_string(e.core) + " of this chip cannot execute it: " + error.what());
     }
-    c.digital = command.op == cores::CoreOp::digital || command.op == cores::CoreOp::accumulate;
+    c.digital = firmware::digital_unit_command(command.op);
     const auto id = static_cast<std::uint32_t>(m_classes.size());
     m_classes.push_back(c);
     m_keys.push_back(key);
@@ -157,14 +158,11 @@ struct Stream {
   int core = 0;
   std::vector<Step> steps;
   std::size_t next = 0;
-  double ready = 0;
-  double out_head = 0;
-  double out_tail = 0;
-  double in_tail = -1;
-  double busy_until = 0;      ///< the core's reservation (cores/core_timing.h)
-  double busy = 0;            ///< the current event's core command: time it kept the core busy
-  bool transfer_due = false;  ///< the current event's core part is done; its transfer waits for its start time
-  double transfer_start = 0;
+  firmware::StreamState state;  ///< its time and streamed data, as the controller's (firmware/stream_rules.h)
+  double busy_until = 0;        ///< the core's reservation (cores/core_timing.h)
+  double busy = 0;              ///< the current event's core command: time it kept the core busy
+  bool transfer_due = false;    ///< the current event's core part is done; its transfer waits for its start time
+  firmware::SendStart transfer{0, -1};  ///< that transfer's start (and a streamed source's tail)
   double began = 0;
   double next_sync = 0;  ///< the quantum keeper's next sync point (tlm_quantumkeeper: the next quantum boundary)
 };
@@ -362,14 +360,13 @@ class Engine {
   /// The core command of a step, to start no earlier than start; returns its end (Controller::core_command).
   double core_command(Stream& s, const Step& step, double start) {
     const CostClass& c = m_costs.classes()[step.cost];
-    const bool streamed = c.digital && s.in_tail >= 0;
+    const double tail = firmware::take_stream_tail(s.state, c.digital);
+    const bool streamed = tail >= 0;
     const auto span = cores::schedule_command(start, s.busy_until, c.cost.latency_ns, streamed,
-                                              streamed ? s.in_tail + c.cost.pipeline_ns : 0.0);
-    s.in_tail = -1;
+                                              streamed ? tail + c.cost.pipeline_ns : 0.0);
     s.busy_until = span.end;
     s.busy = span.end - span.start;
-    s.out_head = c.digital ? span.start + c.cost.pipeline_ns : span.end;
-    s.out_tail = span.end;
+    firmware::command_done(s.state, c.digital, span.start, span.end, c.cost.pipeline_ns);
     return span.end;
   }
 
@@ -390,72 +387,69 @@ class Engine {
     m_outcomes[step.event] = {s.began, end, s.busy, step.cost};
     s.busy = 0;
     ++s.next;
-    if (s.ready < s.next_sync) {
+    const double ready = s.state.ready_ns;
+    if (ready < s.next_sync) {
       return false;
     }
-    s.next_sync = boundary_after(s.ready);
-    if (s.ready <= m_now) {
+    s.next_sync = boundary_after(ready);
+    if (ready <= m_now) {
       return false;
     }
-    if (next_anyway(s.ready, 0)) {
-      m_now = s.ready;  // it would come straight back out of the queue
+    if (next_anyway(ready, 0)) {
+      m_now = ready;  // it would come straight back out of the queue
       return false;
     }
-    push(s.ready, si);
+    push(ready, si);
     return true;
   }
 
   /// Runs stream s until it must wait: for a transfer's start time, a send, a barrier, or its end.
   void advance(std::size_t si) {
     Stream& s = m_streams[si];
+    double& ready = s.state.ready_ns;
     const std::size_t count = s.steps.size();
     while (s.next < count) {
       const Step& step = s.steps[s.next];
       const auto op = static_cast<Op>(step.op);
       const double bits = 8.0 * step.bytes;
       if (!s.transfer_due) {
-        s.began = op == Op::send && step.streamed ? s.out_head : s.ready;
+        s.began = firmware::began_ns(s.state, op, step.streamed);
       }
       switch (op) {
         case Op::load:
         case Op::store:
         case Op::send: {
           if (!s.transfer_due) {
-            if (op == Op::send && step.streamed) {
-              s.transfer_start = s.out_head;
-            } else {
-              if (op != Op::load) {
-                s.ready = core_command(s, step, s.ready);
-              }
-              s.transfer_start = s.ready;
+            if (op == Op::store || (op == Op::send && !step.streamed)) {
+              ready = core_command(s, step, ready);
             }
+            s.transfer = op == Op::send ? firmware::send_start(s.state, step.streamed) : firmware::SendStart{ready, -1};
             s.transfer_due = true;
             // Book transfers in the order of their start times, as the SystemC controller does (one that should
             // have started already goes at once, as there).
             // A transfer that would come next out of the queue anyway is booked at once.
             const std::uint64_t tie = static_cast<std::uint64_t>(step.transfer_order) + 1;
-            if (s.transfer_start >= m_now && !next_anyway(s.transfer_start, tie)) {
-              push(s.transfer_start, si, tie);
+            if (s.transfer.start_ns >= m_now && !next_anyway(s.transfer.start_ns, tie)) {
+              push(s.transfer.start_ns, si, tie);
               return;
             }
-            m_now = std::max(m_now, s.transfer_start);
+            m_now = std::max(m_now, s.transfer.start_ns);
           }
           s.transfer_due = false;
           if (op == Op::load) {
-            const double tail = transfer(m_offchip, s.core, bits, s.transfer_start).arrival_ns;
-            s.ready = core_command(s, step, tail);
-            if (finish_event(s, si, step, s.ready)) {
+            const double tail = transfer(m_offchip, s.core, bits, s.transfer.start_ns).arrival_ns;
+            ready = core_command(s, step, tail);
+            if (finish_event(s, si, step, ready)) {
               return;
             }
           } else if (op == Op::store) {
-            s.ready = transfer(s.core, m_offchip, bits, s.transfer_start).arrival_ns;
-            if (finish_event(s, si, step, s.ready)) {
+            ready = transfer(s.core, m_offchip, bits, s.transfer.start_ns).arrival_ns;
+            if (finish_event(s, si, step, ready)) {
               return;
             }
           } else {
-            const interconnect::TransferResult a = step.streamed
-                                                       ? transfer(s.core, step.dst, bits, s.out_head, s.out_tail)
-                                                       : transfer(s.core, step.dst, bits, s.transfer_start);
+            const interconnect::TransferResult a =
+                transfer(s.core, step.dst, bits, s.transfer.start_ns, s.transfer.source_tail_ns);
             Mailbox& m = m_mailboxes[step.mailbox];
             m.posted = true;
             m.head = a.head_arrival_ns;
@@ -464,7 +458,7 @@ class Engine {
               push(m_now, static_cast<std::size_t>(m.waiter));
               m.waiter = -1;
             }
-            if (finish_event(s, si, step, std::max(s.ready, a.arrival_ns))) {
+            if (finish_event(s, si, step, firmware::send_end_ns(s.state, a.arrival_ns))) {
               return;
             }
           }
@@ -474,27 +468,22 @@ class Engine {
           Mailbox& m = m_mailboxes[step.mailbox];
           if (!m.posted) {
             // The controller's stream syncs to its own time first, then waits for the send.
-            s.next_sync = boundary_after(s.ready);
-            if (s.ready > m_now) {
-              push(s.ready, si);
+            s.next_sync = boundary_after(ready);
+            if (ready > m_now) {
+              push(ready, si);
             } else {
               m.waiter = static_cast<std::int32_t>(si);
             }
             return;
           }
-          if (step.streamed) {
-            s.ready = std::max(s.ready, m.head);
-            s.in_tail = m.arrival;
-          } else {
-            s.ready = std::max(s.ready, m.arrival);
-          }
-          if (finish_event(s, si, step, s.ready)) {
+          firmware::receive(s.state, step.streamed, m.head, m.arrival);
+          if (finish_event(s, si, step, ready)) {
             return;
           }
           break;
         }
         case Op::barrier: {
-          m_barrier_time = std::max(m_barrier_time, s.ready);
+          m_barrier_time = std::max(m_barrier_time, ready);
           if (++m_barrier_waiting < m_streams.size()) {
             return;
           }
@@ -503,7 +492,7 @@ class Engine {
           m_outcomes[step.event] = {m_barrier_time, m_barrier_time, 0.0, no_cost};
           for (std::size_t other = 0; other < m_streams.size(); ++other) {
             Stream& o = m_streams[other];
-            o.ready = m_barrier_time;
+            o.state.ready_ns = m_barrier_time;
             o.next_sync = boundary_after(m_barrier_time);
             ++o.next;
             if (other != si) {
@@ -511,21 +500,21 @@ class Engine {
             }
           }
           m_barrier_time = 0;
-          if (m_now < s.ready) {
-            push(s.ready, si);
+          if (m_now < ready) {
+            push(ready, si);
             return;
           }
           break;
         }
         default:
-          s.ready = core_command(s, step, s.ready);
-          if (finish_event(s, si, step, s.ready)) {
+          ready = core_command(s, step, ready);
+          if (finish_event(s, si, step, ready)) {
             return;
           }
           break;
       }
     }
-    m_finish = std::max(m_finish, s.ready);
+    m_finish = std::max(m_finish, ready);
   }
 
   CostClasses m_costs;

@@ -5,8 +5,9 @@
 // A light discrete-event engine runs one stream per core over the trace's events, with the controller's rules
 // (firmware/controller.h): a recv continues at the later of its stream's time and the data's arrival (its first
 // datum when streamed), a barrier releases every stream at the latest arrival, a streamed send leaves as the
-// digital unit produces. The timing and cost rules themselves are the SystemC model's own code: the core's
-// busy-until rule (cores/core_timing.h), CoreCosts::cost, and the lt network's LinkReservations with its routing.
+// digital unit produces. The timing and cost rules themselves are the SystemC model's own code: the controller's
+// stream rules (firmware/stream_rules.h), the core's busy-until rule (cores/core_timing.h), CoreCosts::cost, and
+// the lt network's LinkReservations with its routing.
 // Transfers are booked in the order of their start times, as the SystemC run books them (ties may be served in
 // another order). Transfers are always timed with the lt link model, whatever interconnect.mode says.
 
