@@ -1,5 +1,7 @@
 #include "traces/replay.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -21,6 +23,17 @@
 namespace imcsim::traces {
 
 namespace {
+
+/// Asks the kernel to back `bytes` of fresh memory at `data` with transparent huge pages where it allows them
+/// (madvise mode): a million-event record list is then first touched in dozens of page faults, not ~20,000.
+void advise_huge_pages(void* data, std::size_t bytes) {
+  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
+  if (end > begin) {
+    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
+}
 
 using firmware::Op;
 
@@ -326,6 +339,7 @@ class Engine {
     }
     const std::vector<CostClass>& classes = m_costs.classes();
     r.instructions.reserve(m_events);
+    advise_huge_pages(r.instructions.data(), m_events * sizeof(firmware::InstructionRecord));
     for (std::size_t i = 0; i < m_events; ++i) {
       const Outcome& o = m_outcomes[i];
       r.instructions.push_back(
