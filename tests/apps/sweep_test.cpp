@@ -200,6 +200,27 @@ TEST(Sweep, MalformedSweepFilesFailNamingFileLineAndKey) {
   }
 }
 
+TEST(Sweep, ATraceIsReplayedAtEveryPoint) {
+  const std::string dir = fresh_dir("sweep_trace");
+  fs::create_directories(dir);
+  {
+    std::ofstream(dir + "/links.yaml") << "base:\n  trace: " << IMCSIM_SOURCE_DIR
+                                       << "/tests/regress/mlp.trace\nparameters:\n"
+                                          "  interconnect.link_width_bits: [4, 8, 16]\n";
+  }
+  const RunResult r = run_imcsim("sweep " + dir + "/links.yaml --out " + dir + "/out --jobs 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json results = nlohmann::json::parse(read_file(dir + "/out/results.json"));
+  ASSERT_EQ(results.at("points").size(), 3u);
+  // No accuracy path: the default objectives are energy and latency only.
+  EXPECT_EQ(results.at("objectives").size(), 2u);
+  std::vector<double> latency;
+  for (const auto& p : results.at("points")) latency.push_back(p.at("metrics").at("latency_ns").get<double>());
+  EXPECT_GT(latency[0], latency[1]);  // the MLP's transfers are network-bound at 4 bits
+  EXPECT_GE(latency[1], latency[2]);
+  EXPECT_TRUE(contains(read_file(dir + "/out/points/0000/report.json"), "\"trace\""));
+}
+
 TEST(Sweep, LatinHypercubePointsAreSeededAndCoverEveryStratum) {
   const std::string dir = fresh_dir("sweep_lhs");
   fs::create_directories(dir);
