@@ -4,6 +4,8 @@
 // same command resumes a stopped sweep; writes results.csv, results.json and sweep.html with the Pareto front.
 // `imcsim sweep merge --out DIR SHARD_DIR...` combines the shards' journals into one set of results.
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>

@@ -9,7 +9,6 @@
 
 #include "apps/report_diff.h"
 #include "apps/yaml_reader.h"
-#include "base/durations.h"
 #include "base/errors.h"
 #include "chip/chip_config.h"
 #include "sweep/sampling.h"
