@@ -10,6 +10,7 @@
 #include "apps/report_diff.h"
 #include "apps/yaml_reader.h"
 #include "base/errors.h"
+#include "base/text.h"
 #include "chip/chip_config.h"
 #include "sweep/sampling.h"
 
@@ -139,7 +140,9 @@ class SweepReader {
   std::vector<std::string> assignments(const SweepParameter& p, const std::string& value) const {
     std::vector<std::string> out;
     for (const auto& key : p.keys) {
-      out.push_back(key + "=" + value);
+      out.push_back(key);
+      out.back() += "=";
+      out.back() += value;
     }
     return out;
   }
@@ -443,11 +446,8 @@ class SweepReader {
         for (const auto& m : spec.metrics) {
           names.push_back(m.name);
         }
-        std::string list;
-        for (const auto& n : names) {
-          list += (list.empty() ? "" : ", ") + n;
-        }
-        m_yaml.fail(o.begin()->second, "objectives." + sense, "no metric '" + metric + "' (metrics: " + list + ")");
+        m_yaml.fail(o.begin()->second, "objectives." + sense,
+                    "no metric '" + metric + "' (metrics: " + join_names(names) + ")");
       }
       spec.objectives.push_back({metric, sense == "minimise" ? sweep::Sense::minimise : sweep::Sense::maximise});
     }
