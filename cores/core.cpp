@@ -54,26 +54,23 @@ void Core::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& dela
   }
   if (m_numerics) m_numerics->execute(command);
 
-  const sc_core::sc_time arrival =
-      command.start_ns >= 0 ? sc_core::sc_time(command.start_ns, sc_core::SC_NS) : sc_core::sc_time_stamp() + delay;
+  const std::int64_t arrival_ps =
+      command.start_ns >= 0 ? ps_of_ns(command.start_ns) : (sc_core::sc_time_stamp() + delay).value();
   // A streamed input: the last datum leaves the pipeline after the stream's tail has arrived.
-  const bool streamed = command.stream_tail_ns >= 0;
-  const auto span = schedule_command(
-      arrival, m_busy_until, sc_core::sc_time(cost.latency_ns, sc_core::SC_NS), streamed,
-      streamed ? sc_core::sc_time(command.stream_tail_ns + cost.pipeline_ns, sc_core::SC_NS) : sc_core::SC_ZERO_TIME);
-  const sc_core::sc_time start = span.start;
-  const sc_core::sc_time end = span.end;
-  extension->start_ns = start.to_seconds() * 1e9;
-  extension->end_ns = end.to_seconds() * 1e9;
+  const auto span =
+      schedule_command_ps(arrival_ps, m_busy_until.value(), cost.latency_ns, command.stream_tail_ns, cost.pipeline_ns);
+  const sc_core::sc_time end = sc_core::sc_time::from_value(static_cast<sc_dt::uint64>(span.end));
+  extension->start_ns = ns_of_ps(span.start);
+  extension->end_ns = ns_of_ps(span.end);
   extension->pipeline_ns = cost.pipeline_ns;
   extension->energy = cost.energy;
   m_busy_until = end;
   delay = end > sc_core::sc_time_stamp() ? end - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME;
-  if (m_record) m_intervals.push_back({start.to_seconds() * 1e9, end.to_seconds() * 1e9, command.op});
+  if (m_record) m_intervals.push_back({extension->start_ns, extension->end_ns, command.op});
 
   m_commands += 1;
   if (command.op == CoreOp::mvm || command.op == CoreOp::mvm_transposed) m_mvms += command.vectors;
-  m_busy_ns += (end - start).to_seconds() * 1e9;
+  m_busy_ns += ns_of_ps(span.end - span.start);
   m_energy_array += cost.energy.array_pj;
   m_energy_adc += cost.energy.adc_pj;
   m_energy_dac += cost.energy.dac_pj;

@@ -171,10 +171,10 @@ struct Stream {
   int core = 0;
   std::vector<Step> steps;
   std::size_t next = 0;
-  firmware::StreamState state;  ///< its time and streamed data, as the controller's (firmware/stream_rules.h)
-  double busy_until = 0;        ///< the core's reservation (cores/core_timing.h)
-  double busy = 0;              ///< the current event's core command: time it kept the core busy
-  bool transfer_due = false;    ///< the current event's core part is done; its transfer waits for its start time
+  firmware::StreamState state;     ///< its time and streamed data, as the controller's (firmware/stream_rules.h)
+  std::int64_t busy_until_ps = 0;  ///< the core's reservation, in its time (cores/core_timing.h)
+  double busy = 0;                 ///< the current event's core command: time it kept the core busy
+  bool transfer_due = false;       ///< the current event's core part is done; its transfer waits for its start time
   firmware::SendStart transfer{0, -1};  ///< that transfer's start (and a streamed source's tail)
   double began = 0;
   double next_sync = 0;  ///< the quantum keeper's next sync point (tlm_quantumkeeper: the next quantum boundary)
@@ -375,13 +375,14 @@ class Engine {
   double core_command(Stream& s, const Step& step, double start) {
     const CostClass& c = m_costs.classes()[step.cost];
     const double tail = firmware::take_stream_tail(s.state, c.digital);
-    const bool streamed = tail >= 0;
-    const auto span = cores::schedule_command(start, s.busy_until, c.cost.latency_ns, streamed,
-                                              streamed ? tail + c.cost.pipeline_ns : 0.0);
-    s.busy_until = span.end;
-    s.busy = span.end - span.start;
-    firmware::command_done(s.state, c.digital, span.start, span.end, c.cost.pipeline_ns);
-    return span.end;
+    const auto span = cores::schedule_command_ps(cores::ps_of_ns(start), s.busy_until_ps, c.cost.latency_ns, tail,
+                                                 c.cost.pipeline_ns);
+    s.busy_until_ps = span.end;
+    const double start_ns = cores::ns_of_ps(span.start);
+    const double end_ns = cores::ns_of_ps(span.end);
+    s.busy = end_ns - start_ns;
+    firmware::command_done(s.state, c.digital, start_ns, end_ns, c.cost.pipeline_ns);
+    return end_ns;
   }
 
   interconnect::TransferResult transfer(int src, int dst, double bits, double start, double source_tail = -1) {
