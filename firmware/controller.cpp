@@ -63,11 +63,12 @@ cores::CoreCommand core_command_of(const Instruction& ins) {
 }
 
 Controller::Controller(const sc_core::sc_module_name& name, Program program, int core_count, int offchip_node,
-                       StatisticsRegistry& stats)
+                       StatisticsRegistry& stats, bool order_transfers)
     : sc_module(name),
       network_socket("network_socket"),
       m_program(std::move(program)),
       m_offchip_node(offchip_node),
+      m_order_transfers(order_transfers),
       m_stream_finish_ns(static_cast<std::size_t>(core_count), -1.0),
       m_records(m_program.instructions.size()),
       m_instructions(stats.declare(std::string(this->name()) + ".instructions", "instructions executed", "count")) {
@@ -75,6 +76,11 @@ Controller::Controller(const sc_core::sc_module_name& name, Program program, int
   for (int i = 0; i < core_count; ++i) {
     core_sockets.push_back(
         std::make_unique<tlm_utils::simple_initiator_socket<Controller>>(("core_socket_" + std::to_string(i)).c_str()));
+    m_transfer_done.push_back(std::make_unique<sc_core::sc_event>());
+  }
+  if (m_order_transfers) {
+    sc_core::sc_spawn_options options;
+    sc_core::sc_spawn([this]() { book_transfers(); }, "transfer_booking", &options);
   }
   // Split the program into per-core streams; a barrier enters every stream that has instructions.
   std::vector<std::vector<const Instruction*>> streams(static_cast<std::size_t>(core_count));
@@ -129,25 +135,61 @@ double Controller::core_command(const Instruction& ins, double start_ns, StreamS
 
 Controller::Arrival Controller::transfer(const Instruction& ins, int src, int dst, double bits, double start_ns,
                                          double source_tail_ns) {
-  // Transfers that share links are served in the order they are booked; booking each at its start time keeps
-  // that order the order of time whatever the quantum (cores need no such care: each has one stream).
-  if (start_ns > now_ns()) sc_core::wait(ns(start_ns - now_ns()));
+  // The transfer is requested at its start time (transfer_request_ns: later only when the stream had to wait for
+  // a recv's data or a barrier; its quantum keeper never syncs past a start, sync_limit_ns) and booked in the
+  // model's order (firmware/stream_rules.h), so results do not depend on the quantum or on the kernel's process
+  // order. Cores need no such care: each has one stream.
+  const double request_ns = transfer_request_ns(start_ns, now_ns());
+  if (request_ns > now_ns()) sc_core::wait(ns(request_ns - now_ns()));
+  TransferRequest request;
+  request.src = src;
+  request.dst = dst;
+  request.bits = bits;
+  request.start_ns = start_ns;
+  request.source_tail_ns = source_tail_ns;
+  request.core = ins.core;
+  if (m_order_transfers) {
+    m_pending.add(static_cast<std::size_t>(&ins - m_program.instructions.data()), &request);
+    m_requested.notify(sc_core::SC_ZERO_TIME);
+    while (!request.done) sc_core::wait(*m_transfer_done[static_cast<std::size_t>(ins.core)]);
+  } else {
+    request.ok = issue(request);
+  }
+  if (!request.ok) {
+    throw InputError(m_program.name, ins.line, 0, op_name(ins.op), "the network rejected the transfer");
+  }
+  return request.result;
+}
+
+bool Controller::issue(TransferRequest& request) {
   interconnect::TransferExtension extension;
-  extension.src = src;
-  extension.dst = dst;
-  extension.bits = bits;
-  extension.start_ns = start_ns;
-  extension.source_tail_ns = source_tail_ns;
+  extension.src = request.src;
+  extension.dst = request.dst;
+  extension.bits = request.bits;
+  extension.start_ns = request.start_ns;
+  extension.source_tail_ns = request.source_tail_ns;
   tlm::tlm_generic_payload payload;
   payload.set_command(tlm::TLM_WRITE_COMMAND);
   payload.set_extension(&extension);
-  sc_core::sc_time delay = ns(start_ns - now_ns());
+  sc_core::sc_time delay = ns(request.start_ns - now_ns());
   network_socket->b_transport(payload, delay);
   payload.clear_extension(&extension);
-  if (payload.get_response_status() != tlm::TLM_OK_RESPONSE) {
-    throw InputError(m_program.name, ins.line, 0, op_name(ins.op), "the network rejected the transfer");
+  request.result = {extension.head_arrival_ns, extension.tail_arrival_ns};
+  return payload.get_response_status() == tlm::TLM_OK_RESPONSE;
+}
+
+void Controller::book_transfers() {
+  for (;;) {
+    sc_core::wait(m_requested);
+    while (!m_pending.empty()) {
+      // Book only once the instant has nothing else to do: every stream that can request at it has.
+      while (sc_core::sc_pending_activity_at_current_time()) sc_core::wait(sc_core::SC_ZERO_TIME);
+      TransferRequest& request = *m_pending.take();
+      request.ok = issue(request);
+      request.done = true;
+      m_transfer_done[static_cast<std::size_t>(request.core)]->notify(sc_core::SC_ZERO_TIME);
+    }
   }
-  return {extension.head_arrival_ns, extension.tail_arrival_ns};
 }
 
 void Controller::arrive_at_barrier() {
@@ -173,8 +215,9 @@ void Controller::run_stream(int core, std::vector<const Instruction*> stream) {
 
 void Controller::execute_stream(int core, const std::vector<const Instruction*>& stream) {
   // The stream keeps its own absolute time (`ready`); the quantum keeper only bounds how far it runs ahead
-  // of the kernel. Commands carry absolute start times, so waiting for the kernel (a recv, a sync) never
-  // delays the modelled timing and results do not depend on the quantum.
+  // of the kernel, and never syncs past sync_limit_ns (a streamed send may still start there). Commands carry
+  // absolute start times and transfers are booked in the model's order, so waiting for the kernel (a recv, a
+  // sync) never changes the modelled timing and results do not depend on the quantum.
   tlm_utils::tlm_quantumkeeper keeper;
   keeper.reset();
   StreamState state;
@@ -208,7 +251,7 @@ void Controller::execute_stream(int core, const std::vector<const Instruction*>&
       case Op::recv: {
         Mailbox& box = m_mail.at(MailKey{ins->peer, core, ins->tag});
         if (!box.posted) {
-          keeper.set(ns(ready - now_ns()));
+          keeper.set(ns(sync_limit_ns(state) - now_ns()));
           keeper.sync();
           while (!box.posted) sc_core::wait(*box.event);
         }
@@ -230,7 +273,7 @@ void Controller::execute_stream(int core, const std::vector<const Instruction*>&
     record.start_ns = began;
     record.end_ns =
         ins->op == Op::send ? send_end_ns(state, m_mail.at(MailKey{core, ins->peer, ins->tag}).arrival_ns) : ready;
-    keeper.set(ns(ready - now_ns()));
+    keeper.set(ns(sync_limit_ns(state) - now_ns()));
     if (keeper.need_sync()) keeper.sync();
   }
   m_stream_finish_ns[static_cast<std::size_t>(core)] = ready;

@@ -6,6 +6,11 @@
 // load/store/send become transfers on the network socket. A recv waits (synchronising with the kernel) until
 // its send has been issued and then continues at the later of its own time and the data's arrival; a barrier
 // holds every stream until all have reached it. Independent streams overlap; each stream is in order.
+//
+// Transfers are booked in the model's order (firmware/stream_rules.h), not in the order the kernel happens to
+// resume the streams: a stream requests its transfer at its start time and waits; a booking thread books, each
+// time the instant has no other activity left, the pending request first in program order. With
+// interconnect.mode=at the network itself arbitrates, and each stream issues its transfer directly.
 
 #include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
@@ -36,8 +41,10 @@ class Controller : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<Controller> network_socket;
 
   /// `program` is validated against core_count; offchip_node is the network node of the off-chip port.
+  /// order_transfers: book transfers in the model's order (the lt network, which returns at once); false: each
+  /// stream issues its own (the at network, which holds the caller until the data has arrived).
   Controller(const sc_core::sc_module_name& name, Program program, int core_count, int offchip_node,
-             StatisticsRegistry& stats);
+             StatisticsRegistry& stats, bool order_transfers = true);
 
   /// Completion time of the whole program (after sc_start has returned), ns.
   double finish_ns() const { return m_finish_ns; }
@@ -71,10 +78,30 @@ class Controller : public sc_core::sc_module {
   }
   /// Moves data over the network from start_ns; a streamed source produces until source_tail_ns.
   Arrival transfer(const Instruction& ins, int src, int dst, double bits, double start_ns, double source_tail_ns = -1);
+  /// A transfer waiting to be booked (it lives on its stream's stack until done).
+  struct TransferRequest {
+    int src = 0;
+    int dst = 0;
+    double bits = 0;
+    double start_ns = 0;
+    double source_tail_ns = -1;
+    int core = 0;  ///< the requesting stream
+    Arrival result;
+    bool ok = false;
+    bool done = false;
+  };
+  /// Books one transfer on the network socket; false when the network rejects it.
+  bool issue(TransferRequest& request);
+  /// The booking thread: books the pending requests of each instant in the model's order.
+  void book_transfers();
   void arrive_at_barrier();
 
   Program m_program;
   int m_offchip_node;
+  bool m_order_transfers;
+  PendingTransfers<TransferRequest*> m_pending;
+  sc_core::sc_event m_requested;
+  std::vector<std::unique_ptr<sc_core::sc_event>> m_transfer_done;  ///< per core: its stream's request is booked
   std::map<MailKey, Mailbox> m_mail;
   int m_streams = 0;
   int m_barrier_waiting = 0;

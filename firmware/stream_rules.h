@@ -6,6 +6,10 @@
 // are absolute, in ns. Waiting (for a send, a barrier, a transfer's start) is the caller's.
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <queue>
+#include <vector>
 
 #include "cores/core_command.h"
 #include "firmware/program.h"
@@ -71,5 +75,46 @@ inline void receive(StreamState& s, bool stream, double head_ns, double tail_ns)
     s.ready_ns = std::max(s.ready_ns, tail_ns);
   }
 }
+
+/// How far the stream's kernel time may run: its own time, but never past the first datum of its last core
+/// command's output, where a streamed send of that output starts (every other transfer starts at or after the
+/// stream's time). The stream so requests every transfer at its start time (or later, when it had to wait for a
+/// recv's data or a barrier), never late because of where the quantum keeper happened to sync it.
+inline double sync_limit_ns(const StreamState& s) { return std::min(s.ready_ns, s.out_head_ns); }
+
+// The order of transfers, part of the model (the SystemC controller and the trace replayer both follow it). Links
+// are shared in the order transfers are booked (interconnect/link_reservations.h: the first booked gets the gap).
+// A transfer is requested at its start time, or when its stream reaches it if that is later (after waiting for a
+// recv's data or a barrier): transfer_request_ns. At each instant, whenever nothing else can happen at it (every
+// stream has run until it waits), the instant's pending request that comes first in program order (smallest
+// instruction index) is booked; its stream goes on (and may request again), and so on until none is pending.
+
+/// When a transfer starting at start_ns is requested by a stream that reached it at now_ns.
+inline double transfer_request_ns(double start_ns, double now_ns) { return std::max(start_ns, now_ns); }
+
+/// The rank of a transfer among the requests of its instant (smaller: booked first): its instruction's index.
+inline std::uint64_t transfer_rank(std::size_t instruction) { return static_cast<std::uint64_t>(instruction); }
+
+/// The pending transfer requests of one instant, booked one at a time in transfer_rank order.
+template <class Request>
+class PendingTransfers {
+ public:
+  void add(std::size_t instruction, Request request) { m_heap.push({transfer_rank(instruction), request}); }
+  bool empty() const { return m_heap.empty(); }
+  /// Removes and returns the request to book next.
+  Request take() {
+    Request r = m_heap.top().request;
+    m_heap.pop();
+    return r;
+  }
+
+ private:
+  struct Entry {
+    std::uint64_t rank;
+    Request request;
+    bool operator>(const Entry& o) const { return rank > o.rank; }
+  };
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> m_heap;
+};
 
 }  // namespace imcsim::firmware

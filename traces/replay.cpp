@@ -141,14 +141,13 @@ class CostClasses {
 struct Step {
   std::uint8_t op;  ///< firmware::Op
   bool streamed;
-  std::uint32_t event;           ///< its index in the trace
-  std::uint32_t cost;            ///< its cost class (no_cost: no core command)
-  std::uint32_t bytes;           ///< load, store, send: the bytes it moves
-  std::int32_t dst;              ///< send: the destination node
-  std::uint32_t mailbox;         ///< send: its own; recv: its send's
-  std::uint32_t transfer_order;  ///< TraceEvent::transfer_order
+  std::uint32_t event;    ///< its index in the trace
+  std::uint32_t cost;     ///< its cost class (no_cost: no core command)
+  std::uint32_t bytes;    ///< load, store, send: the bytes it moves
+  std::int32_t dst;       ///< send: the destination node
+  std::uint32_t mailbox;  ///< send: its own; recv: its send's
 };
-static_assert(sizeof(Step) == 28, "a step is read per replayed event: keep it small");
+static_assert(sizeof(Step) == 24, "a step is read per replayed event: keep it small");
 
 /// What a send delivered, for its recv.
 struct Mailbox {
@@ -207,7 +206,7 @@ class Engine {
     std::uint32_t mailboxes = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const TraceEvent& e = trace.events[i];
-      Step step{e.op, e.streamed(), static_cast<std::uint32_t>(i), no_cost, e.bytes, e.dst, 0, e.transfer_order};
+      Step step{e.op, e.streamed(), static_cast<std::uint32_t>(i), no_cost, e.bytes, e.dst, 0};
       const Op op = op_of(e);
       switch (op) {
         case Op::barrier:
@@ -349,8 +348,8 @@ class Engine {
   }
 
  private:
-  /// At one instant, streams that resume (tie 0) go before transfers, and transfers go in their recorded order
-  /// (tie = transfer_order + 1), then first come, first served (seq).
+  /// At one instant, streams that resume (tie 0) go before transfers, and transfers go in the model's order
+  /// (tie = firmware::transfer_rank + 1: program order), then first come, first served (seq).
   struct Item {
     double key;
     std::uint64_t tie;
@@ -402,19 +401,20 @@ class Engine {
     m_outcomes[step.event] = {s.began, end, s.busy, step.cost};
     s.busy = 0;
     ++s.next;
-    const double ready = s.state.ready_ns;
-    if (ready < s.next_sync) {
+    // The keeper's time: the stream's, but not past firmware::sync_limit_ns (nor before the kernel's).
+    const double at = std::max(firmware::sync_limit_ns(s.state), m_now);
+    if (at < s.next_sync) {
       return false;
     }
-    s.next_sync = boundary_after(ready);
-    if (ready <= m_now) {
+    s.next_sync = boundary_after(at);
+    if (at <= m_now) {
       return false;
     }
-    if (next_anyway(ready, 0)) {
-      m_now = ready;  // it would come straight back out of the queue
+    if (next_anyway(at, 0)) {
+      m_now = at;  // it would come straight back out of the queue
       return false;
     }
-    push(ready, si);
+    push(at, si);
     return true;
   }
 
@@ -440,15 +440,16 @@ class Engine {
             }
             s.transfer = op == Op::send ? firmware::send_start(s.state, step.streamed) : firmware::SendStart{ready, -1};
             s.transfer_due = true;
-            // Book transfers in the order of their start times, as the SystemC controller does (one that should
-            // have started already goes at once, as there).
-            // A transfer that would come next out of the queue anyway is booked at once.
-            const std::uint64_t tie = static_cast<std::uint64_t>(step.transfer_order) + 1;
-            if (s.transfer.start_ns >= m_now && !next_anyway(s.transfer.start_ns, tie)) {
-              push(s.transfer.start_ns, si, tie);
+            // Book transfers in the model's order (firmware/stream_rules.h), as the SystemC controller does: at
+            // the instant it is requested, once no stream can run at it, first in program order. A transfer that
+            // would come next out of the queue anyway is booked at once.
+            const double at = firmware::transfer_request_ns(s.transfer.start_ns, m_now);
+            const std::uint64_t tie = firmware::transfer_rank(step.event) + 1;
+            if (!next_anyway(at, tie)) {
+              push(at, si, tie);
               return;
             }
-            m_now = std::max(m_now, s.transfer.start_ns);
+            m_now = at;
           }
           s.transfer_due = false;
           if (op == Op::load) {
@@ -482,10 +483,11 @@ class Engine {
         case Op::recv: {
           Mailbox& m = m_mailboxes[step.mailbox];
           if (!m.posted) {
-            // The controller's stream syncs to its own time first, then waits for the send.
-            s.next_sync = boundary_after(ready);
-            if (ready > m_now) {
-              push(ready, si);
+            // The controller's stream syncs (to its limit, firmware::sync_limit_ns) first, then waits for the send.
+            const double limit = std::max(firmware::sync_limit_ns(s.state), m_now);
+            s.next_sync = boundary_after(limit);
+            if (limit > m_now) {
+              push(limit, si);
             } else {
               m.waiter = static_cast<std::int32_t>(si);
             }

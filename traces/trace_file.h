@@ -30,8 +30,8 @@ struct TraceEvent {
   std::uint32_t dep_prev = no_event;     ///< previous event of the same core stream
   std::uint32_t dep_send = no_event;     ///< recv: the matching send
   std::uint32_t dep_barrier = no_event;  ///< the last barrier before it
-  /// Its transfer's place in the order in which the network served transfers (no_event: none or unknown);
-  /// replay serves transfers that start at the same instant in this order.
+  /// Its transfer's place in the order in which the network served transfers (no_event: none or unknown).
+  /// Informative: replay books transfers in the model's order (firmware/stream_rules.h), which reproduces it.
   std::uint32_t transfer_order = no_event;
   double issue_ns = -1;     ///< recorded start (InstructionRecord::start_ns)
   double complete_ns = -1;  ///< recorded completion (InstructionRecord::end_ns)
