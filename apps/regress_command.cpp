@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -17,7 +16,6 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "apps/commands.h"
 #include "apps/regress_suite.h"
@@ -66,31 +64,19 @@ CaseRun run_case(const RegressCase& c, const std::string& out_dir, int threads) 
 /// Runs every case, `jobs` child processes at a time; results in the suite's order.
 std::vector<CaseRun> run_cases(const Suite& suite, const std::string& scratch, const RegressOptions& o) {
   std::vector<CaseRun> runs(suite.cases.size());
-  std::atomic<std::size_t> next{0};
   std::mutex print;
-  auto work = [&]() {
-    for (std::size_t k = next++; k < suite.cases.size(); k = next++) {
-      const RegressCase& c = suite.cases[k];
-      {
-        const std::lock_guard<std::mutex> lock(print);
-        std::cerr << "imcsim regress: running " << c.name << " (" << k + 1 << " of " << suite.cases.size() << ")\n";
-      }
-      try {
-        runs[k] = run_case(c, scratch + "/" + c.name, o.threads);
-      } catch (const Error& e) {
-        runs[k].error = e.what();
-      }
+  run_tasks(suite.cases.size(), o.jobs, [&](std::size_t k) {
+    const RegressCase& c = suite.cases[k];
+    {
+      const std::lock_guard<std::mutex> lock(print);
+      std::cerr << "imcsim regress: running " << c.name << " (" << k + 1 << " of " << suite.cases.size() << ")\n";
     }
-  };
-  std::vector<std::thread> workers;
-  const int n = std::min<int>(o.jobs, static_cast<int>(suite.cases.size()));
-  for (int w = 1; w < n; ++w) {
-    workers.emplace_back(work);
-  }
-  work();
-  for (auto& w : workers) {
-    w.join();
-  }
+    try {
+      runs[k] = run_case(c, scratch + "/" + c.name, o.threads);
+    } catch (const Error& e) {
+      runs[k].error = e.what();
+    }
+  });
   return runs;
 }
 

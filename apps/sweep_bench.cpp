@@ -5,18 +5,15 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <thread>
 
 #include "apps/sweep_spec.h"
+#include "apps/worker.h"
 #include "base/errors.h"
 
 namespace imcsim::apps {
 
 namespace {
-
-std::string self_path() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
 
 /// Runs a shell command with its output in `log`; returns the wall time in seconds.
 double timed(const std::string& command, const std::string& log) {
@@ -24,16 +21,9 @@ double timed(const std::string& command, const std::string& log) {
   const int status = std::system((command + " >'" + log + "' 2>&1").c_str());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (status != 0) {
-    std::ifstream in(log);
-    throw Error("bench sweep: '" + command + "' failed:\n" +
-                std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+    throw Error("bench sweep: '" + command + "' failed:\n" + read_file_text(log));
   }
   return seconds;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace
@@ -44,14 +34,14 @@ nlohmann::ordered_json bench_sweep(const std::string& sweep_file) {
       (std::filesystem::temp_directory_path() / ("imcsim_bench_sweep_" + std::to_string(getpid()))).string();
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  const std::string sweep = "'" + self_path() + "' sweep '" + sweep_file + "' --threads 1 --restart";
+  const std::string sweep = "'" + self_executable() + "' sweep '" + sweep_file + "' --threads 1 --restart";
   const double one = timed(sweep + " --jobs 1 --out " + dir + "/jobs1", dir + "/jobs1.log");
   const double two = timed(sweep + " --jobs 2 --out " + dir + "/jobs2", dir + "/jobs2.log");
   const double mpi =
       timed("mpirun -np 2 --allow-run-as-root --oversubscribe " + sweep + " --out " + dir + "/mpi2", dir + "/mpi2.log");
-  const std::string reference = slurp(dir + "/jobs1/results.csv");
-  const bool identical = !reference.empty() && reference == slurp(dir + "/jobs2/results.csv") &&
-                         reference == slurp(dir + "/mpi2/results.csv");
+  const std::string reference = read_file_text(dir + "/jobs1/results.csv");
+  const bool identical = !reference.empty() && reference == read_file_text(dir + "/jobs2/results.csv") &&
+                         reference == read_file_text(dir + "/mpi2/results.csv");
   std::filesystem::remove_all(dir);
   nlohmann::ordered_json j;
   j["benchmark"] = "sweep";

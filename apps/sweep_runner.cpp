@@ -1,12 +1,10 @@
 #include "apps/sweep_runner.h"
 
-#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "apps/report_diff.h"
 #include "apps/worker.h"
@@ -125,34 +123,12 @@ PointOutcome run_point(const SweepSpec& spec, const PointTask& task, const std::
 
 void run_local(const SweepSpec& spec, const std::vector<PointTask>& tasks, const std::string& out, int jobs,
                int threads, const std::function<void(const PointOutcome&)>& done) {
-  std::atomic<std::size_t> next{0};
   std::mutex done_mutex;
-  std::exception_ptr error;
-  const auto work = [&]() {
-    for (std::size_t k = next++; k < tasks.size(); k = next++) {
-      try {
-        const PointOutcome o = run_point(spec, tasks[k], point_directory(out, spec, tasks[k].point), threads);
-        const std::lock_guard<std::mutex> lock(done_mutex);
-        done(o);
-      } catch (...) {
-        const std::lock_guard<std::mutex> lock(done_mutex);
-        if (!error) {
-          error = std::current_exception();
-        }
-        next = tasks.size();
-      }
-    }
-  };
-  std::vector<std::thread> workers;
-  for (int j = 0; j < std::max(1, std::min<int>(jobs, static_cast<int>(tasks.size()))); ++j) {
-    workers.emplace_back(work);
-  }
-  for (auto& w : workers) {
-    w.join();
-  }
-  if (error) {
-    std::rethrow_exception(error);
-  }
+  run_tasks(tasks.size(), jobs, [&](std::size_t k) {
+    const PointOutcome o = run_point(spec, tasks[k], point_directory(out, spec, tasks[k].point), threads);
+    const std::lock_guard<std::mutex> lock(done_mutex);
+    done(o);
+  });
 }
 
 }  // namespace imcsim::apps

@@ -69,8 +69,8 @@ class SweepReader {
       read_parameters(root, spec);
       place_points(root, spec);
     }
-    for (auto& p : spec.points) {
-      finish_point(spec, p);
+    for (std::size_t k = 0; k < spec.points.size(); ++k) {
+      finish_point(spec, static_cast<int>(k), spec.points[k]);
     }
     read_metrics(root, spec);
     read_objectives(root, spec);
@@ -338,8 +338,8 @@ class SweepReader {
     }
   }
 
-  static void finish_point(const SweepSpec& spec, DesignPoint& p) {
-    p.index = static_cast<int>(&p - spec.points.data());
+  static void finish_point(const SweepSpec& spec, int index, DesignPoint& p) {
+    p.index = index;
     const bool has_accuracy = spec.base.kind == CaseKind::model && !spec.base.timing_only;
     std::string accuracy_key = has_accuracy ? "accuracy" : "";
     for (std::size_t k = 0; k < spec.parameters.size(); ++k) {

@@ -4,10 +4,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <mutex>
+#include <thread>
 
 #include "base/errors.h"
 
@@ -15,19 +19,40 @@ extern char** environ;
 
 namespace imcsim::apps {
 
-namespace {
-std::string self_path() {
+std::string self_executable() {
   std::array<char, 4096> buffer{};
   const ssize_t n = readlink("/proc/self/exe", buffer.data(), buffer.size() - 1);
   if (n <= 0) throw Error("cannot find the imcsim executable (/proc/self/exe)");
   return std::string(buffer.data(), static_cast<std::size_t>(n));
 }
 
-std::string slurp(const std::string& path) {
+std::string read_file_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
-}  // namespace
+
+void run_tasks(std::size_t count, int jobs, const std::function<void(std::size_t)>& task) {
+  std::atomic<std::size_t> next{0};
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  const auto work = [&]() {
+    for (std::size_t k = next++; k < count; k = next++) {
+      try {
+        task(k);
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+        next = count;
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  const std::size_t threads = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, jobs)), count);
+  for (std::size_t w = 1; w < threads; ++w) workers.emplace_back(work);
+  work();
+  for (auto& w : workers) w.join();
+  if (error) std::rethrow_exception(error);
+}
 
 ChildResult run_child(const std::vector<std::string>& arguments) {
   char out_template[] = "/tmp/imcsim_worker_out_XXXXXX";
@@ -36,7 +61,7 @@ ChildResult run_child(const std::vector<std::string>& arguments) {
   const int err_fd = mkstemp(err_template);
   if (out_fd < 0 || err_fd < 0) throw Error("cannot create temporary files for a worker process");
 
-  std::vector<std::string> args{self_path()};
+  std::vector<std::string> args{self_executable()};
   args.insert(args.end(), arguments.begin(), arguments.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -64,8 +89,8 @@ ChildResult run_child(const std::vector<std::string>& arguments) {
   int status = 0;
   if (spawned == 0) waitpid(pid, &status, 0);
   ChildResult r;
-  r.out = slurp(out_template);
-  r.err = slurp(err_template);
+  r.out = read_file_text(out_template);
+  r.err = read_file_text(err_template);
   std::remove(out_template);
   std::remove(err_template);
   if (spawned != 0) throw Error("cannot start '" + args[0] + "'");
