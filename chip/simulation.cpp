@@ -97,13 +97,19 @@ void record_timeline(Chip& chip, const firmware::Program& program, int offchip, 
   }
 }
 
+/// Whether simulate() ran in this process (the SystemC kernel is global: one elaboration per process).
+bool simulated = false;
+
 }  // namespace
+
+bool can_simulate() { return !simulated && !sc_core::sc_start_of_simulation_invoked(); }
 
 SimulationResult simulate(const ChipConfig& config, const firmware::Program& program,
                           const SimulationOptions& options) {
-  static bool used = false;
-  if (used) throw Error("simulate(): SystemC elaborates once per process; run another process for another design");
-  used = true;
+  if (!can_simulate()) {
+    throw Error("simulate(): SystemC elaborates once per process; run another process for another design");
+  }
+  simulated = true;
   // Reject instructions a core cannot execute before simulating anything (the controller checks the rest).
   const cores::CoreCosts costs(core_params(config));
   for (const auto& ins : program.instructions) {

@@ -47,7 +47,12 @@ struct SimulationResult {
   StatisticsRegistry stats;
 };
 
-/// Throws InputError when the program does not fit the chip; throws Error if called twice in one process.
+/// Whether this process can still simulate: SystemC has not started here yet (neither simulate() nor any other
+/// elaboration, e.g. chip/timed_inference.h, ran).
+bool can_simulate();
+
+/// Throws InputError when the program does not fit the chip; throws Error if called twice in one process (or
+/// after another elaboration: see can_simulate()).
 SimulationResult simulate(const ChipConfig& config, const firmware::Program& program,
                           const SimulationOptions& options = {});
 

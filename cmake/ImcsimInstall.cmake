@@ -15,7 +15,7 @@ mark_as_advanced(IMCSIM_INSTALL_CMAKEDIR)
 
 # The libraries in dependency order, then the interface targets they link: every target in a static library's
 # link interface must be exported too. imcsim_warnings is linked only through $<BUILD_INTERFACE:> and stays out.
-set(imcsim_library_folders base hw interconnect cores firmware chip workloads)
+set(imcsim_library_folders base hw interconnect cores firmware chip workloads traces report runner)
 set(imcsim_interface_targets options arch eigen random123)
 set(imcsim_exported_targets)
 foreach(name IN LISTS imcsim_library_folders imcsim_interface_targets)
@@ -29,6 +29,9 @@ target_compile_definitions(imcsim_chip
 
 target_compile_definitions(imcsim_workloads
   PRIVATE IMCSIM_INSTALL_MODELS_DIR="${CMAKE_INSTALL_FULL_DATADIR}/imcsim/models")
+
+# runner::imcsim_executable() falls back to the installed command line for worker processes.
+target_compile_definitions(imcsim_runner PRIVATE IMCSIM_INSTALL_BINARY="${CMAKE_INSTALL_FULL_BINDIR}/imcsim")
 
 install(TARGETS ${imcsim_exported_targets}
   EXPORT imcsimTargets

@@ -96,3 +96,11 @@ foreach(expected "core mvm: delay 133.0 ns" "chip hermes64 \\(64 cores\\)" "imcs
     message(FATAL_ERROR "imcsim_embed output lacks \"${expected}\"")
   endif()
 endforeach()
+
+# The run library from an outside project: the zoo's MLP on the installed preset and zoo.
+step("run imcsim_run_model" ${CMAKE_COMMAND} -E env IMCSIM_CONFIG_DIR=${prefix}/share/imcsim/configs
+     IMCSIM_MODELS_DIR=${prefix}/share/imcsim/models OPENBLAS_NUM_THREADS=1 ${example_build}/imcsim_run_model)
+message(STATUS "imcsim_run_model output:\n${step_output}")
+if(NOT step_output MATCHES "mlp: top-1 0\\.[0-9]+ after 1 day \\(FP32 0\\.[0-9]+\\), [0-9.]+ ns and [0-9.]+ uJ")
+  message(FATAL_ERROR "imcsim_run_model printed:\n${step_output}")
+endif()

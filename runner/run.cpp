@@ -1,0 +1,95 @@
+#include "runner/run.h"
+
+#include <utility>
+
+#include "base/errors.h"
+#include "hw/gemm_backend.h"
+#include "traces/recorder.h"
+#include "workloads/dataset.h"
+#include "workloads/model_zoo.h"
+#include "workloads/onnx_import.h"
+#include "workloads/reference_executor.h"
+
+#ifndef IMCSIM_VERSION
+#define IMCSIM_VERSION "unknown"
+#endif
+
+namespace imcsim::runner {
+
+const char* version() { return IMCSIM_VERSION; }
+
+PreparedRun prepare(const RunRequest& request) {
+  PreparedRun p;
+  p.request = request;
+  p.chip = request.chip;
+  if (request.seed) p.chip.sim.seed = *request.seed;
+  if (!request.workload.empty() && (request.graph || !request.model.empty())) {
+    throw InputError(request.workload, 0, 0, "workload", "a run takes a workload or a model, not both");
+  }
+  if (!request.workload.empty()) {
+    workloads::ShapeWorkload shapes = workloads::load_shape_workload(request.workload);
+    p.model_name = shapes.graph.name;
+    p.model_file = request.workload;
+    p.workload_format = shapes.format;
+    p.unsimulated = std::move(shapes.unsimulated);
+    p.graph = std::make_shared<const workloads::Graph>(std::move(shapes.graph));
+  } else if (request.graph) {
+    p.model_name = request.graph->name;
+    p.graph = request.graph;
+  } else {
+    p.model_name = request.model.empty() ? workloads::load_model_zoo().default_model : request.model;
+    p.model_file = workloads::resolve_model(p.model_name);
+    p.graph = std::make_shared<const workloads::Graph>(workloads::import_onnx(p.model_file));
+  }
+  p.timing_only = request.timing_only || !request.workload.empty();
+  p.mapping = firmware::map_model(chip::layer_shapes(*p.graph), chip::chip_geometry(p.chip),
+                                  firmware::parse_replication(p.chip.compiler.replication));
+  return p;
+}
+
+RunAccuracy evaluate_accuracy(const PreparedRun& run, const RunProgress& progress) {
+  if (run.timing_only) throw Error("evaluate_accuracy(): the run " + run.model_name + " is timing only");
+  // One GEMM thread: the reduction order of every product, and so every number, whatever the thread count.
+  hw::use_single_threaded_gemm();
+  const RunRequest& q = run.request;
+  const workloads::Dataset data = workloads::load_dataset(q.dataset, q.images);
+  workloads::check_dataset_fits(*run.graph, data, run.model_file);
+  // Calibration (input scales, drift compensation): the first training images, never the test set.
+  const workloads::Dataset calibration = workloads::load_fashion_mnist("train", q.calibration_images);
+  chip::AccuracyOptions options;
+  options.drift_times_s = q.drift_times_s;
+  options.threads = q.threads;
+  RunAccuracy a;
+  a.result = chip::evaluate_accuracy(run.chip, *run.graph, run.mapping, data, calibration.samples, options,
+                                     progress.phase, progress.images);
+  a.dataset = data.name;
+  a.calibration = "the first " + std::to_string(calibration.size()) + " images of fashion-mnist:train";
+  return a;
+}
+
+TimedRun time_run(const PreparedRun& run, const RunProgress& progress) {
+  const int inferences = run.chip.compiler.inferences;
+  if (progress.phase) progress.phase("timed run of " + std::to_string(inferences) + " inferences");
+  TimedRun t;
+  t.compiled = firmware::compile_model(*run.graph, run.mapping,
+                                       chip::model_program_options(run.chip, inferences, true));
+  t.timing = chip::time_model(run.chip, t.compiled);
+  if (!run.request.trace_path.empty()) {
+    traces::write_trace(run.request.trace_path,
+                        traces::record_trace(run.chip, t.compiled, t.timing.simulation.instructions,
+                                             t.timing.simulation.timeline));
+  }
+  return t;
+}
+
+RunResult run(const PreparedRun& prepared, const RunProgress& progress) {
+  RunResult r;
+  r.prepared = prepared;
+  if (!prepared.timing_only) r.accuracy = evaluate_accuracy(prepared, progress);
+  r.timed = time_run(prepared, progress);
+  return r;
+}
+
+RunResult run(const RunRequest& request, const RunProgress& progress) { return run(prepare(request), progress); }
+
+}  // namespace imcsim::runner

@@ -1,0 +1,125 @@
+#include "runner/run_anywhere.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "base/child_process.h"
+#include "base/errors.h"
+#include "base/output_file.h"
+#include "base/text.h"
+#include "chip/simulation.h"
+#include "runner/run_report.h"
+#include "workloads/onnx_export.h"
+
+#ifndef IMCSIM_BUILD_BINARY
+#define IMCSIM_BUILD_BINARY ""
+#endif
+#ifndef IMCSIM_INSTALL_BINARY
+#define IMCSIM_INSTALL_BINARY ""
+#endif
+
+namespace imcsim::runner {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::mutex in_process_mutex;
+
+/// A directory of its own under the system's temporary directory, removed with everything in it at scope exit.
+class ScratchDirectory {
+ public:
+  ScratchDirectory() {
+    static std::atomic<int> counter{0};
+    m_path = (fs::temp_directory_path() /
+              ("imcsim_run_" + std::to_string(getpid()) + "_" + std::to_string(counter++)))
+                 .string();
+    fs::create_directories(m_path);
+  }
+  ScratchDirectory(const ScratchDirectory&) = delete;
+  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+  ~ScratchDirectory() {
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+  }
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
+
+std::string duration_list(const std::vector<double>& times_s) {
+  std::string list;
+  for (const double t : times_s) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%.17gs", t);
+    list += (list.empty() ? "" : ",") + std::string(text);
+  }
+  return list;
+}
+
+nlohmann::ordered_json run_in_worker(const RunRequest& request) {
+  const ScratchDirectory scratch;
+  const std::string chip_file = scratch.path() + "/chip.yaml";
+  write_file_atomically(chip_file, chip::to_yaml(request.chip));
+  std::string model_file;
+  if (request.graph) {
+    model_file = scratch.path() + "/" + request.graph->name + ".onnx";
+    workloads::export_onnx(*request.graph, model_file);
+  }
+  const std::string out = scratch.path() + "/out";
+  const ChildResult child = run_child(imcsim_executable(), run_arguments(request, chip_file, model_file, out));
+  if (child.exit_code != 0) throw Error("worker 'imcsim run' failed: " + child.err);
+  nlohmann::ordered_json report = nlohmann::ordered_json::parse(read_file_text(out + "/report.json"));
+  // The worker named the files it was given; the report names what the request named.
+  if (request.graph) report["model_file"] = "";
+  return report;
+}
+
+}  // namespace
+
+std::string imcsim_executable() {
+  if (const char* env = std::getenv("IMCSIM_BINARY"); env != nullptr && *env != '\0') return env;
+  const std::string self = self_executable();
+  if (fs::path(self).filename() == "imcsim") return self;
+  for (const char* candidate : {IMCSIM_BUILD_BINARY, IMCSIM_INSTALL_BINARY}) {
+    std::error_code ec;
+    if (*candidate != '\0' && fs::exists(candidate, ec)) return candidate;
+  }
+  throw Error("no imcsim executable for a worker process (set IMCSIM_BINARY)");
+}
+
+std::vector<std::string> run_arguments(const RunRequest& request, const std::string& chip_file,
+                                       const std::string& model_file, const std::string& out_dir) {
+  std::vector<std::string> a{"run", "--chip", chip_file};
+  if (!request.workload.empty()) {
+    a.insert(a.end(), {"--workload", request.workload});
+  } else if (!model_file.empty()) {
+    a.insert(a.end(), {"--model", model_file});
+  } else if (!request.model.empty()) {
+    a.insert(a.end(), {"--model", request.model});
+  }
+  a.insert(a.end(), {"--dataset", request.dataset, "--images", std::to_string(request.images), "--drift-times",
+                     duration_list(request.drift_times_s), "--threads", std::to_string(request.threads),
+                     "--calibration-images", std::to_string(request.calibration_images), "--out", out_dir,
+                     "--no-timeline"});
+  if (request.seed) a.insert(a.end(), {"--seed", std::to_string(*request.seed)});
+  if (request.timing_only) a.emplace_back("--timing-only");
+  if (!request.trace_path.empty()) a.insert(a.end(), {"--trace", request.trace_path});
+  return a;
+}
+
+nlohmann::ordered_json run_report(const RunRequest& request, const RunProgress& progress) {
+  {
+    const std::lock_guard<std::mutex> lock(in_process_mutex);
+    if (chip::can_simulate()) return report_json(run(request, progress));
+  }
+  return run_in_worker(request);
+}
+
+}  // namespace imcsim::runner
