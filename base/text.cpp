@@ -1,5 +1,8 @@
 #include "base/text.h"
 
+#include <fstream>
+#include <iterator>
+
 namespace imcsim {
 
 std::string join_names(const std::vector<std::string>& names) {
@@ -10,6 +13,11 @@ std::string join_names(const std::vector<std::string>& names) {
 
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string read_file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace imcsim

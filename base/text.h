@@ -9,5 +9,7 @@ namespace imcsim {
 /// "a, b, c": the names a message offers as the known choices.
 std::string join_names(const std::vector<std::string>& names);
 bool ends_with(const std::string& text, const std::string& suffix);
+/// A file's whole content; empty when it cannot be read.
+std::string read_file_text(const std::string& path);
 
 }  // namespace imcsim
