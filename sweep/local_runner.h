@@ -1,29 +1,16 @@
 #pragma once
-// Running the points of a sweep (docs/sweep.md): which points still need running and in which order, running one
-// point as a child process of the simulator, and running a list of them on local worker processes.
+// Running the points of a sweep (docs/sweep.md): one point as a child process of the simulator, and the tasks of
+// a plan (sweep/planner.h) on local worker processes.
 
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "sweep/journal.h"
+#include "sweep/planner.h"
 #include "sweep/sweep_spec.h"
 
 namespace imcsim::sweep {
-
-/// One point to run, and whether it runs the accuracy path or only timing and energy (its accuracy then comes
-/// from another point with the same accuracy key).
-struct PointTask {
-  int point = 0;
-  bool accuracy = false;
-};
-
-/// The tasks that finish `selected` points (a shard's, or all) given those finished before: per accuracy key
-/// without a finished accuracy run, the lowest selected point runs the accuracy path, the others timing only.
-/// Accuracy runs come first (they cost the most), each group in point order.
-std::vector<PointTask> plan_tasks(const SweepSpec& spec, const std::vector<int>& selected,
-                                  const std::map<int, PointOutcome>& finished);
 
 /// Runs one point: `executable run` (or `trace replay`; `executable` is an imcsim binary) in a child process
 /// writing into `point_dir`, then reads the metrics from its report.json. A point whose run fails is an outcome

@@ -10,7 +10,7 @@
 #include <functional>
 #include <vector>
 
-#include "sweep/local_runner.h"
+#include "sweep/planner.h"
 
 namespace imcsim::sweep {
 

@@ -6,6 +6,7 @@
 #include "base/errors.h"
 #include "sweep/local_runner.h"
 #include "sweep/mpi_runner.h"
+#include "sweep/planner.h"
 #include "sweep/results_files.h"
 
 namespace imcsim::sweep {

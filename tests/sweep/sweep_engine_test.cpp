@@ -12,7 +12,7 @@
 #include "base/errors.h"
 #include "base/text.h"
 #include "sweep/journal.h"
-#include "sweep/local_runner.h"
+#include "sweep/planner.h"
 #include "sweep/sweep_spec.h"
 #include "tests/support/thrown.h"
 
