@@ -1,15 +1,20 @@
 // regress/suite.h read directly: the project's suite (its first case the strict golden of the zoo MLP), a case's
-// own tolerances and ignore list, and errors naming file, line and key.
+// own tolerances and ignore list, and errors naming file, line and key; regress/run_suite.h with a stand-in for
+// the imcsim binary: compared, missing goldens and failed runs, and the goldens it writes.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "base/text.h"
 #include "regress/report_diff.h"
+#include "regress/run_suite.h"
 #include "regress/suite.h"
+#include "tests/support/fake_imcsim.h"
 #include "tests/support/thrown.h"
 
 namespace {
@@ -99,6 +104,44 @@ TEST_F(SuiteFile, ErrorsNameTheFileLineAndKey) {
   const auto u = imcsim::test::thrown_by([&] { load_suite(unknown); });
   EXPECT_EQ(u.line(), 4);
   EXPECT_EQ(u.key(), "imagez");
+}
+
+TEST_F(SuiteFile, RunSuiteComparesEachCaseAndWritesGoldens) {
+  const std::string executable = imcsim::test::write_fake_imcsim(m_dir + "/imcsim");
+  const auto suite =
+      load_suite(write("cases:\n  - {name: same, model: mlp}\n  - {name: moved, model: mlp}\n"
+                       "  - {name: new, model: mlp}\n  - {name: fails, model: mlp}\n"));
+  fs::create_directories(m_dir + "/golden");
+  Json golden = Json::parse(imcsim::test::fake_report_json());
+  golden.erase("model_file");
+  std::ofstream(m_dir + "/golden/same.json") << golden.dump(2);
+  golden["mapping"]["cores_used"] = 8;
+  std::ofstream(m_dir + "/golden/moved.json") << golden.dump(2);
+
+  std::vector<std::size_t> started;
+  const auto results =
+      imcsim::regress::run_suite(suite, {executable, 2, 1}, [&](std::size_t k) { started.push_back(k); });
+  ASSERT_EQ(results.size(), 4u);
+  std::sort(started.begin(), started.end());
+  EXPECT_EQ(started, (std::vector<std::size_t>{0, 1, 2, 3}));
+  using imcsim::regress::CaseStatus;
+  EXPECT_EQ(results[0].status, CaseStatus::compared);
+  EXPECT_FALSE(imcsim::regress::fails(results[0]));
+  EXPECT_EQ(results[1].status, CaseStatus::compared);
+  ASSERT_EQ(results[1].diff.changes.size(), 1u);
+  EXPECT_EQ(results[1].diff.changes[0].path, "mapping.cores_used");
+  EXPECT_TRUE(imcsim::regress::fails(results[1]));
+  EXPECT_EQ(results[2].status, CaseStatus::no_golden);
+  EXPECT_EQ(results[3].status, CaseStatus::failed_to_run);
+  EXPECT_NE(results[3].error.find("it failed"), std::string::npos) << results[3].error;
+
+  EXPECT_THROW(imcsim::regress::write_goldens(suite, results), imcsim::Error) << "a case failed to run";
+  EXPECT_FALSE(fs::exists(m_dir + "/golden/new.json"));
+  const auto ok = load_suite(write("cases:\n  - {name: new, model: mlp}\n"));
+  imcsim::regress::write_goldens(ok, imcsim::regress::run_suite(ok, {executable, 1, 1}, [](std::size_t) {}));
+  const Json written = Json::parse(imcsim::read_file_text(m_dir + "/golden/new.json"));
+  EXPECT_FALSE(written.contains("model_file")) << "ignored paths are not stored";
+  EXPECT_EQ(written["mapping"]["cores_used"], 7);
 }
 
 }  // namespace

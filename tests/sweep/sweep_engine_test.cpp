@@ -1,6 +1,6 @@
 // The sweep engine called directly (no child process): a sweep file read from disk with its errors naming file,
 // line and key; the planner's order and accuracy reuse; the journal appended, reopened and refused for a changed
-// sweep; a table assembled with reused accuracies.
+// sweep; a table assembled with reused accuracies; points run by a stand-in for the imcsim binary.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,8 +12,10 @@
 #include "base/errors.h"
 #include "base/text.h"
 #include "sweep/journal.h"
+#include "sweep/local_runner.h"
 #include "sweep/planner.h"
 #include "sweep/sweep_spec.h"
+#include "tests/support/fake_imcsim.h"
 #include "tests/support/thrown.h"
 
 namespace {
@@ -145,6 +147,28 @@ TEST_F(SweepEngine, JournalAppendsResumesAndRefusesAChangedSweep) {
     Journal journal(path, other, JournalMode::restart);
     EXPECT_TRUE(journal.finished().empty());
   }
+}
+
+TEST_F(SweepEngine, RunsPointsWithTheGivenExecutable) {
+  const std::string executable = imcsim::test::write_fake_imcsim(m_dir + "/imcsim");
+  const SweepSpec spec = load_sweep(write(sweep_text));
+  EXPECT_EQ(point_directory(m_dir, spec, 3), m_dir + "/points/0003");
+  std::map<int, PointOutcome> done;
+  run_local(executable, spec, plan_tasks(spec, {0, 1, 2, 3}, {}), m_dir, 2, 1,
+            [&](const PointOutcome& o) { done.emplace(o.row.point, o); });
+  ASSERT_EQ(done.size(), 4u);
+  const SweepTable frame = empty_table(spec);
+  for (const auto& [point, o] : done) {
+    EXPECT_EQ(o.row.status, PointStatus::ok) << o.row.error;
+    for (std::size_t k = 0; k < frame.metrics.size(); ++k) {
+      if (frame.metrics[k] == "latency_ns") EXPECT_EQ(o.row.metrics[k], 100.0);
+      if (frame.metrics[k] == "cores_used") EXPECT_EQ(o.row.metrics[k], 7.0);
+    }
+  }
+  const PointOutcome failed = run_point(executable, spec, {1, true}, m_dir + "/fails", 1);
+  EXPECT_EQ(failed.row.status, PointStatus::failed);
+  EXPECT_EQ(failed.row.error, "imcsim: error: it failed");
+  EXPECT_FALSE(failed.ran_accuracy);
 }
 
 }  // namespace
