@@ -66,11 +66,11 @@ namespace {
 /// matches the path segment `s`; counts a wildcard match in `wildcards`.
 bool segment_matches(const std::string& p, const std::string& s, int& wildcards) {
   const bool index = s.front() == '[';
-  if (p == "[*]" || p.find('*') == std::string::npos || index) {
-    if (p == "[*]" && index) {
-      ++wildcards;
-      return true;
-    }
+  if (p == "[*]") {
+    wildcards += index ? 1 : 0;
+    return index;
+  }
+  if (index || p.find('*') == std::string::npos) {
     return p == s;
   }
   ++wildcards;
