@@ -12,8 +12,8 @@
 
 #include "apps/chip_options.h"
 #include "apps/commands.h"
-#include "apps/sweep_bench.h"
 #include "apps/worker.h"
+#include "base/child_process.h"
 #include "base/errors.h"
 #include "bench/benchmarks.h"
 #include "chip/accuracy.h"
@@ -22,6 +22,7 @@
 #include "chip/simulation.h"
 #include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
+#include "sweep/bench.h"
 #include "traces/recorder.h"
 #include "traces/replay.h"
 #include "workloads/dataset.h"
@@ -255,7 +256,7 @@ void add_bench_command(CLI::App& app, int& exit_code) {
     if (a->name == "executor") {
       std::cout << executor_benchmark().dump(2) << "\n";
     } else if (a->name == "sweep") {
-      std::cout << bench_sweep(a->sweep_file).dump(2) << "\n";
+      std::cout << sweep::bench_sweep(self_executable(), a->sweep_file).dump(2) << "\n";
     } else if (a->name == "replay") {
       std::cout << replay_benchmark(*a).dump(2) << "\n";
     } else if (a->name == "timed") {

@@ -25,7 +25,7 @@ const int systemc_banner_off = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 
 
 int sc_main(int argc, char* argv[]) {
   static_cast<void>(systemc_banner_off);
-  // A child of another imcsim (apps/worker.h) is killed when that process ends, however it ends.
+  // A child of another imcsim (base/child_process.h) is killed when that process ends, however it ends.
   if (const char* parent = std::getenv("IMCSIM_DIE_WITH_PARENT")) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != std::atoi(parent)) return 3;  // the parent died before prctl took effect

@@ -1,34 +1,32 @@
-// imcsim regress SUITE.yaml: runs every case of a co-design regression suite (apps/regress_suite.h), compares
-// each report.json with its golden copy under the suite's tolerances (apps/report_diff.h) and prints what moved.
+// imcsim regress SUITE.yaml: runs every case of a co-design regression suite (regress/run_suite.h), which
+// compares each report.json with its golden copy under the case's tolerances (regress/report_diff.h), and prints
+// what moved.
 // Exit 0 when nothing regressed, 1 when a metric moved beyond its tolerance, a key was added or went missing, a
 // golden is missing or a case failed to run; errors in the suite file exit 2 (main). --update rewrites the
 // goldens instead. See docs/regress.md.
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <memory>
-#include <mutex>
-#include <nlohmann/json.hpp>
 
 #include "apps/commands.h"
-#include "apps/regress_suite.h"
-#include "apps/report_diff.h"
-#include "apps/worker.h"
-#include "base/errors.h"
-#include "base/output_file.h"
+#include "base/child_process.h"
+#include "regress/report_diff.h"
+#include "regress/run_suite.h"
+#include "regress/suite.h"
 
 namespace imcsim::apps {
 
 namespace {
 
-namespace fs = std::filesystem;
+using regress::CaseResult;
+using regress::CaseStatus;
+using regress::MetricChange;
+using regress::RegressCase;
+using regress::Suite;
+using regress::Verdict;
 
 struct RegressOptions {
   std::string suite;
@@ -36,49 +34,6 @@ struct RegressOptions {
   int jobs = 1;
   int threads = 1;
 };
-
-/// What running one case left: its report.json's text, or why there is none.
-struct CaseRun {
-  bool ok = false;
-  std::string report;
-  std::string error;
-};
-
-CaseRun run_case(const RegressCase& c, const std::string& out_dir, int threads) {
-  CaseRun r;
-  const ChildResult child = run_child(run_job_arguments(c, out_dir, threads));
-  if (child.exit_code != 0) {
-    r.error = "imcsim run exited with " + std::to_string(child.exit_code) + ": " + child.err;
-    return r;
-  }
-  std::ifstream in(out_dir + "/report.json", std::ios::binary);
-  if (!in) {
-    r.error = "imcsim run wrote no " + out_dir + "/report.json";
-    return r;
-  }
-  r.report.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  r.ok = true;
-  return r;
-}
-
-/// Runs every case, `jobs` child processes at a time; results in the suite's order.
-std::vector<CaseRun> run_cases(const Suite& suite, const std::string& scratch, const RegressOptions& o) {
-  std::vector<CaseRun> runs(suite.cases.size());
-  std::mutex print;
-  run_tasks(suite.cases.size(), o.jobs, [&](std::size_t k) {
-    const RegressCase& c = suite.cases[k];
-    {
-      const std::lock_guard<std::mutex> lock(print);
-      std::cerr << "imcsim regress: running " << c.name << " (" << k + 1 << " of " << suite.cases.size() << ")\n";
-    }
-    try {
-      runs[k] = run_case(c, scratch + "/" + c.name, o.threads);
-    } catch (const Error& e) {
-      runs[k].error = e.what();
-    }
-  });
-  return runs;
-}
 
 std::string clip(const std::string& s, std::size_t width = 32) {
   return s.size() <= width ? s : s.substr(0, width - 3) + "...";
@@ -127,90 +82,61 @@ void print_table(const std::vector<std::pair<std::string, MetricChange>>& rows) 
   }
 }
 
-int regress(const RegressOptions& o) {
-  const Suite suite = load_suite(o.suite);
-  const std::string scratch = (fs::temp_directory_path() / ("imcsim_regress_" + std::to_string(getpid()))).string();
-  fs::create_directories(scratch);
-  std::vector<CaseRun> runs = run_cases(suite, scratch, o);
-  std::vector<nlohmann::ordered_json> reports(runs.size());
-  std::error_code ignore_error;
-  fs::remove_all(scratch, ignore_error);
+/// The verdict line of one case.
+std::string verdict_line(const Suite& suite, const RegressCase& c, const CaseResult& r, bool update) {
+  switch (r.status) {
+    case CaseStatus::failed_to_run:
+      return c.name + ": FAILED to run (" + suite.file + ":" + std::to_string(c.line) + "): " + r.error;
+    case CaseStatus::no_golden:
+      return update ? c.name + ": new golden " + suite.golden_path(c)
+                    : c.name + ": NO GOLDEN at " + suite.golden_path(c) + "; run `imcsim regress " + suite.file +
+                          " --update` to create it, then review and commit it";
+    case CaseStatus::unreadable_golden:
+      return c.name + ": UNREADABLE golden " + suite.golden_path(c) + ": " + r.error;
+    case CaseStatus::compared:
+      break;
+  }
+  const auto moved = r.diff.changes.size();
+  const auto beyond = std::count_if(r.diff.changes.begin(), r.diff.changes.end(),
+                                    [](const MetricChange& m) { return m.verdict != Verdict::within; });
+  std::string line = c.name + ": " + (r.diff.regressed() ? (update ? "changed" : "REGRESSED") : "pass") + " (" +
+                     std::to_string(r.diff.compared) + " values compared, " + std::to_string(moved) + " moved";
+  if (beyond > 0) {
+    line += ", " + std::to_string(beyond) + " beyond tolerance or added/missing";
+  }
+  return line + ")";
+}
 
+int regress(const RegressOptions& o) {
+  const Suite suite = regress::load_suite(o.suite);
+  const std::vector<CaseResult> results =
+      regress::run_suite(suite, {self_executable(), o.jobs, o.threads}, [&suite](std::size_t k) {
+        std::cerr << "imcsim regress: running " << suite.cases[k].name << " (" << k + 1 << " of " << suite.cases.size()
+                  << ")\n";
+      });
   std::vector<std::pair<std::string, MetricChange>> rows;
-  std::vector<std::string> verdicts;
   bool failed = false;
   bool runs_failed = false;
   for (std::size_t k = 0; k < suite.cases.size(); ++k) {
-    const RegressCase& c = suite.cases[k];
-    CaseRun& run = runs[k];
-    const std::string golden_path = suite.golden_path(c);
-    if (run.ok) {
-      try {
-        reports[k] = nlohmann::ordered_json::parse(run.report);
-      } catch (const nlohmann::json::exception& e) {
-        run.ok = false;
-        run.error = std::string("its report.json does not parse: ") + e.what();
-      }
+    for (const auto& change : results[k].diff.changes) {
+      rows.emplace_back(suite.cases[k].name, change);
     }
-    if (!run.ok) {
-      verdicts.push_back(c.name + ": FAILED to run (" + o.suite + ":" + std::to_string(c.line) + "): " + run.error);
-      failed = runs_failed = true;
-      continue;
-    }
-    std::ifstream in(golden_path);
-    if (!in) {
-      if (o.update) {
-        verdicts.push_back(c.name + ": new golden " + golden_path);
-      } else {
-        verdicts.push_back(c.name + ": NO GOLDEN at " + golden_path + "; run `imcsim regress " + o.suite +
-                           " --update` to create it, then review and commit it");
-        failed = true;
-      }
-      continue;
-    }
-    nlohmann::ordered_json golden;
-    try {
-      golden = nlohmann::ordered_json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      verdicts.push_back(c.name + ": UNREADABLE golden " + golden_path + ": " + e.what());
-      failed = failed || !o.update;
-      continue;
-    }
-    const ReportDiff diff = diff_reports(golden, reports[k], suite.rules);
-    for (const auto& change : diff.changes) {
-      rows.emplace_back(c.name, change);
-    }
-    const auto moved = diff.changes.size();
-    const auto beyond = std::count_if(diff.changes.begin(), diff.changes.end(),
-                                      [](const MetricChange& m) { return m.verdict != Verdict::within; });
-    std::string line = c.name + ": " + (diff.regressed() ? (o.update ? "changed" : "REGRESSED") : "pass") + " (" +
-                       std::to_string(diff.compared) + " values compared, " + std::to_string(moved) + " moved";
-    if (beyond > 0) {
-      line += ", " + std::to_string(beyond) + " beyond tolerance or added/missing";
-    }
-    verdicts.push_back(line + ")");
-    if (diff.regressed() && !o.update) {
-      failed = true;
-    }
+    failed = failed || regress::fails(results[k]);
+    runs_failed = runs_failed || results[k].status == CaseStatus::failed_to_run;
   }
-
   if (!rows.empty()) {
     std::cout << (o.update ? "what moved against the old goldens:\n" : "what moved:\n");
     print_table(rows);
   }
-  for (const auto& v : verdicts) {
-    std::cout << v << "\n";
+  for (std::size_t k = 0; k < suite.cases.size(); ++k) {
+    std::cout << verdict_line(suite, suite.cases[k], results[k], o.update) << "\n";
   }
-
   if (o.update) {
     if (runs_failed) {
       std::cout << "imcsim regress: no golden rewritten, since a case failed to run\n";
       return 1;
     }
-    fs::create_directories(suite.golden_dir);
-    for (std::size_t k = 0; k < suite.cases.size(); ++k) {
-      write_file_atomically(suite.golden_path(suite.cases[k]), without_ignored(reports[k], suite.rules).dump(2) + "\n");
-    }
+    regress::write_goldens(suite, results);
     std::cout << "imcsim regress: wrote " << suite.cases.size() << " golden reports in " << suite.golden_dir
               << "; review the diff before committing\n";
     return 0;

@@ -1,31 +1,27 @@
-// imcsim sweep SWEEP.yaml: design-space exploration (docs/sweep.md). Runs every point of a sweep file as an imcsim
-// child process (SystemC elaborates once per process) on --jobs local workers, or over the ranks of
-// `mpirun -np K imcsim sweep ...`, or one shard of it (--shard i/n); journals each finished point so that the
-// same command resumes a stopped sweep; writes results.csv, results.json and sweep.html with the Pareto front.
-// `imcsim sweep merge --out DIR SHARD_DIR...` combines the shards' journals into one set of results.
+// imcsim sweep SWEEP.yaml: design-space exploration (docs/sweep.md) through sweep/run_sweep.h: every point of a
+// sweep file as an imcsim child process on --jobs local workers, or over the ranks of `mpirun -np K imcsim sweep
+// ...`, or one shard of it (--shard i/n), resuming from the journal of an earlier run; prints progress and the
+// Pareto front. `imcsim sweep merge --out DIR SHARD_DIR...` combines the shards' journals into one set of results.
 
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
+#include <tuple>
 
 #include "apps/commands.h"
 #include "apps/progress.h"
-#include "apps/sweep_journal.h"
-#include "apps/sweep_mpi.h"
-#include "apps/sweep_runner.h"
-#include "apps/sweep_spec.h"
+#include "base/child_process.h"
 #include "base/errors.h"
 #include "sweep/pareto.h"
-#include "sweep/results_files.h"
+#include "sweep/run_sweep.h"
+#include "sweep/sweep_spec.h"
 
 namespace imcsim::apps {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 struct SweepOptions {
   std::string file;
@@ -64,7 +60,7 @@ class SweepProgress {
  public:
   SweepProgress(int already, int total) : m_done(already), m_total(total), m_start(std::chrono::steady_clock::now()) {}
 
-  void point(const PointOutcome& o) {
+  void point(const sweep::PointOutcome& o) {
     ++m_done;
     ++m_this_run;
     if (o.row.status == sweep::PointStatus::failed) {
@@ -103,114 +99,40 @@ void print_summary(const sweep::SweepTable& table, const std::string& out) {
   }
 }
 
-void run_sweep(const SweepOptions& o) {
-  const SweepSpec spec = load_sweep(o.file);
-  std::vector<int> selected;
-  std::string out = o.out.empty() ? "sweep-" + spec.name : o.out;
+void run_sweep_command(const SweepOptions& o) {
+  const sweep::SweepSpec spec = sweep::load_sweep(o.file);
+  sweep::SweepRunOptions run;
+  run.executable = self_executable();
+  run.out = o.out.empty() ? "sweep-" + spec.name : o.out;
   if (!o.shard.empty()) {
-    const auto [i, n] = parse_shard(o.shard);
-    for (int k = i - 1; k < static_cast<int>(spec.points.size()); k += n) {
-      selected.push_back(k);
-    }
+    std::tie(run.shard_index, run.shard_count) = parse_shard(o.shard);
     if (o.out.empty()) {
-      out += "-shard-" + std::to_string(i) + "-of-" + std::to_string(n);
-    }
-  } else {
-    for (int k = 0; k < static_cast<int>(spec.points.size()); ++k) {
-      selected.push_back(k);
+      run.out += "-shard-" + std::to_string(run.shard_index) + "-of-" + std::to_string(run.shard_count);
     }
   }
-  const int threads =
-      o.threads > 0 ? o.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / o.jobs);
-  const auto run = [&](const PointTask& t) { return run_point(spec, t, point_directory(out, spec, t.point), threads); };
-
-  std::unique_ptr<MpiSession> mpi;
-  if (launched_by_mpirun()) {
-    mpi = std::make_unique<MpiSession>();
-    if (mpi->rank() != 0) {
-      run_on_ranks(*mpi, {}, run, {}, empty_table(spec).metrics);
-      return;
+  run.jobs = o.jobs;
+  run.threads = o.threads > 0 ? o.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / o.jobs);
+  run.mode = o.restart         ? sweep::JournalMode::restart
+             : o.allow_changed ? sweep::JournalMode::allow_changed
+                               : sweep::JournalMode::resume;
+  std::optional<SweepProgress> progress;
+  sweep::SweepCallbacks callbacks;
+  callbacks.started = [&](int already, int total) {
+    if (already > 0) {
+      std::cerr << "imcsim sweep: resuming " << run.out << ": " << already << " of " << total
+                << " points already done\n";
     }
-  }
-  std::error_code ec;
-  fs::create_directories(out + "/points", ec);
-  if (ec) {
-    throw ParameterError("--out", "cannot create " + out + ": " + ec.message());
-  }
-  const JournalMode mode = o.restart         ? JournalMode::restart
-                           : o.allow_changed ? JournalMode::allow_changed
-                                             : JournalMode::resume;
-  std::unique_ptr<Journal> journal;
-  std::vector<PointTask> tasks;
-  std::exception_ptr journal_error;
-  try {
-    journal = std::make_unique<Journal>(out + "/journal.jsonl", spec, mode);
-    tasks = plan_tasks(spec, selected, journal->finished());
-  } catch (...) {
-    // Under MPI the other ranks still wait for work: release them before failing.
-    journal_error = std::current_exception();
-  }
-  const int already = static_cast<int>(selected.size() - tasks.size());
-  if (!journal_error && already > 0) {
-    std::cerr << "imcsim sweep: resuming " << out << ": " << already << " of " << selected.size()
-              << " points already done\n";
-  }
-  SweepProgress progress(already, static_cast<int>(selected.size()));
-  const auto done = [&](const PointOutcome& outcome) {
-    journal->record(outcome);
-    progress.point(outcome);
+    progress.emplace(already, total);
   };
-  if (mpi) {
-    run_on_ranks(*mpi, tasks, run, done, empty_table(spec).metrics);
-  } else {
-    run_local(spec, tasks, out, o.jobs, threads, done);
+  callbacks.point_done = [&](const sweep::PointOutcome& outcome) { progress->point(outcome); };
+  const std::optional<sweep::SweepTable> table = sweep::run_sweep(spec, run, callbacks);
+  if (table) {
+    print_summary(*table, run.out);
   }
-  if (journal_error) {
-    std::rethrow_exception(journal_error);
-  }
-  std::map<int, PointOutcome> mine;
-  for (const int k : selected) {
-    const auto found = journal->finished().find(k);
-    if (found != journal->finished().end()) {
-      mine.insert(*found);
-    }
-  }
-  const sweep::SweepTable table = assemble_table(empty_table(spec), mine, accuracy_flags(spec));
-  sweep::write_sweep_files(out, table);
-  print_summary(table, out);
 }
 
 void merge_shards(const MergeOptions& o) {
-  JournalContents merged;
-  for (std::size_t k = 0; k < o.shards.size(); ++k) {
-    const std::string path = o.shards[k] + "/journal.jsonl";
-    JournalContents shard = read_journal(path);
-    if (k == 0) {
-      merged.fingerprint = shard.fingerprint;
-      merged.frame = shard.frame;
-      merged.accuracy_metric = shard.accuracy_metric;
-    } else if (shard.fingerprint != merged.fingerprint) {
-      throw InputError(path, 1, 1, "fingerprint",
-                       "this shard ran a different sweep (" + shard.fingerprint + ") than " + o.shards[0] + " (" +
-                           merged.fingerprint + ")");
-    }
-    for (auto& [index, outcome] : shard.outcomes) {
-      const auto [at, inserted] = merged.outcomes.emplace(index, outcome);
-      if (!inserted && outcome_json(at->second, merged.frame.metrics)["metrics"] !=
-                           outcome_json(outcome, merged.frame.metrics)["metrics"]) {
-        throw InputError(path, 0, 0, "point " + std::to_string(index),
-                         "the point differs from the same point in an earlier shard");
-      }
-    }
-  }
-  std::error_code ec;
-  fs::create_directories(o.out, ec);
-  if (ec) {
-    throw ParameterError("--out", "cannot create " + o.out + ": " + ec.message());
-  }
-  write_journal(o.out + "/journal.jsonl", merged);
-  const sweep::SweepTable table = assemble_table(merged.frame, merged.outcomes, merged.accuracy_metric);
-  sweep::write_sweep_files(o.out, table);
+  const sweep::SweepTable table = sweep::merge_shards(o.shards, o.out);
   if (static_cast<int>(table.rows.size()) < table.total_points) {
     std::cerr << "imcsim sweep merge: " << table.total_points - static_cast<int>(table.rows.size())
               << " points are in no shard's journal\n";
@@ -251,7 +173,7 @@ void add_sweep_command(CLI::App& app, int& exit_code) {
     if (o->file.empty()) {
       throw ParameterError("sweep", "give a sweep file (imcsim sweep SWEEP.yaml) or merge");
     }
-    run_sweep(*o);
+    run_sweep_command(*o);
     exit_code = 0;
   });
 }

@@ -30,6 +30,8 @@ endif()
 find_package(ZLIB REQUIRED)
 find_package(Protobuf REQUIRED)
 find_package(ONNX REQUIRED)
-# imcsim sweep under mpirun (apps/sweep_mpi.h): Open MPI from Debian, its C API only (no C++ bindings).
-set(MPI_CXX_SKIP_MPICXX ON)
-find_package(MPI REQUIRED COMPONENTS CXX)
+# imcsim sweep under mpirun (sweep/mpi_runner.h): Open MPI from Debian, its C API only (no C++ bindings).
+if(IMCSIM_WITH_MPI)
+  set(MPI_CXX_SKIP_MPICXX ON)
+  find_package(MPI REQUIRED COMPONENTS CXX)
+endif()

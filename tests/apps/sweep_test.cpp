@@ -1,6 +1,7 @@
 // imcsim sweep (docs/sweep.md) as a user runs it: configs/sweeps/smoke.yaml locally with two jobs, under mpirun
 // with two ranks and as two merged shards (identical results files), resumed after a SIGKILL, with a changed
-// sweep file, with a point that fails, and with malformed sweep files.
+// sweep file, with a point that fails, and with malformed sweep files. In a build without MPI
+// (IMCSIM_WITH_MPI=OFF) the mpirun run is left out and a sweep under mpirun must fail saying so.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -22,6 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string smoke = std::string(IMCSIM_SOURCE_DIR) + "/configs/sweeps/smoke.yaml";
+constexpr bool with_mpi = IMCSIM_TEST_WITH_MPI;
 
 std::string fresh_dir(const std::string& purpose) {
   const std::string dir = scratch_path(purpose);
@@ -57,7 +59,9 @@ TEST(Sweep, JobsMpiRanksAndMergedShardsGiveIdenticalResults) {
   const std::string mpi = fresh_dir("sweep_mpi");
   const std::string command = "mpirun -np 2 --allow-run-as-root --oversubscribe '" + binary() + "' sweep " + smoke +
                               " --out " + mpi + " --threads 1 >" + mpi + ".log 2>&1";
-  ASSERT_EQ(std::system(command.c_str()), 0) << read_file(mpi + ".log");
+  if (with_mpi) {
+    ASSERT_EQ(std::system(command.c_str()), 0) << read_file(mpi + ".log");
+  }
 
   const std::string shard1 = fresh_dir("sweep_shard1"), shard2 = fresh_dir("sweep_shard2");
   const std::string merged = fresh_dir("sweep_merged");
@@ -70,9 +74,24 @@ TEST(Sweep, JobsMpiRanksAndMergedShardsGiveIdenticalResults) {
   for (const char* file : {"results.csv", "results.json", "sweep.html"}) {
     const std::string expected = read_file(local + "/" + file);
     ASSERT_FALSE(expected.empty()) << file;
-    EXPECT_EQ(read_file(mpi + "/" + file), expected) << "mpirun: " << file;
+    if (with_mpi) {
+      EXPECT_EQ(read_file(mpi + "/" + file), expected) << "mpirun: " << file;
+    }
     EXPECT_EQ(read_file(merged + "/" + file), expected) << "merged shards: " << file;
   }
+}
+
+TEST(Sweep, UnderMpirunWithoutMpiItFailsSayingSo) {
+  if (with_mpi) {
+    GTEST_SKIP() << "this imcsim has MPI";
+  }
+  const std::string out = fresh_dir("sweep_no_mpi");
+  setenv("OMPI_COMM_WORLD_SIZE", "2", 1);  // what mpirun sets in each rank's environment
+  const RunResult r = run_imcsim("sweep " + smoke + " --out " + out);
+  unsetenv("OMPI_COMM_WORLD_SIZE");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "built without MPI")) << r.err;
+  EXPECT_FALSE(fs::exists(out + "/journal.jsonl"));
 }
 
 TEST(Sweep, ReusedAccuracyIsWhatTheFullRunComputes) {

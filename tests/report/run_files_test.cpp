@@ -1,6 +1,7 @@
 // The files derived from report.json (report/run_files.h): layers.csv and components.csv have one row per layer
 // and per component with the report's own numbers, report.html is self-contained and has every chart, and a
-// report the writers reject leaves no file behind. Input: the committed golden report of the zoo MLP.
+// report the writers reject leaves no file behind. Input: the committed golden report of the zoo MLP
+// (tests/regress/golden/mlp-hermes64.json).
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -23,7 +24,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Json golden_report() {
-  std::ifstream in(std::string(IMCSIM_SOURCE_DIR) + "/tests/golden/run_mlp_report.json");
+  std::ifstream in(std::string(IMCSIM_SOURCE_DIR) + "/tests/regress/golden/mlp-hermes64.json");
   return Json::parse(in);
 }
 

@@ -1,6 +1,8 @@
-#include "apps/sweep_mpi.h"
+#include "sweep/mpi_runner.h"
 
+#ifdef IMCSIM_WITH_MPI
 #include <mpi.h>
+#endif
 
 #include <chrono>
 #include <cstdlib>
@@ -10,7 +12,16 @@
 
 #include "base/errors.h"
 
-namespace imcsim::apps {
+namespace imcsim::sweep {
+
+bool launched_by_mpirun() {
+  return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMIX_RANK") != nullptr ||
+         std::getenv("PMI_SIZE") != nullptr;
+}
+
+#ifdef IMCSIM_WITH_MPI
+
+bool built_with_mpi() { return true; }
 
 namespace {
 
@@ -36,11 +47,6 @@ void worker_loop(const std::function<PointOutcome(const PointTask&)>& run,
 }
 
 }  // namespace
-
-bool launched_by_mpirun() {
-  return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMIX_RANK") != nullptr ||
-         std::getenv("PMI_SIZE") != nullptr;
-}
 
 MpiSession::MpiSession() {
   int provided = 0;
@@ -140,4 +146,24 @@ void run_on_ranks(const MpiSession& mpi, const std::vector<PointTask>& tasks,
   }
 }
 
-}  // namespace imcsim::apps
+#else
+
+bool built_with_mpi() { return false; }
+
+MpiSession::MpiSession() {
+  throw Error(
+      "this imcsim was built without MPI (IMCSIM_WITH_MPI=OFF), so it cannot run a sweep over mpirun ranks: run "
+      "`imcsim sweep FILE --jobs N` without mpirun, or rebuild with -DIMCSIM_WITH_MPI=ON");
+}
+
+MpiSession::~MpiSession() = default;
+
+void run_on_ranks(const MpiSession&, const std::vector<PointTask>&,
+                  const std::function<PointOutcome(const PointTask&)>&, const std::function<void(const PointOutcome&)>&,
+                  const std::vector<std::string>&) {
+  throw Error("this imcsim was built without MPI (IMCSIM_WITH_MPI=OFF)");
+}
+
+#endif
+
+}  // namespace imcsim::sweep

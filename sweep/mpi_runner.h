@@ -3,19 +3,26 @@
 // out one point at a time to whichever rank asks next (dynamic balancing: points differ a lot in cost), runs
 // points itself on a second thread, and receives every outcome; the other ranks only run points. Every rank
 // loads the same sweep file, so a task travels as a point index.
+//
+// MPI is a build option (IMCSIM_WITH_MPI, on by default). Built without it, launched_by_mpirun() still tells an
+// mpirun start, and MpiSession refuses it with an imcsim::Error saying so: a sweep then runs with --jobs only.
 
 #include <functional>
 #include <vector>
 
-#include "apps/sweep_runner.h"
+#include "sweep/planner.h"
 
-namespace imcsim::apps {
+namespace imcsim::sweep {
 
 /// Whether this process was started by mpirun (Open MPI or a PMIx launcher set its rank in the environment).
 /// Only then does imcsim initialise MPI: a plain `imcsim sweep` never touches it.
 bool launched_by_mpirun();
 
-/// MPI for the life of the object (MPI_Init_thread with MPI_THREAD_FUNNELED, MPI_Finalize).
+/// Whether this build has MPI (IMCSIM_WITH_MPI).
+bool built_with_mpi();
+
+/// MPI for the life of the object (MPI_Init_thread with MPI_THREAD_FUNNELED, MPI_Finalize). Throws imcsim::Error
+/// in a build without MPI.
 class MpiSession {
  public:
   MpiSession();
@@ -36,4 +43,4 @@ void run_on_ranks(const MpiSession& mpi, const std::vector<PointTask>& tasks,
                   const std::function<PointOutcome(const PointTask&)>& run,
                   const std::function<void(const PointOutcome&)>& done, const std::vector<std::string>& metric_names);
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::sweep

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace imcsim::apps {
+namespace imcsim::regress {
 
 /// How far a number may move: |now - golden| <= max(abs, rel * |golden|).
 struct Tolerance {
@@ -17,8 +17,9 @@ struct Tolerance {
 };
 
 /// A per-metric tolerance. `pattern` is a JSON path of report.json ("latency.per_inference_ns",
-/// "accuracy.analog[*].top1"): `[*]` stands for any array index and a `*` segment for any key. A pattern also
-/// covers everything below it ("energy.breakdown").
+/// "accuracy.analog[*].top1"): `[*]` stands for any array index, a `*` in a key for any characters (`*` any
+/// key, `*_ns` any key ending in _ns) and a `**` segment for any number of segments ("**.*_ns": every key ending
+/// in _ns, at any depth). A pattern also covers everything below it ("energy.breakdown").
 struct MetricTolerance {
   std::string pattern;
   Tolerance tolerance;
@@ -33,8 +34,8 @@ struct DiffRules {
   std::vector<std::string> ignore{"model_file", "config", "imcsim_version", "trace.file", "trace.replay_s"};
 };
 
-/// Splits a JSON path into its segments: "a.b[2].c" -> "a", "b", "[2]", "c". Throws std::invalid_argument when
-/// malformed (an empty key, an unclosed bracket, an index that is neither digits nor `*`).
+/// Splits a JSON path (or pattern) into its segments: "a.b[2].c" -> "a", "b", "[2]", "c". Throws std::invalid_argument
+/// when malformed (an empty key, an unclosed bracket, an index that is neither digits nor `*`).
 std::vector<std::string> path_segments(const std::string& path);
 
 enum class Verdict { within, regressed, added, missing };
@@ -62,4 +63,4 @@ ReportDiff diff_reports(const nlohmann::ordered_json& golden, const nlohmann::or
 /// `report` without the values that `rules.ignore` covers (what a golden file stores).
 nlohmann::ordered_json without_ignored(const nlohmann::ordered_json& report, const DiffRules& rules);
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::regress

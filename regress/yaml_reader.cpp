@@ -1,9 +1,9 @@
-#include "apps/yaml_reader.h"
+#include "regress/yaml_reader.h"
 
 #include <fstream>
 #include <sstream>
 
-namespace imcsim::apps {
+namespace imcsim::regress {
 
 YamlReader::YamlReader(std::string file)
     : m_file(std::move(file)), m_dir(std::filesystem::path(m_file).parent_path()) {}
@@ -74,4 +74,4 @@ bool YamlReader::looks_like_file(const std::string& s, const std::string& extens
          (s.size() > extension.size() && s.compare(s.size() - extension.size(), extension.size(), extension) == 0);
 }
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::regress

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "apps/yaml_reader.h"
+#include "regress/yaml_reader.h"
 
-namespace imcsim::apps {
+namespace imcsim::regress {
 
 /// What a job runs: a model (`imcsim run --model`), a shape-only workload file (`imcsim run --workload`, timing
 /// and energy only) or a recorded trace (`imcsim trace replay`, timing and energy only). A new kind plugs in
@@ -42,4 +42,4 @@ RunJob read_run_job(const YamlReader& reader, const YAML::Node& node, const std:
 std::vector<std::string> run_job_arguments(const RunJob& job, const std::string& out_dir, int threads,
                                            const std::vector<std::string>& extra_overrides = {});
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::regress

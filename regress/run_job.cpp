@@ -1,4 +1,4 @@
-#include "apps/run_job.h"
+#include "regress/run_job.h"
 
 #include <filesystem>
 
@@ -7,7 +7,7 @@
 #include "workloads/model_zoo.h"
 #include "workloads/shape_workload.h"
 
-namespace imcsim::apps {
+namespace imcsim::regress {
 
 namespace fs = std::filesystem;
 
@@ -184,4 +184,4 @@ std::vector<std::string> run_job_arguments(const RunJob& job, const std::string&
   return args;
 }
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::regress

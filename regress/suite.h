@@ -1,6 +1,6 @@
 #pragma once
 // A co-design regression suite (docs/regress.md): the cases to run, where their golden reports live, and how far
-// each metric of report.json may move before it counts as a regression.
+// each metric of report.json may move before it counts as a regression (the suite's rules, or a case's own).
 //
 // Contract: load_suite() validates everything it can without running a simulation (unknown or missing keys, bad
 // tolerances, chip overrides, model names, drift times) and throws InputError naming the suite file, line and
@@ -9,20 +9,20 @@
 #include <string>
 #include <vector>
 
-#include "apps/report_diff.h"
-#include "apps/run_job.h"
+#include "regress/report_diff.h"
+#include "regress/run_job.h"
 
-namespace imcsim::apps {
+namespace imcsim::regress {
 
 struct RegressCase : RunJob {
   std::string name;  ///< also the golden's file name: <golden>/<name>.json
   int line = 0;      ///< where the case starts in the suite file
+  DiffRules rules;   ///< the suite's tolerances and ignore list, or the case's own where it gives them
 };
 
 struct Suite {
   std::string file;
   std::string golden_dir;  ///< resolved against the suite's directory
-  DiffRules rules;
   std::vector<RegressCase> cases;
 
   std::string golden_path(const RegressCase& c) const { return golden_dir + "/" + c.name + ".json"; }
@@ -31,4 +31,4 @@ struct Suite {
 /// Reads and validates a suite file.
 Suite load_suite(const std::string& path);
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::regress

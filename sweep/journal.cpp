@@ -1,4 +1,4 @@
-#include "apps/sweep_journal.h"
+#include "sweep/journal.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,19 +12,18 @@
 #include "base/errors.h"
 #include "base/output_file.h"
 
-namespace imcsim::apps {
+namespace imcsim::sweep {
 
 namespace {
 
 constexpr int journal_version = 1;
 
-const char* status_name(sweep::PointStatus s) { return s == sweep::PointStatus::ok ? "ok" : "failed"; }
+const char* status_name(PointStatus s) { return s == PointStatus::ok ? "ok" : "failed"; }
 
-nlohmann::json frame_json(const sweep::SweepTable& frame, const std::vector<bool>& accuracy_metric) {
+nlohmann::json frame_json(const SweepTable& frame, const std::vector<bool>& accuracy_metric) {
   nlohmann::json objectives = nlohmann::json::array();
   for (const auto& o : frame.objectives) {
-    objectives.push_back(
-        {{"metric", o.metric}, {"sense", o.sense == sweep::Sense::minimise ? "minimise" : "maximise"}});
+    objectives.push_back({{"metric", o.metric}, {"sense", o.sense == Sense::minimise ? "minimise" : "maximise"}});
   }
   std::vector<std::string> accuracy;
   for (std::size_t k = 0; k < frame.metrics.size(); ++k) {
@@ -45,14 +44,13 @@ void frame_from_json(const nlohmann::json& j, JournalContents& c) {
     c.accuracy_metric.push_back(std::find(accuracy.begin(), accuracy.end(), m) != accuracy.end());
   }
   for (const auto& o : j.at("objectives")) {
-    c.frame.objectives.push_back({o.at("metric").get<std::string>(), o.at("sense").get<std::string>() == "minimise"
-                                                                         ? sweep::Sense::minimise
-                                                                         : sweep::Sense::maximise});
+    c.frame.objectives.push_back({o.at("metric").get<std::string>(),
+                                  o.at("sense").get<std::string>() == "minimise" ? Sense::minimise : Sense::maximise});
   }
   c.frame.total_points = j.at("total_points").get<int>();
 }
 
-std::string header_line(const std::string& fingerprint, const sweep::SweepTable& frame,
+std::string header_line(const std::string& fingerprint, const SweepTable& frame,
                         const std::vector<bool>& accuracy_metric) {
   return nlohmann::json{{"imcsim_sweep_journal", journal_version},
                         {"fingerprint", fingerprint},
@@ -114,7 +112,7 @@ nlohmann::json outcome_json(const PointOutcome& outcome, const std::vector<std::
   nlohmann::json j{
       {"point", outcome.row.point}, {"parameters", outcome.row.parameters}, {"status", status_name(outcome.row.status)},
       {"metrics", metrics},         {"accuracy_key", outcome.accuracy_key}, {"ran_accuracy", outcome.ran_accuracy}};
-  if (outcome.row.status == sweep::PointStatus::failed) {
+  if (outcome.row.status == PointStatus::failed) {
     j["error"] = outcome.row.error;
   }
   return j;
@@ -128,8 +126,8 @@ PointOutcome outcome_from_json(const nlohmann::json& j, const std::vector<std::s
   if (status != "ok" && status != "failed") {
     throw Error("status '" + status + "' is neither ok nor failed");
   }
-  o.row.status = status == "ok" ? sweep::PointStatus::ok : sweep::PointStatus::failed;
-  if (o.row.status == sweep::PointStatus::failed) {
+  o.row.status = status == "ok" ? PointStatus::ok : PointStatus::failed;
+  if (o.row.status == PointStatus::failed) {
     o.row.error = j.at("error").get<std::string>();
   }
   const nlohmann::json& metrics = j.at("metrics");
@@ -202,20 +200,20 @@ void write_journal(const std::string& path, const JournalContents& contents) {
   write_file_atomically(path, text);
 }
 
-sweep::SweepTable assemble_table(const sweep::SweepTable& frame, const std::map<int, PointOutcome>& outcomes,
-                                 const std::vector<bool>& accuracy_metric) {
+SweepTable assemble_table(const SweepTable& frame, const std::map<int, PointOutcome>& outcomes,
+                          const std::vector<bool>& accuracy_metric) {
   // Per accuracy key, the point (lowest index) whose report carries the accuracy metrics.
   std::map<std::string, const PointOutcome*> accuracy_source;
   for (const auto& [index, o] : outcomes) {
-    if (o.ran_accuracy && o.row.status == sweep::PointStatus::ok && !o.accuracy_key.empty()) {
+    if (o.ran_accuracy && o.row.status == PointStatus::ok && !o.accuracy_key.empty()) {
       accuracy_source.emplace(o.accuracy_key, &o);
     }
   }
-  sweep::SweepTable table = frame;
+  SweepTable table = frame;
   for (const auto& [index, o] : outcomes) {
-    sweep::PointRow row = o.row;
+    PointRow row = o.row;
     const auto source = accuracy_source.find(o.accuracy_key);
-    if (!o.ran_accuracy && row.status == sweep::PointStatus::ok && source != accuracy_source.end()) {
+    if (!o.ran_accuracy && row.status == PointStatus::ok && source != accuracy_source.end()) {
       for (std::size_t k = 0; k < row.metrics.size(); ++k) {
         if (accuracy_metric[k]) {
           row.metrics[k] = source->second->row.metrics[k];
@@ -227,4 +225,4 @@ sweep::SweepTable assemble_table(const sweep::SweepTable& frame, const std::map<
   return table;
 }
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::sweep

@@ -11,7 +11,7 @@
 
 #include "base/errors.h"
 
-namespace imcsim::apps {
+namespace imcsim::regress {
 
 class YamlReader {
  public:
@@ -59,4 +59,4 @@ class YamlReader {
   std::filesystem::path m_dir;
 };
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::regress

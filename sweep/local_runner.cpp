@@ -1,23 +1,23 @@
-#include "apps/sweep_runner.h"
+#include "sweep/local_runner.h"
 
 #include <cstdio>
 #include <fstream>
 #include <mutex>
-#include <set>
 #include <sstream>
 
-#include "apps/report_diff.h"
-#include "apps/worker.h"
+#include "base/child_process.h"
 #include "base/errors.h"
+#include "base/task_pool.h"
+#include "regress/report_diff.h"
 
-namespace imcsim::apps {
+namespace imcsim::sweep {
 
 namespace {
 
 /// The number at `path` in `report`, if there is one.
 std::optional<double> metric_value(const nlohmann::json& report, const std::string& path) {
   const nlohmann::json* node = &report;
-  for (const auto& segment : path_segments(path)) {
+  for (const auto& segment : regress::path_segments(path)) {
     if (segment.front() == '[') {
       const std::size_t index = std::stoul(segment.substr(1, segment.size() - 2));
       if (!node->is_array() || index >= node->size()) {
@@ -51,30 +51,6 @@ std::string last_line(const std::string& text) {
 
 }  // namespace
 
-std::vector<PointTask> plan_tasks(const SweepSpec& spec, const std::vector<int>& selected,
-                                  const std::map<int, PointOutcome>& finished) {
-  std::set<std::string> covered;
-  for (const auto& [index, o] : finished) {
-    if (o.ran_accuracy && o.row.status == sweep::PointStatus::ok) {
-      covered.insert(o.accuracy_key);
-    }
-  }
-  std::vector<PointTask> accuracy_runs, timing_runs;
-  for (const int index : selected) {
-    if (finished.count(index) > 0) {
-      continue;
-    }
-    const std::string& key = spec.points[index].accuracy_key;
-    if (!key.empty() && covered.insert(key).second) {
-      accuracy_runs.push_back({index, true});
-    } else {
-      timing_runs.push_back({index, false});
-    }
-  }
-  accuracy_runs.insert(accuracy_runs.end(), timing_runs.begin(), timing_runs.end());
-  return accuracy_runs;
-}
-
 std::string point_directory(const std::string& out, const SweepSpec& spec, int index) {
   const int width = static_cast<int>(std::to_string(std::max<std::size_t>(1, spec.points.size() - 1)).size());
   char name[32];
@@ -82,14 +58,15 @@ std::string point_directory(const std::string& out, const SweepSpec& spec, int i
   return out + "/points/" + name;
 }
 
-PointOutcome run_point(const SweepSpec& spec, const PointTask& task, const std::string& point_dir, int threads) {
+PointOutcome run_point(const std::string& executable, const SweepSpec& spec, const PointTask& task,
+                       const std::string& point_dir, int threads) {
   const DesignPoint& p = spec.points[task.point];
-  RunJob job = spec.base;
-  if (job.kind == CaseKind::model && !task.accuracy) {
+  regress::RunJob job = spec.base;
+  if (job.kind == regress::CaseKind::model && !task.accuracy) {
     job.timing_only = true;
   }
-  std::vector<std::string> args = run_job_arguments(job, point_dir, threads, p.overrides);
-  if (job.kind != CaseKind::trace) {
+  std::vector<std::string> args = regress::run_job_arguments(job, point_dir, threads, p.overrides);
+  if (job.kind != regress::CaseKind::trace) {
     args.emplace_back("--no-timeline");
   }
   PointOutcome o;
@@ -98,9 +75,9 @@ PointOutcome run_point(const SweepSpec& spec, const PointTask& task, const std::
   o.accuracy_key = p.accuracy_key;
   o.ran_accuracy = task.accuracy;
   o.row.metrics.assign(spec.metrics.size(), std::nullopt);
-  const ChildResult child = run_child(args);
+  const ChildResult child = run_child(executable, args);
   if (child.exit_code != 0) {
-    o.row.status = sweep::PointStatus::failed;
+    o.row.status = PointStatus::failed;
     o.row.error = last_line(child.err);
     o.ran_accuracy = false;
     return o;
@@ -110,7 +87,7 @@ PointOutcome run_point(const SweepSpec& spec, const PointTask& task, const std::
   try {
     report = nlohmann::json::parse(in);
   } catch (const std::exception& e) {
-    o.row.status = sweep::PointStatus::failed;
+    o.row.status = PointStatus::failed;
     o.row.error = "unreadable " + point_dir + "/report.json: " + e.what();
     o.ran_accuracy = false;
     return o;
@@ -121,14 +98,14 @@ PointOutcome run_point(const SweepSpec& spec, const PointTask& task, const std::
   return o;
 }
 
-void run_local(const SweepSpec& spec, const std::vector<PointTask>& tasks, const std::string& out, int jobs,
-               int threads, const std::function<void(const PointOutcome&)>& done) {
+void run_local(const std::string& executable, const SweepSpec& spec, const std::vector<PointTask>& tasks,
+               const std::string& out, int jobs, int threads, const std::function<void(const PointOutcome&)>& done) {
   std::mutex done_mutex;
   run_tasks(tasks.size(), jobs, [&](std::size_t k) {
-    const PointOutcome o = run_point(spec, tasks[k], point_directory(out, spec, tasks[k].point), threads);
+    const PointOutcome o = run_point(executable, spec, tasks[k], point_directory(out, spec, tasks[k].point), threads);
     const std::lock_guard<std::mutex> lock(done_mutex);
     done(o);
   });
 }
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::sweep

@@ -1,12 +1,12 @@
-#include "apps/regress_suite.h"
+#include "regress/suite.h"
 
 #include <cmath>
 #include <set>
 
-#include "apps/yaml_reader.h"
 #include "base/errors.h"
+#include "regress/yaml_reader.h"
 
-namespace imcsim::apps {
+namespace imcsim::regress {
 
 namespace {
 
@@ -24,23 +24,8 @@ class SuiteReader {
     suite.file = m_yaml.file();
     suite.golden_dir =
         m_yaml.relative_to_file(root["golden"] ? m_yaml.scalar<std::string>(root, "golden", "golden") : "golden");
-    if (root["tolerances"]) {
-      read_tolerances(m_yaml.mapping(root, "tolerances", "tolerances"), suite.rules);
-    }
-    if (root["ignore"]) {
-      const YAML::Node ignore = root["ignore"];
-      if (!ignore.IsSequence()) {
-        m_yaml.fail(YamlReader::key_node(root, "ignore"), "ignore", "expected a list of JSON paths");
-      }
-      suite.rules.ignore.clear();
-      for (const auto& p : ignore) {
-        if (!p.IsScalar()) {
-          m_yaml.fail(p, "ignore", "expected a JSON path such as model_file");
-        }
-        check_pattern(p, "ignore", p.Scalar());
-        suite.rules.ignore.push_back(p.Scalar());
-      }
-    }
+    DiffRules rules;
+    read_rules(root, "", rules);
     const YAML::Node cases = root["cases"];
     if (!cases) {
       m_yaml.fail(root, "cases", "a suite needs a list of cases");
@@ -50,7 +35,7 @@ class SuiteReader {
     }
     std::set<std::string> names;
     for (const auto& c : cases) {
-      suite.cases.push_back(read_case(c, names));
+      suite.cases.push_back(read_case(c, names, rules));
     }
     return suite;
   }
@@ -76,28 +61,49 @@ class SuiteReader {
     return t;
   }
 
-  void read_tolerances(const YAML::Node& t, DiffRules& rules) const {
-    m_yaml.check_keys(t, "tolerances.", {"default", "metrics"});
-    if (t["default"]) {
-      rules.default_tolerance = tolerance(t, "default", "tolerances.default");
+  /// The `tolerances` and `ignore` sections of `node` (the suite, or a case with `at` "cases[NAME]."), each
+  /// replacing what `rules` held.
+  void read_rules(const YAML::Node& node, const std::string& at, DiffRules& rules) const {
+    if (node["tolerances"]) {
+      const YAML::Node t = m_yaml.mapping(node, "tolerances", at + "tolerances");
+      m_yaml.check_keys(t, at + "tolerances.", {"default", "metrics"});
+      rules.default_tolerance = DiffRules{}.default_tolerance;
+      rules.tolerances.clear();
+      if (t["default"]) {
+        rules.default_tolerance = tolerance(t, "default", at + "tolerances.default");
+      }
+      if (t["metrics"]) {
+        const YAML::Node metrics = m_yaml.mapping(t, "metrics", at + "tolerances.metrics");
+        for (const auto& entry : metrics) {
+          const std::string pattern = entry.first.Scalar();
+          const std::string name = at + "tolerances.metrics." + pattern;
+          check_pattern(entry.first, name, pattern);
+          rules.tolerances.push_back({pattern, tolerance(metrics, pattern, name)});
+        }
+      }
     }
-    if (t["metrics"]) {
-      const YAML::Node metrics = m_yaml.mapping(t, "metrics", "tolerances.metrics");
-      for (const auto& entry : metrics) {
-        const std::string pattern = entry.first.Scalar();
-        const std::string name = "tolerances.metrics." + pattern;
-        check_pattern(entry.first, name, pattern);
-        rules.tolerances.push_back({pattern, tolerance(metrics, pattern, name)});
+    if (node["ignore"]) {
+      const YAML::Node ignore = node["ignore"];
+      if (!ignore.IsSequence()) {
+        m_yaml.fail(YamlReader::key_node(node, "ignore"), at + "ignore", "expected a list of JSON paths");
+      }
+      rules.ignore.clear();
+      for (const auto& p : ignore) {
+        if (!p.IsScalar()) {
+          m_yaml.fail(p, at + "ignore", "expected a JSON path such as model_file");
+        }
+        check_pattern(p, at + "ignore", p.Scalar());
+        rules.ignore.push_back(p.Scalar());
       }
     }
   }
 
-  RegressCase read_case(const YAML::Node& node, std::set<std::string>& names) const {
+  RegressCase read_case(const YAML::Node& node, std::set<std::string>& names, const DiffRules& suite_rules) const {
     if (!node.IsMap()) {
       m_yaml.fail(node, "cases", "each case is a mapping (name, chip, model, ...)");
     }
     std::set<std::string> keys = run_job_keys();
-    keys.insert("name");
+    keys.insert({"name", "tolerances", "ignore"});
     m_yaml.check_keys(node, "", keys);
     if (!node["name"]) {
       m_yaml.fail(node, "name", "every case needs a name");
@@ -118,6 +124,8 @@ class SuiteReader {
     static_cast<RunJob&>(c) = read_run_job(m_yaml, node, "cases[" + name + "].");
     c.name = name;
     c.line = node.Mark().line + 1;
+    c.rules = suite_rules;
+    read_rules(node, "cases[" + name + "].", c.rules);
     return c;
   }
 
@@ -136,4 +144,4 @@ class SuiteReader {
 
 Suite load_suite(const std::string& path) { return SuiteReader(path).read(); }
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::regress

@@ -1,4 +1,4 @@
-#include "apps/sweep_spec.h"
+#include "sweep/sweep_spec.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,14 +7,18 @@
 #include <filesystem>
 #include <set>
 
-#include "apps/report_diff.h"
-#include "apps/yaml_reader.h"
 #include "base/errors.h"
 #include "base/text.h"
 #include "chip/chip_config.h"
+#include "regress/report_diff.h"
+#include "regress/yaml_reader.h"
 #include "sweep/sampling.h"
 
-namespace imcsim::apps {
+namespace imcsim::sweep {
+
+using regress::CaseKind;
+using regress::RunJob;
+using regress::YamlReader;
 
 namespace {
 
@@ -60,8 +64,8 @@ class SweepReader {
       m_yaml.fail(root, "base", "a sweep needs a base job (chip, model | workload | trace, ...)");
     }
     const YAML::Node base = m_yaml.mapping(root, "base", "base");
-    m_yaml.check_keys(base, "base.", run_job_keys());
-    spec.base = read_run_job(m_yaml, base, "base.");
+    m_yaml.check_keys(base, "base.", regress::run_job_keys());
+    spec.base = regress::read_run_job(m_yaml, base, "base.");
     read_sampling(root, spec);
     if (spec.sampling == Sampling::list) {
       read_listed_points(root, spec);
@@ -245,7 +249,7 @@ class SweepReader {
                       "the grid has more than " + std::to_string(max_points) + " points");
         }
       }
-      for (const auto& index : sweep::grid_indices(sizes)) {
+      for (const auto& index : grid_indices(sizes)) {
         DesignPoint point;
         for (std::size_t k = 0; k < index.size(); ++k) {
           point.values.push_back(spec.parameters[k].values[index[k]]);
@@ -261,8 +265,8 @@ class SweepReader {
     }
     const std::uint64_t seed = root["seed"] ? m_yaml.scalar<std::uint64_t>(root, "seed", "seed") : 1;
     const int dims = static_cast<int>(spec.parameters.size());
-    const auto positions = spec.sampling == Sampling::random ? sweep::random_positions(samples, dims, seed)
-                                                             : sweep::latin_hypercube(samples, dims, seed);
+    const auto positions = spec.sampling == Sampling::random ? random_positions(samples, dims, seed)
+                                                             : latin_hypercube(samples, dims, seed);
     for (const auto& u : positions) {
       DesignPoint point;
       for (int k = 0; k < dims; ++k) {
@@ -399,7 +403,7 @@ class SweepReader {
       }
       const std::string path = m_yaml.scalar<std::string>(metrics, name, at);
       try {
-        path_segments(path);
+        regress::path_segments(path);
       } catch (const std::invalid_argument& e) {
         m_yaml.fail(entry.second, at, std::string("not a JSON path of report.json (") + e.what() + ")");
       }
@@ -421,10 +425,10 @@ class SweepReader {
         // The longest drift time: what a deployed chip sees most of its life.
         const auto last_accuracy =
             std::find_if(spec.metrics.rbegin(), spec.metrics.rend(), [](const SweepMetric& m) { return m.accuracy; });
-        spec.objectives.push_back({last_accuracy->name, sweep::Sense::maximise});
+        spec.objectives.push_back({last_accuracy->name, Sense::maximise});
       }
-      spec.objectives.push_back({"energy_uj", sweep::Sense::minimise});
-      spec.objectives.push_back({"latency_ns", sweep::Sense::minimise});
+      spec.objectives.push_back({"energy_uj", Sense::minimise});
+      spec.objectives.push_back({"latency_ns", Sense::minimise});
       return;
     }
     const YAML::Node objectives = root["objectives"];
@@ -449,13 +453,13 @@ class SweepReader {
         m_yaml.fail(o.begin()->second, "objectives." + sense,
                     "no metric '" + metric + "' (metrics: " + join_names(names) + ")");
       }
-      spec.objectives.push_back({metric, sense == "minimise" ? sweep::Sense::minimise : sweep::Sense::maximise});
+      spec.objectives.push_back({metric, sense == "minimise" ? Sense::minimise : Sense::maximise});
     }
   }
 
   static std::string fingerprint(const SweepSpec& spec) {
     std::string text;
-    for (const auto& a : run_job_arguments(spec.base, "", 1)) {
+    for (const auto& a : regress::run_job_arguments(spec.base, "", 1)) {
       text += a + "\n";
     }
     for (const auto& p : spec.points) {
@@ -486,8 +490,8 @@ std::vector<bool> accuracy_flags(const SweepSpec& spec) {
   return flags;
 }
 
-sweep::SweepTable empty_table(const SweepSpec& spec) {
-  sweep::SweepTable t;
+SweepTable empty_table(const SweepSpec& spec) {
+  SweepTable t;
   t.name = spec.name;
   for (const auto& p : spec.parameters) {
     t.parameters.push_back(p.name);
@@ -500,4 +504,4 @@ sweep::SweepTable empty_table(const SweepSpec& spec) {
   return t;
 }
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::sweep

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "apps/run_job.h"
+#include "regress/run_job.h"
 #include "sweep/sweep_table.h"
 
-namespace imcsim::apps {
+namespace imcsim::sweep {
 
 enum class Sampling { grid, list, random, lhs };
 
@@ -47,12 +47,12 @@ struct DesignPoint {
 struct SweepSpec {
   std::string file;
   std::string name;
-  RunJob base;
+  regress::RunJob base;
   std::vector<SweepParameter> parameters;
   Sampling sampling = Sampling::grid;
   std::vector<DesignPoint> points;
   std::vector<SweepMetric> metrics;
-  std::vector<sweep::Objective> objectives;
+  std::vector<Objective> objectives;
   /// A digest of everything that decides the points' results (the base job, the points, the metrics): a journal
   /// written under another fingerprint belongs to another sweep.
   std::string fingerprint;
@@ -64,6 +64,6 @@ SweepSpec load_sweep(const std::string& path);
 std::vector<bool> accuracy_flags(const SweepSpec& spec);
 
 /// The results table's frame: name, parameter and metric columns, objectives, total points; no rows.
-sweep::SweepTable empty_table(const SweepSpec& spec);
+SweepTable empty_table(const SweepSpec& spec);
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::sweep

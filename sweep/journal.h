@@ -13,14 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "apps/sweep_spec.h"
+#include "sweep/sweep_spec.h"
 #include "sweep/sweep_table.h"
 
-namespace imcsim::apps {
+namespace imcsim::sweep {
 
 /// What finishing one point left: its row of the results table plus what reusing accuracy needs.
 struct PointOutcome {
-  sweep::PointRow row;
+  PointRow row;
   std::string accuracy_key;   ///< DesignPoint::accuracy_key (empty: no accuracy path)
   bool ran_accuracy = false;  ///< its report has the accuracy metrics (else they come from a point with its key)
 };
@@ -60,7 +60,7 @@ class Journal {
 /// A journal read whole, for merging: its header's table frame and fingerprint, and its outcomes.
 struct JournalContents {
   std::string fingerprint;
-  sweep::SweepTable frame;            ///< no rows
+  SweepTable frame;                   ///< no rows
   std::vector<bool> accuracy_metric;  ///< per metric of the frame: from the accuracy path
   std::map<int, PointOutcome> outcomes;
 };
@@ -68,10 +68,10 @@ JournalContents read_journal(const std::string& path);
 
 /// The results table of `outcomes`: a row per outcome sorted by point, where the accuracy metrics of a point
 /// that ran timing-only come from a point with the same accuracy key that ran the accuracy path.
-sweep::SweepTable assemble_table(const sweep::SweepTable& frame, const std::map<int, PointOutcome>& outcomes,
-                                 const std::vector<bool>& accuracy_metric);
+SweepTable assemble_table(const SweepTable& frame, const std::map<int, PointOutcome>& outcomes,
+                          const std::vector<bool>& accuracy_metric);
 
 /// Writes a journal of `contents` to `path` at once (for merged shards).
 void write_journal(const std::string& path, const JournalContents& contents);
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::sweep

@@ -1,11 +1,11 @@
-#include "apps/report_diff.h"
+#include "regress/report_diff.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
-namespace imcsim::apps {
+namespace imcsim::regress {
 
 double Tolerance::bound(double golden) const { return std::max(abs, rel * std::abs(golden)); }
 
@@ -62,22 +62,67 @@ std::vector<std::string> path_segments(const std::string& path) {
 
 namespace {
 
+/// Whether the pattern segment `p` (a key, possibly with `*` standing for any characters, or `[*]`, or an index)
+/// matches the path segment `s`; counts a wildcard match in `wildcards`.
+bool segment_matches(const std::string& p, const std::string& s, int& wildcards) {
+  const bool index = s.front() == '[';
+  if (p == "[*]") {
+    wildcards += index ? 1 : 0;
+    return index;
+  }
+  if (index || p.find('*') == std::string::npos) {
+    return p == s;
+  }
+  ++wildcards;
+  // A key glob: the pieces between the stars appear in order, the first at the start and the last at the end.
+  std::size_t star = p.find('*');
+  if (s.compare(0, star, p, 0, star) != 0 || s.size() < star) {
+    return false;
+  }
+  std::size_t at = star;
+  while (true) {
+    const std::size_t from = star + 1;
+    star = p.find('*', from);
+    if (star == std::string::npos) {
+      const std::size_t tail = p.size() - from;
+      return s.size() >= at + tail && s.compare(s.size() - tail, tail, p, from, tail) == 0;
+    }
+    const std::size_t found = s.find(p.substr(from, star - from), at);
+    if (found == std::string::npos) {
+      return false;
+    }
+    at = found + (star - from);
+  }
+}
+
+/// Whether pattern[p...] covers path[q...]: it matches a prefix of it, `**` standing for any number of segments.
+bool covers(const std::vector<std::string>& pattern, std::size_t p, const std::vector<std::string>& path, std::size_t q,
+            int& wildcards) {
+  if (p == pattern.size()) {
+    return true;
+  }
+  if (pattern[p] == "**") {
+    for (std::size_t skip = q; skip <= path.size(); ++skip) {
+      int w = wildcards + 1;
+      if (covers(pattern, p + 1, path, skip, w)) {
+        wildcards = w;
+        return true;
+      }
+    }
+    return false;
+  }
+  return q < path.size() && segment_matches(pattern[p], path[q], wildcards) &&
+         covers(pattern, p + 1, path, q + 1, wildcards);
+}
+
 /// How well `pattern` covers `path`: -1 when it does not; else more segments, then fewer wildcards, score higher.
 int match_score(const std::vector<std::string>& pattern, const std::vector<std::string>& path) {
-  if (pattern.size() > path.size()) {
+  int wildcards = 0;
+  if (!covers(pattern, 0, path, 0, wildcards)) {
     return -1;
   }
-  int wildcards = 0;
-  for (std::size_t k = 0; k < pattern.size(); ++k) {
-    const std::string& p = pattern[k];
-    const bool index = path[k].front() == '[';
-    if ((p == "[*]" && index) || (p == "*" && !index)) {
-      ++wildcards;
-    } else if (p != path[k]) {
-      return -1;
-    }
-  }
-  return static_cast<int>(pattern.size()) * 1000 - wildcards;
+  const auto any_depth = std::count(pattern.begin(), pattern.end(), std::string("**"));
+  return static_cast<int>(pattern.size() - any_depth) * 1000 - wildcards;
 }
 
 bool ignored(const std::vector<std::string>& path, const DiffRules& rules) {
@@ -253,4 +298,4 @@ nlohmann::ordered_json without_ignored(const nlohmann::ordered_json& report, con
   return strip(report, segments, rules);
 }
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::regress
