@@ -18,6 +18,7 @@
 #include "chip/accuracy.h"
 #include "chip/chip_config.h"
 #include "chip/model_timing.h"
+#include "chip/simulation.h"
 #include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
 #include "interconnect/network_config.h"
