@@ -11,6 +11,7 @@
 #include "base/output_file.h"
 #include "chip/accuracy.h"
 #include "chip/model_timing.h"
+#include "chip/simulation.h"
 #include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
 #include "workloads/model_zoo.h"

@@ -9,6 +9,7 @@
 #include "apps/commands.h"
 #include "base/errors.h"
 #include "base/output_file.h"
+#include "chip/accuracy.h"
 #include "chip/simulation.h"
 #include "firmware/layer_compiler.h"
 #include "report/statistics_json.h"
@@ -30,8 +31,7 @@ struct LayerOptions {
 
 void run_layer(const LayerOptions& o) {
   const chip::ChipConfig config = o.chip.load();
-  const firmware::LayerMapping mapping = firmware::map_fc_layer(o.layer, config.cores.rows, config.cores.cols,
-                                                                config.interconnect.grid_x, config.interconnect.grid_y);
+  const firmware::LayerMapping mapping = firmware::map_fc_layer(o.layer, chip::chip_geometry(config));
   // As many vectors per pass as the input and output buffers hold.
   firmware::FcLayer layer = o.layer;
   const int rows = mapping.tiles.front().rows;

@@ -23,7 +23,8 @@ std::string duration_label(double t_s) {
 }  // namespace
 
 firmware::ChipGeometry chip_geometry(const ChipConfig& config) {
-  return {config.cores.rows, config.cores.cols, config.interconnect.grid_x, config.interconnect.grid_y};
+  return {config.cores.rows, config.cores.cols, config.interconnect.grid_x, config.interconnect.grid_y,
+          config.compiler.placement};
 }
 
 std::vector<firmware::LayerShape> layer_shapes(const workloads::Graph& graph) {

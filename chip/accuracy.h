@@ -37,7 +37,7 @@ struct AccuracyResult {
   double chip_s = 0;         ///< wall time of the analog passes (all drift times and compensation settings)
 };
 
-/// The geometry the compiler maps onto: core size and network grid of the config.
+/// The geometry the compiler maps onto: core size, network grid and placement policy of the config.
 firmware::ChipGeometry chip_geometry(const ChipConfig& config);
 /// The weight layers' shapes as the mapper takes them.
 std::vector<firmware::LayerShape> layer_shapes(const workloads::Graph& graph);

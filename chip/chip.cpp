@@ -6,21 +6,6 @@
 
 namespace imcsim::chip {
 
-cores::CoreParams core_params(const ChipConfig& config) {
-  cores::CoreParams p;
-  p.rows = config.cores.rows;
-  p.cols = config.cores.cols;
-  p.device_slots = 2 * config.mapping.devices_per_polarity;
-  p.program_verify_iterations = config.cores.program_verify_iterations;
-  p.global_unit_slices = config.digital.global_unit_slices;
-  p.input_buffer_kib = config.cores.input_buffer_kib;
-  p.output_buffer_kib = config.cores.output_buffer_kib;
-  p.global_unit_cycles_per_output = config.digital.global_unit_cycles_per_output;
-  p.technology = config.technology;
-  p.design = config.design_point();
-  return p;
-}
-
 Chip::Chip(const sc_core::sc_module_name& name, const ChipConfig& config, const firmware::Program& program,
            StatisticsRegistry& stats, bool numerics)
     : sc_module(name), m_config(config) {

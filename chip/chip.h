@@ -12,14 +12,12 @@
 
 #include "base/statistics.h"
 #include "chip/chip_config.h"
+#include "chip/core_params.h"
 #include "cores/core.h"
 #include "firmware/controller.h"
 #include "interconnect/network.h"
 
 namespace imcsim::chip {
-
-/// The per-core parameters of a chip configuration.
-cores::CoreParams core_params(const ChipConfig& config);
 
 class Chip : public sc_core::sc_module {
  public:

@@ -138,6 +138,9 @@ void read_compiler(YamlSection s, CompilerConfig& c) {
   read_choice(s, "replication", c.replication, {"none", "balance", "fill"});
   s.read_in_range("inferences", c.inferences, 1, 10000);
   read_choice(s, "adc_range", c.adc_range, {"fixed", "per_core"});
+  std::string placement = firmware::placement_name(c.placement);
+  read_choice(s, "placement", placement, firmware::placement_names());
+  c.placement = firmware::parse_placement(placement);
   s.finish();
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "firmware/placement.h"
 #include "hw/crossbar.h"
 #include "hw/device/inference_device.h"
 #include "hw/technology.h"
@@ -56,6 +57,8 @@ struct CompilerConfig {
   /// of its ADCs) is chosen at programming time to minimise the conversion error over the calibration inputs,
   /// at most adc.output_range.
   std::string adc_range = "per_core";
+  /// snake | raster: the order in which the accumulation chains take the grid's cores (firmware/placement.h)
+  firmware::PlacementPolicy placement = firmware::PlacementPolicy::snake;
 };
 
 struct SimConfig {

@@ -121,6 +121,7 @@ std::string to_yaml(const ChipConfig& c) {
   key(out, "replication", c.compiler.replication);
   key(out, "inferences", c.compiler.inferences);
   key(out, "adc_range", c.compiler.adc_range);
+  key(out, "placement", firmware::placement_name(c.compiler.placement));
   out << YAML::EndMap;
 
   begin(out, "sim");

@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "chip/chip_config.h"
-#include "cores/core.h"
+#include "cores/core_numerics.h"
 #include "hw/crossbar.h"
 #include "hw/device/inference_device.h"
 

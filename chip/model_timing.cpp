@@ -31,13 +31,6 @@ firmware::ModelProgramOptions model_program_options(const ChipConfig& config, in
   return o;
 }
 
-ModelTiming time_model(const ChipConfig& config, const firmware::CompiledModel& model,
-                       const SimulationOptions& options) {
-  SimulationOptions run_options = options;
-  run_options.timeline = true;
-  return summarise_model_timing(config, model, simulate(config, model.program, run_options));
-}
-
 ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::CompiledModel& model,
                                    SimulationResult run) {
   ModelTiming t;

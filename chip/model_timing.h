@@ -1,7 +1,8 @@
 #pragma once
-// Timing a compiled model on the timed chip: one simulate() run of the CompiledModel's Program (its programming
-// phase, if any, then `inferences` pipelined inferences), with every instruction's time and energy attributed to
-// its layer, its inference and its phase.
+// The figures of a compiled model's timed run: one run of the CompiledModel's Program (its programming phase, if
+// any, then `inferences` pipelined inferences) on the timed chip (chip::time_model, chip/simulation.h) or by trace
+// replay (traces/replay.h), with every instruction's time and energy attributed to its layer, its inference and
+// its phase. Plain C++ (no SystemC).
 //
 // What the numbers mean:
 // - per_inference_ns: one inference through the pipeline, from its first instruction (its first load) to the end
@@ -18,15 +19,13 @@
 //   energy per inference;
 // - core utilisation: busy time / (cores used x inference phase); link utilisation: busy time of the links
 //   (from the network's bookings, lt mode) / (links x inference phase), mean over all links and the busiest.
-//
-// Contract: call once per process (simulate() elaborates SystemC); throws what simulate() throws.
 
 #include <map>
 #include <string>
 #include <vector>
 
 #include "chip/chip_config.h"
-#include "chip/simulation.h"
+#include "chip/simulation_result.h"
 #include "firmware/model_compiler.h"
 
 namespace imcsim::chip {
@@ -71,11 +70,6 @@ struct ModelTiming {
   std::vector<LayerTiming> layers;  ///< index = CompiledModel::layers
   SimulationResult simulation;      ///< the run itself (statistics, timeline, per-instruction records)
 };
-
-/// Runs the model's Program on the chip (see the top of this file). `options.timeline` is always on (the link
-/// utilisation is taken from it).
-ModelTiming time_model(const ChipConfig& config, const firmware::CompiledModel& model,
-                       const SimulationOptions& options = {});
 
 /// The figures above from a finished run of model.program: a simulate() run or a trace replay (traces/replay.h).
 /// `run` holds one InstructionRecord per instruction, the network energy in energy_breakdown_pj["network"] and

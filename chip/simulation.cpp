@@ -147,4 +147,11 @@ SimulationResult simulate(const ChipConfig& config, const firmware::Program& pro
   return r;
 }
 
+ModelTiming time_model(const ChipConfig& config, const firmware::CompiledModel& model,
+                       const SimulationOptions& options) {
+  SimulationOptions run_options = options;
+  run_options.timeline = true;
+  return summarise_model_timing(config, model, simulate(config, model.program, run_options));
+}
+
 }  // namespace imcsim::chip

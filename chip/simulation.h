@@ -1,14 +1,12 @@
 #pragma once
 // Running a program on a chip from plain C++: elaborate, simulate, collect. SystemC elaborates once per
-// process, so simulate() can be called once per process (sweeps use worker processes).
+// process, so simulate() or time_model() can be called once per process (sweeps use worker processes). This header
+// includes no SystemC, but its functions are the SystemC chip's (link imcsim::chip).
 
-#include <map>
-#include <string>
-#include <vector>
-
-#include "base/statistics.h"
 #include "chip/chip_config.h"
-#include "firmware/instruction_record.h"
+#include "chip/model_timing.h"
+#include "chip/simulation_result.h"
+#include "firmware/model_compiler.h"
 #include "firmware/program.h"
 
 namespace imcsim::chip {
@@ -16,35 +14,6 @@ namespace imcsim::chip {
 struct SimulationOptions {
   bool numerics = false;  ///< run each core's crossbar (hw/) on its buffers for every MVM, not only the timing
   bool timeline = false;  ///< record every core's busy intervals, every network transfer and link booking
-};
-
-/// One busy interval on one track of the timeline: a core's command ("core12", named by its core op), a network
-/// transfer ("network", "3->4") or one packet's hold of one link ("link 3->4", "packet").
-struct TimelineEvent {
-  std::string track;
-  std::string name;
-  double start_ns = 0;
-  double end_ns = 0;
-  /// The part of the track's component that was busy: for a core "array" (mvm, mvmt, update, program),
-  /// "digital unit" (act, pool, acc), "global digital unit" (gdu) or "ports" (the buffer side of load, store,
-  /// send); empty for the network and links.
-  std::string unit;
-  /// The Program instruction it served (index into Program::instructions): a core command's own instruction, a
-  /// transfer's or link packet's load, store or send; -1 when none is known.
-  int instruction = -1;
-};
-
-struct SimulationResult {
-  double latency_ns = 0;                              ///< completion of the program
-  double energy_pj = 0;                               ///< all components, leakage included
-  std::map<std::string, double> energy_breakdown_pj;  ///< array, adc, dac, digital, sram, programming, network, leakage
-  double busy_ns = 0;                                 ///< sum over cores of the time they were busy
-  int cores_active = 0;                               ///< cores that executed at least one command
-  double mvm_vectors = 0;
-  double wall_s = 0;                    ///< wall-clock time of the simulation itself (sc_start)
-  std::vector<TimelineEvent> timeline;  ///< with SimulationOptions::timeline: cores, transfers, link bookings
-  std::vector<firmware::InstructionRecord> instructions;  ///< one per program instruction, in program order
-  StatisticsRegistry stats;
 };
 
 /// Whether this process can still simulate: SystemC has not started here yet (neither simulate() nor any other
@@ -55,5 +24,10 @@ bool can_simulate();
 /// after another elaboration: see can_simulate()).
 SimulationResult simulate(const ChipConfig& config, const firmware::Program& program,
                           const SimulationOptions& options = {});
+
+/// Runs the model's Program on the chip and summarises it (chip/model_timing.h). `options.timeline` is always on
+/// (the link utilisation is taken from it). Throws what simulate() throws.
+ModelTiming time_model(const ChipConfig& config, const firmware::CompiledModel& model,
+                       const SimulationOptions& options = {});
 
 }  // namespace imcsim::chip

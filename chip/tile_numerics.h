@@ -9,7 +9,7 @@
 // crossbar read keyed by `read` (step, first image), ADC, times the compensation factors and input_scale. It is
 // const and thread-safe.
 
-#include "cores/core.h"
+#include "cores/core_numerics.h"
 #include "firmware/model_mapping.h"
 #include "hw/crossbar.h"
 

@@ -13,18 +13,21 @@ set(IMCSIM_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/imcsim
     CACHE STRING "Where imcsimConfig.cmake is installed, relative to the prefix")
 mark_as_advanced(IMCSIM_INSTALL_CMAKEDIR)
 
-# The libraries in dependency order, then the interface targets they link: every target in a static library's
-# link interface must be exported too. imcsim_warnings is linked only through $<BUILD_INTERFACE:> and stays out.
+# The libraries in dependency order (a folder may hold a plain library and a SystemC one), then the interface
+# targets they link: every target in a static library's link interface must be exported too. imcsim_warnings is
+# linked only through $<BUILD_INTERFACE:> and stays out.
 set(imcsim_library_folders base hw interconnect cores firmware chip workloads traces report runner)
+set(imcsim_library_targets base hw network_model interconnect core_model cores compiler firmware accuracy chip
+                           workloads traces report runner)
 set(imcsim_interface_targets options arch eigen random123)
 set(imcsim_exported_targets)
-foreach(name IN LISTS imcsim_library_folders imcsim_interface_targets)
+foreach(name IN LISTS imcsim_library_targets imcsim_interface_targets)
   set_target_properties(imcsim_${name} PROPERTIES EXPORT_NAME ${name})
   list(APPEND imcsim_exported_targets imcsim_${name})
 endforeach()
 
 # chip::preset_directory() falls back to the installed presets when the source tree is not there.
-target_compile_definitions(imcsim_chip
+target_compile_definitions(imcsim_accuracy
   PRIVATE IMCSIM_INSTALL_CONFIG_DIR="${CMAKE_INSTALL_FULL_DATADIR}/imcsim/configs")
 
 target_compile_definitions(imcsim_workloads

@@ -18,6 +18,7 @@
 
 #include "base/statistics.h"
 #include "cores/core_costs.h"
+#include "cores/core_numerics.h"
 
 namespace imcsim::cores {
 
@@ -34,15 +35,6 @@ class CoreCommandExtension : public tlm::tlm_extension<CoreCommandExtension> {
   std::string error;     ///< why the core rejected the command (with TLM_GENERIC_ERROR_RESPONSE)
   tlm::tlm_extension_base* clone() const override;
   void copy_from(const tlm::tlm_extension_base& other) override;
-};
-
-/// The numeric side of a core (the crossbar from hw/). The timed model calls it for every command it accepts;
-/// an implementation computes what the command does to the numbers (MVMs on the core's buffers, or on
-/// command.input into command.output when those are set) and must not keep the pointers.
-class CoreNumerics {
- public:
-  virtual ~CoreNumerics() = default;
-  virtual void execute(const CoreCommand& command) = 0;
 };
 
 /// One interval in which a core was busy, for timelines.

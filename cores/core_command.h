@@ -5,7 +5,7 @@
 // the payload's address is the core's base address (core id << 20) plus the command register offset 0, its
 // data pointer and length may carry the input vector bytes (informational; the numeric path passes matrices
 // through the extension). The core answers with TLM_OK_RESPONSE and annotates the delay until the command has
-// finished; invalid commands get TLM_GENERIC_ERROR_RESPONSE. See docs/cores.md.
+// finished; invalid commands get TLM_GENERIC_ERROR_RESPONSE.
 
 #include <cstdint>
 #include <string>

@@ -24,15 +24,12 @@
 #include <vector>
 
 #include "base/statistics.h"
-#include "cores/core_command.h"
+#include "firmware/instruction_command.h"
 #include "firmware/instruction_record.h"
 #include "firmware/program.h"
 #include "firmware/stream_rules.h"
 
 namespace imcsim::firmware {
-
-/// The core command an instruction sends (meaningful for core instructions: not recv or barrier).
-cores::CoreCommand core_command_of(const Instruction& ins);
 
 class Controller : public sc_core::sc_module {
  public:

@@ -1,90 +1,35 @@
 #include "firmware/layer_compiler.h"
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 
 #include "base/check.h"
 
 namespace imcsim::firmware {
 
-namespace {
-
-/// The cells of a w x h block starting at (x0, y0) in snake order (rows alternate direction), so consecutive
-/// cells are grid neighbours; the first `count` of them.
-std::vector<int> snake_block(int x0, int y0, int w, int h, int grid_x, int count) {
-  std::vector<int> out;
-  for (int r = 0; r < h && static_cast<int>(out.size()) < count; ++r) {
-    for (int k = 0; k < w && static_cast<int>(out.size()) < count; ++k) {
-      const int x = r % 2 == 0 ? x0 + k : x0 + w - 1 - k;
-      out.push_back((y0 + r) * grid_x + x);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-LayerMapping map_fc_layer(const FcLayer& layer, int core_rows, int core_cols, int grid_x, int grid_y) {
+LayerMapping map_fc_layer(const FcLayer& layer, const ChipGeometry& chip) {
   require_in_range("layer.in", layer.in, 1, 1 << 24);
   require_in_range("layer.out", layer.out, 1, 1 << 24);
   require_in_range("layer.batch", layer.batch, 1, 1 << 20);
-  LayerMapping m;
-  m.row_tiles = (layer.in + core_rows - 1) / core_rows;
-  m.col_tiles = (layer.out + core_cols - 1) / core_cols;
-  const int needed = m.row_tiles * m.col_tiles;
-  const int cores = grid_x * grid_y;
-  if (needed > cores) {
+  LayerShape shape{"fc", layer.in, layer.out};
+  const int needed = tile_layer(shape, chip).tiles();
+  if (needed > chip.cores()) {
     throw ParameterError("layer", "a " + std::to_string(layer.in) + " x " + std::to_string(layer.out) +
                                       " layer needs " + std::to_string(needed) + " cores of " +
-                                      std::to_string(core_rows) + " x " + std::to_string(core_cols) +
-                                      "; the chip has " + std::to_string(cores));
+                                      std::to_string(chip.core_rows) + " x " + std::to_string(chip.core_cols) +
+                                      "; the chip has " + std::to_string(chip.cores()));
   }
-  const int tile_rows = (layer.in + m.row_tiles - 1) / m.row_tiles;
-  int tile_cols = (layer.out + m.col_tiles - 1) / m.col_tiles;
   if (layer.lstm_cell) {
     if (layer.out % 4 != 0) throw ParameterError("layer.out", "an LSTM cell has 4 gates per hidden unit: out % 4 != 0");
-    tile_cols = (tile_cols + 3) / 4 * 4;  // whole hidden units per tile
+    shape.col_group = 4;  // whole hidden units per tile
   }
-  // Each column group gets a block as square as the grid allows; blocks fill the grid left to right, then down.
-  const int block_w = std::min(grid_x, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(m.row_tiles)))));
-  const int block_h = (m.row_tiles + block_w - 1) / block_w;
-  std::vector<bool> taken(static_cast<std::size_t>(cores), false);
-  int bx = 0, by = 0;
-  for (int j = 0; j < m.col_tiles; ++j) {
-    std::vector<int> group;
-    if (by + block_h <= grid_y && bx + block_w <= grid_x) {
-      group = snake_block(bx, by, block_w, block_h, grid_x, m.row_tiles);
-      bx += block_w;
-      if (bx + block_w > grid_x) {
-        bx = 0;
-        by += block_h;
-      }
-    }
-    const auto is_taken = [&](int c) { return taken[static_cast<std::size_t>(c)]; };
-    if (group.empty() || std::any_of(group.begin(), group.end(), is_taken)) {
-      // No room for a block any more: take the free cores in order.
-      group.clear();
-      for (int c = 0; c < cores && static_cast<int>(group.size()) < m.row_tiles; ++c) {
-        if (!is_taken(c)) group.push_back(c);
-      }
-    }
-    for (const int c : group) taken[static_cast<std::size_t>(c)] = true;
-    m.accumulators.push_back(group.back());
-    for (int i = 0; i < m.row_tiles; ++i) {
-      Tile t;
-      t.core = group[static_cast<std::size_t>(i)];
-      t.row_tile = i;
-      t.col_tile = j;
-      t.row0 = i * tile_rows;
-      t.rows = std::min(tile_rows, layer.in - t.row0);
-      t.col0 = j * tile_cols;
-      t.cols = std::min(tile_cols, layer.out - t.col0);
-      m.tiles.push_back(t);
-    }
-  }
-  m.cell_utilisation =
-      static_cast<double>(layer.in) * layer.out / (static_cast<double>(needed) * core_rows * core_cols);
+  const LayerPlacement p = map_model({shape}, chip, Replication::none, ChainLayout::blocks).layers.front();
+  LayerMapping m;
+  m.row_tiles = p.row_tiles;
+  m.col_tiles = p.col_tiles;
+  m.tiles = p.tiles;
+  for (int j = 0; j < p.col_tiles; ++j) m.accumulators.push_back(p.tile(0, j, p.row_tiles - 1).core);
+  m.cell_utilisation = p.cell_utilisation(chip);
   return m;
 }
 

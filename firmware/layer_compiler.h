@@ -7,13 +7,15 @@
 // Accumulation: the row tiles of one column tile form a chain. The first corrects its ADC outputs and streams
 // them as INT8 to the next; every further core adds its own corrected outputs to the stream as it arrives
 // (one datum per clock, cut-through) and passes it on; the last applies the activation and stores.
-// Placement: each column group occupies a compact block of the core grid, walked as a snake so that
-// consecutive cores of the chain are neighbours.
+// Tiling and placement are the model mapper's (firmware/model_mapping.h, ChainLayout::blocks): each column group
+// occupies a compact block of the core grid, walked by the chip's placement policy (snake by default, so that
+// consecutive cores of the chain are neighbours).
 
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "firmware/model_mapping.h"
 #include "firmware/program.h"
 
 namespace imcsim::firmware {
@@ -34,16 +36,6 @@ struct FcLayer {
   int vectors_per_pass = 0;
 };
 
-struct Tile {
-  int core = 0;
-  int row0 = 0;
-  int rows = 0;
-  int col0 = 0;
-  int cols = 0;
-  int row_tile = 0;
-  int col_tile = 0;
-};
-
 struct LayerMapping {
   int row_tiles = 0;
   int col_tiles = 0;
@@ -62,7 +54,7 @@ void emit_accumulation_chain(Program& program, const std::vector<int>& chain, in
                              const std::function<std::string(int)>& tag_of, int layer = -1);
 
 /// Throws ParameterError("layer") when the layer needs more cores than the chip has.
-LayerMapping map_fc_layer(const FcLayer& layer, int core_rows, int core_cols, int grid_x, int grid_y);
+LayerMapping map_fc_layer(const FcLayer& layer, const ChipGeometry& chip);
 Program compile_fc_layer(const FcLayer& layer, const LayerMapping& mapping);
 
 }  // namespace imcsim::firmware

@@ -1,5 +1,8 @@
 #include "firmware/model_mapping.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "base/errors.h"
 #include "base/text.h"
 
@@ -7,21 +10,74 @@ namespace imcsim::firmware {
 
 namespace {
 
-/// The grid's cores along a snake: row 0 left to right, row 1 right to left, ...
-std::vector<int> snake_order(const ChipGeometry& chip) {
-  std::vector<int> order;
-  for (int y = 0; y < chip.grid_y; ++y) {
-    for (int k = 0; k < chip.grid_x; ++k) order.push_back(y * chip.grid_x + (y % 2 == 0 ? k : chip.grid_x - 1 - k));
-  }
-  return order;
-}
-
 int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
 /// MVMs one core of the layer performs per inference: the pipeline stage's load.
 double load_per_replica(const LayerPlacement& p) {
   return static_cast<double>(p.shape.mvms_per_inference) / static_cast<double>(p.replicas);
 }
+
+/// Gives each chain its cores, in the order the chains are asked for (see the top of the header).
+class ChainPlacer {
+ public:
+  ChainPlacer(const ChipGeometry& chip, ChainLayout layout)
+      : m_chip(chip),
+        m_layout(layout),
+        m_policy(make_placement(chip.placement)),
+        m_taken(static_cast<std::size_t>(chip.cores()), false) {
+    if (layout == ChainLayout::path) m_path = m_policy->walk({0, 0, chip.grid_x, chip.grid_y}, chip.grid_x);
+  }
+
+  std::vector<int> place(int length) {
+    std::vector<int> chain = m_layout == ChainLayout::path ? along_path(length) : in_block(length);
+    for (const int c : chain) m_taken[static_cast<std::size_t>(c)] = true;
+    return chain;
+  }
+
+ private:
+  std::vector<int> along_path(int length) {
+    const auto from = m_path.begin() + static_cast<std::ptrdiff_t>(m_next);
+    m_next += static_cast<std::size_t>(length);
+    return {from, from + length};
+  }
+
+  /// A block as square as the grid allows at the cursor, walked by the policy; blocks fill the grid left to
+  /// right, then down (a new row of blocks below the tallest of the last). No block left: free cores in order.
+  std::vector<int> in_block(int length) {
+    const int width = std::min(m_chip.grid_x, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(length)))));
+    const int height = ceil_div(length, width);
+    if (m_x + width > m_chip.grid_x) {
+      m_x = 0;
+      m_y += m_row_height;
+      m_row_height = 0;
+    }
+    std::vector<int> chain;
+    if (m_y + height <= m_chip.grid_y) {
+      chain = m_policy->walk({m_x, m_y, width, height}, m_chip.grid_x);
+      chain.resize(static_cast<std::size_t>(length));
+      m_x += width;
+      m_row_height = std::max(m_row_height, height);
+    }
+    const auto is_taken = [this](int c) { return m_taken[static_cast<std::size_t>(c)]; };
+    if (chain.empty() || std::any_of(chain.begin(), chain.end(), is_taken)) {
+      chain.clear();
+      for (int c = 0; c < m_chip.cores() && static_cast<int>(chain.size()) < length; ++c) {
+        if (!is_taken(c)) chain.push_back(c);
+      }
+    }
+    return chain;
+  }
+
+  const ChipGeometry& m_chip;
+  ChainLayout m_layout;
+  std::unique_ptr<Placement> m_policy;
+  std::vector<bool> m_taken;
+  std::vector<int> m_path;  ///< ChainLayout::path: the walk of the whole grid
+  std::size_t m_next = 0;   ///< its first free core
+  int m_x = 0;              ///< ChainLayout::blocks: where the next block goes
+  int m_y = 0;
+  int m_row_height = 0;  ///< the tallest block of the current row of blocks
+};
 
 }  // namespace
 
@@ -36,6 +92,15 @@ std::string replication_name(Replication r) {
   return r == Replication::none ? "none" : r == Replication::balance ? "balance" : "fill";
 }
 
+LayerTiling tile_layer(const LayerShape& shape, const ChipGeometry& chip) {
+  LayerTiling t;
+  t.row_tiles = ceil_div(shape.rows, chip.core_rows);
+  t.col_tiles = ceil_div(shape.cols, chip.core_cols);
+  t.tile_rows = ceil_div(shape.rows, t.row_tiles);
+  t.tile_cols = ceil_div(ceil_div(shape.cols, t.col_tiles), shape.col_group) * shape.col_group;
+  return t;
+}
+
 double LayerPlacement::cell_utilisation(const ChipGeometry& chip) const {
   const double cells = static_cast<double>(tiles_per_replica()) * chip.core_rows * chip.core_cols;
   return static_cast<double>(shape.rows) * shape.cols / cells;
@@ -47,17 +112,19 @@ int ModelMapping::cores_used() const {
   return n;
 }
 
-ModelMapping map_model(const std::vector<LayerShape>& layers, const ChipGeometry& chip, Replication replication) {
+ModelMapping map_model(const std::vector<LayerShape>& layers, const ChipGeometry& chip, Replication replication,
+                       ChainLayout layout) {
   ModelMapping m;
   m.chip = chip;
   m.replication = replication;
   int needed = 0;
   std::vector<std::string> needs;
   for (const auto& shape : layers) {
+    const LayerTiling tiling = tile_layer(shape, chip);
     LayerPlacement p;
     p.shape = shape;
-    p.row_tiles = ceil_div(shape.rows, chip.core_rows);
-    p.col_tiles = ceil_div(shape.cols, chip.core_cols);
+    p.row_tiles = tiling.row_tiles;
+    p.col_tiles = tiling.col_tiles;
     needed += p.tiles_per_replica();
     needs.push_back(shape.name + ": " + std::to_string(p.tiles_per_replica()));
     m.layers.push_back(p);
@@ -82,23 +149,22 @@ ModelMapping map_model(const std::vector<LayerShape>& layers, const ChipGeometry
     ++best->replicas;
     spare -= best->tiles_per_replica();
   }
-  // Tiles of equal size, placed along the snake.
-  const std::vector<int> order = snake_order(chip);
-  std::size_t next = 0;
+  // Tiles of equal size, each chain on the cores the placer gives it.
+  ChainPlacer placer(chip, layout);
   for (auto& p : m.layers) {
-    const int tile_rows = ceil_div(p.shape.rows, p.row_tiles);
-    const int tile_cols = ceil_div(p.shape.cols, p.col_tiles);
+    const LayerTiling tiling = tile_layer(p.shape, chip);
     for (int r = 0; r < p.replicas; ++r) {
       for (int j = 0; j < p.col_tiles; ++j) {
+        const std::vector<int> chain = placer.place(p.row_tiles);
         for (int i = 0; i < p.row_tiles; ++i) {
           Tile t;
-          t.core = order[next++];
+          t.core = chain[static_cast<std::size_t>(i)];
           t.row_tile = i;
           t.col_tile = j;
-          t.row0 = i * tile_rows;
-          t.rows = std::min(tile_rows, p.shape.rows - t.row0);
-          t.col0 = j * tile_cols;
-          t.cols = std::min(tile_cols, p.shape.cols - t.col0);
+          t.row0 = i * tiling.tile_rows;
+          t.rows = std::min(tiling.tile_rows, p.shape.rows - t.row0);
+          t.col0 = j * tiling.tile_cols;
+          t.cols = std::min(tiling.tile_cols, p.shape.cols - t.col0);
           p.tiles.push_back(t);
         }
       }

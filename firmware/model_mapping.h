@@ -1,23 +1,30 @@
 #pragma once
-// Mapping a whole model onto the chip (plain C++): every weight layer (workloads/weight_layers.h) is tiled over
-// cores of rows x cols cells, layers may be replicated over spare cores, and the cores are placed on the grid.
+// Mapping layers onto the chip (plain C++), the one tiler and placer of the compiler: every weight layer
+// (workloads/weight_layers.h) is tiled over cores of rows x cols cells, layers may be replicated over spare cores,
+// and the tiles are placed on the grid. `imcsim run` maps a whole model with it (map_model), `imcsim layer` one
+// layer (map_fc_layer, firmware/layer_compiler.h).
 //
 // Tiling (as on HERMES): the fewest tiles of equal size per layer, ceil(rows / core rows) row tiles by
-// ceil(cols / core cols) column tiles; the row tiles of a column tile form an accumulation chain.
+// ceil(cols / core cols) column tiles (tile widths rounded up to whole column groups); the row tiles of a column
+// tile form an accumulation chain.
 // Replication: `none`; `balance`, which gives the layer with the most MVMs per core per inference (the pipeline's
 // bottleneck) another full copy while spare cores allow; `fill`, which goes on with the next-heaviest layers
 // until no further copy fits. Replica r serves the MVMs (output pixels, time steps) with index % replicas == r.
-// Placement: cores are taken along a snake through the grid (rows alternate direction), layer after layer, so
-// consecutive layers and the cores of one chain are neighbours.
+// Placement: the chip's placement policy (firmware/placement.h; `compiler.placement`, snake by default) walks
+// the regions of the grid that the layout gives; each chain takes consecutive cores of a walk:
+// - ChainLayout::path (models): one walk through the whole grid, layer after layer, so consecutive layers and
+//   the cores of one chain are neighbours;
+// - ChainLayout::blocks (one layer): each chain gets a compact block as square as the grid allows (blocks fill
+//   the grid left to right, then down); when none is left, the free cores in index order.
 //
 // Contract: a model that needs more cores than the chip has is a ParameterError("model") saying how many cores
-// it needs, layer by layer.
+// it needs, layer by layer; an unknown placement policy is a ParameterError("compiler.placement").
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "firmware/layer_compiler.h"
+#include "firmware/placement.h"
 
 namespace imcsim::firmware {
 
@@ -31,6 +38,17 @@ struct LayerShape {
   int rows = 0;  ///< inputs
   int cols = 0;  ///< outputs
   std::int64_t mvms_per_inference = 1;
+  int col_group = 1;  ///< outputs that must share a tile (an LSTM cell's 4 gates): tile widths are multiples of it
+};
+
+struct Tile {
+  int core = 0;
+  int row0 = 0;
+  int rows = 0;
+  int col0 = 0;
+  int cols = 0;
+  int row_tile = 0;
+  int col_tile = 0;
 };
 
 struct ChipGeometry {
@@ -38,8 +56,22 @@ struct ChipGeometry {
   int core_cols = 256;
   int grid_x = 8;
   int grid_y = 8;
+  PlacementPolicy placement = PlacementPolicy::snake;  ///< how the grid is walked (firmware/placement.h)
   int cores() const { return grid_x * grid_y; }
 };
+
+/// The tiles of one layer (one replica): row_tiles x col_tiles tiles of tile_rows x tile_cols, the last row and
+/// column of tiles cut to the layer's size.
+struct LayerTiling {
+  int row_tiles = 0;
+  int col_tiles = 0;
+  int tile_rows = 0;
+  int tile_cols = 0;
+  int tiles() const { return row_tiles * col_tiles; }
+};
+LayerTiling tile_layer(const LayerShape& shape, const ChipGeometry& chip);
+
+enum class ChainLayout { path, blocks };
 
 struct LayerPlacement {
   LayerShape shape;
@@ -63,6 +95,7 @@ struct ModelMapping {
   int cores_used() const;
 };
 
-ModelMapping map_model(const std::vector<LayerShape>& layers, const ChipGeometry& chip, Replication replication);
+ModelMapping map_model(const std::vector<LayerShape>& layers, const ChipGeometry& chip, Replication replication,
+                       ChainLayout layout = ChainLayout::path);
 
 }  // namespace imcsim::firmware

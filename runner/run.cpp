@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "base/errors.h"
+#include "chip/simulation.h"
 #include "hw/gemm_backend.h"
 #include "traces/recorder.h"
 #include "workloads/dataset.h"

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "chip/chip_config.h"
-#include "chip/simulation.h"
+#include "chip/simulation_result.h"
 #include "firmware/instruction_record.h"
 #include "firmware/model_compiler.h"
 #include "traces/trace_file.h"

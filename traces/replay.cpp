@@ -13,10 +13,10 @@
 #include <utility>
 
 #include "base/errors.h"
-#include "chip/chip.h"
+#include "chip/core_params.h"
 #include "cores/core_costs.h"
 #include "cores/core_timing.h"
-#include "firmware/controller.h"
+#include "firmware/instruction_command.h"
 #include "firmware/stream_rules.h"
 #include "interconnect/link_reservations.h"
 
@@ -621,11 +621,6 @@ firmware::CompiledModel compiled_model_of(const Trace& trace) {
   }
   m.cores_used = static_cast<int>(std::count(used.begin(), used.end(), true));
   return m;
-}
-
-chip::ModelTiming replay_model_timing(const Trace& trace, const chip::ChipConfig& config, const std::string& source) {
-  ReplayResult r = replay_trace(trace, config, {}, source);
-  return chip::summarise_model_timing(config, compiled_model_of(trace), std::move(r.run));
 }
 
 }  // namespace imcsim::traces

@@ -15,8 +15,7 @@
 #include <vector>
 
 #include "chip/chip_config.h"
-#include "chip/model_timing.h"
-#include "chip/simulation.h"
+#include "chip/simulation_result.h"
 #include "firmware/model_compiler.h"
 #include "traces/trace_file.h"
 
@@ -46,9 +45,5 @@ ReplayResult replay_trace(const Trace& trace, const chip::ChipConfig& config, co
 /// The compiled model the trace recorded (its Program rebuilt from the events, layers, inferences, MACs), for
 /// chip::summarise_model_timing.
 firmware::CompiledModel compiled_model_of(const Trace& trace);
-
-/// replay_trace then summarise_model_timing: the report figures of chip/model_timing.h on this chip.
-chip::ModelTiming replay_model_timing(const Trace& trace, const chip::ChipConfig& config,
-                                      const std::string& source = "trace");
 
 }  // namespace imcsim::traces

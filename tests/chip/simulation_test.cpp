@@ -25,7 +25,7 @@ double cost_ns(const ChipConfig& config, cores::CoreOp op, int rows, int cols, i
 TEST(ChipSimulation, SingleCoreLayerLatencyIsTheSumOfItsSteps) {
   const ChipConfig config = default_chip_config();
   const firmware::FcLayer layer{256, 256, 1, false};
-  const auto mapping = firmware::map_fc_layer(layer, 256, 256, 8, 8);
+  const auto mapping = firmware::map_fc_layer(layer, firmware::ChipGeometry{256, 256, 8, 8});
   const SimulationResult r = simulate(config, firmware::compile_fc_layer(layer, mapping));
   const double expected =
       cost_ns(config, cores::CoreOp::buffer_write, 0, 0, 0, 256) + cost_ns(config, cores::CoreOp::mvm, 256, 256, 0, 0) +
@@ -42,7 +42,7 @@ TEST(ChipSimulation, TiledLayerAccumulatesPartialSumsOverTheNetwork) {
   firmware::FcLayer layer{2304, 256, 1, false};
   layer.preloaded_inputs = true;
   layer.store_outputs = false;
-  const auto mapping = firmware::map_fc_layer(layer, 256, 256, 8, 8);
+  const auto mapping = firmware::map_fc_layer(layer, firmware::ChipGeometry{256, 256, 8, 8});
   const SimulationResult r = simulate(config, firmware::compile_fc_layer(layer, mapping));
   EXPECT_EQ(r.cores_active, 9);
   EXPECT_DOUBLE_EQ(r.mvm_vectors, 9.0);

@@ -14,6 +14,7 @@
 #include "base/errors.h"
 #include "chip/accuracy.h"
 #include "chip/model_timing.h"
+#include "chip/simulation.h"
 #include "tests/apps/cli_run.h"
 #include "workloads/onnx_import.h"
 #include "workloads/shape_inference.h"

@@ -64,7 +64,7 @@ TEST(Program, ValidationPairsSendsWithReceives) {
 
 TEST(LayerCompiler, TilesLargeLayersOverCores) {
   const FcLayer layer{2304, 256, 1, false};
-  const LayerMapping m = map_fc_layer(layer, 256, 256, 8, 8);
+  const LayerMapping m = map_fc_layer(layer, ChipGeometry{256, 256, 8, 8});
   EXPECT_EQ(m.cores_used(), 9);
   EXPECT_EQ(m.row_tiles, 9);
   EXPECT_EQ(m.col_tiles, 1);
@@ -85,7 +85,7 @@ TEST(LayerCompiler, TilesLargeLayersOverCores) {
   EXPECT_EQ(sends, 8);
   EXPECT_EQ(mvms, 9);
   // The HERMES split: 2016 x 224 becomes 8 tiles of 252 x 224.
-  const LayerMapping resnet = map_fc_layer({2016, 224, 1, false}, 256, 256, 8, 8);
+  const LayerMapping resnet = map_fc_layer({2016, 224, 1, false}, ChipGeometry{256, 256, 8, 8});
   EXPECT_EQ(resnet.cores_used(), 8);
   for (const Tile& t : resnet.tiles) EXPECT_EQ(t.rows, 252);
   EXPECT_NEAR(resnet.cell_utilisation, 0.861, 0.001);
@@ -94,7 +94,7 @@ TEST(LayerCompiler, TilesLargeLayersOverCores) {
 TEST(LayerCompiler, LstmStepEndsEveryChainInTheGlobalDigitalUnit) {
   FcLayer lstm{1008, 2016, 1, false};
   lstm.lstm_cell = true;
-  const LayerMapping m = map_fc_layer(lstm, 256, 256, 8, 8);
+  const LayerMapping m = map_fc_layer(lstm, ChipGeometry{256, 256, 8, 8});
   EXPECT_EQ(m.cores_used(), 32);
   EXPECT_NEAR(m.cell_utilisation, 0.969, 0.001);
   const Program p = compile_fc_layer(lstm, m);
@@ -107,17 +107,17 @@ TEST(LayerCompiler, LstmStepEndsEveryChainInTheGlobalDigitalUnit) {
   }
   EXPECT_EQ(gdus, 8);
   EXPECT_EQ(parse_program(to_text(p), "again").instructions.size(), p.instructions.size());
-  EXPECT_THROW(map_fc_layer({1008, 2014, 1, false, false, true, true}, 256, 256, 8, 8), ParameterError);
+  EXPECT_THROW(map_fc_layer({1008, 2014, 1, false, false, true, true}, ChipGeometry{256, 256, 8, 8}), ParameterError);
 }
 
 TEST(LayerCompiler, PartialTilesAndUtilisation) {
-  const LayerMapping m = map_fc_layer({300, 100, 1, false}, 256, 256, 8, 8);
+  const LayerMapping m = map_fc_layer({300, 100, 1, false}, ChipGeometry{256, 256, 8, 8});
   EXPECT_EQ(m.cores_used(), 2);
   EXPECT_EQ(m.tiles[0].rows, 150);  // equal tiles, as on HERMES
   EXPECT_EQ(m.tiles[1].rows, 150);
   EXPECT_EQ(m.tiles[1].cols, 100);
   EXPECT_NEAR(m.cell_utilisation, 300.0 * 100 / (2 * 65536.0), 1e-12);
-  EXPECT_THROW(map_fc_layer({256 * 65, 256, 1, false}, 256, 256, 8, 8), ParameterError);
+  EXPECT_THROW(map_fc_layer({256 * 65, 256, 1, false}, ChipGeometry{256, 256, 8, 8}), ParameterError);
 }
 
 }  // namespace
