@@ -5,7 +5,7 @@
 #include "chip/chip_config.h"
 #include "runner/run.h"
 
-int sc_main(int, char*[]) {
+extern "C" int sc_main(int, char*[]) {  // Debian's libsystemc owns main() and calls this
   imcsim::runner::RunRequest request;
   request.chip = imcsim::chip::load_chip_config("hermes64");
   request.model = "mlp";
