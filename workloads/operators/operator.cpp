@@ -52,6 +52,13 @@ const hw::BatchMatrix& activation(const std::map<std::string, hw::BatchMatrix>& 
   return it->second;
 }
 
+bool constant_inputs(const Graph& graph, const Node& node, std::size_t first, std::size_t last) {
+  for (std::size_t k = first; k <= last; ++k) {
+    if (k >= node.inputs.size() || node.inputs[k].empty() || !graph.tensor(node.inputs[k]).constant) return false;
+  }
+  return true;
+}
+
 namespace {
 
 std::map<std::string, Operator> make_registry() {

@@ -29,11 +29,15 @@
 //   1.. that must be constants) and `weight_layers`, which appends the node's matrices in part order, each with
 //   its WeightLayer::streaming (workloads/weight_layers.h); every other mapping runs on the digital units of the
 //   weight layer whose output the node reads.
+// - `channel_layout` says, for a node whose weights (input 1) and bias (input 2) can absorb a per-output-channel
+//   scale and shift (a BatchNormalization after it, workloads/batch_norm_folding.h), how its weights hold the
+//   channels; nullopt when they cannot (none: never).
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -114,6 +118,12 @@ struct Execution {
   const hw::BatchMatrix& input(std::size_t k) const { return value(node.inputs[k]); }
 };
 
+/// How a layer's weights hold its output channels.
+struct ChannelLayout {
+  std::int64_t channels = 0;
+  bool contiguous = true;  ///< each channel's weights are one block (Conv, Gemm with transB), else a column
+};
+
 struct Operator {
   std::string type;
   std::set<std::string> attributes;
@@ -130,9 +140,13 @@ struct Operator {
   Mapping mapping = Mapping::digital_pass;
   std::size_t weight_operands = 0;
   std::function<void(const Graph&, std::size_t node, std::vector<WeightLayer>& layers)> weight_layers;
+  std::function<std::optional<ChannelLayout>(const Graph&, const Node&)> channel_layout;
 
   static constexpr std::size_t all_inputs = static_cast<std::size_t>(-1);
 };
+
+/// Inputs first..last of the node are all given and constants.
+bool constant_inputs(const Graph& graph, const Node& node, std::size_t first, std::size_t last);
 
 /// The entry of an ONNX op_type, or nullptr when the IR does not implement it.
 const Operator* find_operator(const std::string& type);

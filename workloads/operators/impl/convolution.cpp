@@ -104,6 +104,10 @@ std::vector<Operator> convolution_operators() {
   conv.mapping = Mapping::crossbars;
   conv.weight_operands = 1;
   conv.weight_layers = conv_layers;
+  conv.channel_layout = [](const Graph& g, const Node& n) -> std::optional<ChannelLayout> {
+    if (!constant_inputs(g, n, 1, n.inputs.size() > 2 ? 2 : 1)) return std::nullopt;
+    return ChannelLayout{g.tensor(n.inputs[1]).shape[0], true};
+  };
   return {conv};
 }
 

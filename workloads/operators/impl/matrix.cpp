@@ -122,6 +122,19 @@ std::vector<Operator> matrix_operators() {
     const Node& n = g.nodes[i];
     product_layer(g, i, n.int_attribute("transB", 0) != 0, n.float_attribute("alpha", 1.0f), layers);
   };
+  gemm.channel_layout = [](const Graph& g, const Node& n) -> std::optional<ChannelLayout> {
+    if (n.int_attribute("transA", 0) != 0 || n.float_attribute("alpha", 1.0f) != 1.0f ||
+        n.float_attribute("beta", 1.0f) != 1.0f || !constant_inputs(g, n, 1, n.inputs.size() > 2 ? 2 : 1)) {
+      return std::nullopt;
+    }
+    const Tensor& w = g.tensor(n.inputs[1]);
+    const bool rows = n.int_attribute("transB", 0) != 0;
+    const std::int64_t channels = rows ? w.shape[0] : w.shape[1];
+    if (n.inputs.size() > 2 && static_cast<std::int64_t>(g.tensor(n.inputs[2]).data.size()) != channels) {
+      return std::nullopt;  // a bias broadcast from a scalar or over rows
+    }
+    return ChannelLayout{channels, rows};
+  };
 
   Operator matmul;
   matmul.type = "MatMul";

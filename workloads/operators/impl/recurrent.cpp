@@ -88,8 +88,9 @@ void check_initial_states(const NodeContext& f) {
   }
 }
 
-std::vector<hw::BatchMatrix> execute_recurrent(const Execution& e) {
-  RecurrentOutputs r = run_recurrent(e.graph, e.node, e.input(0), e.first_row, e.engine, e.first_layer, e.first_image);
+std::vector<hw::BatchMatrix> execute_recurrent(const Execution& e, std::int64_t gates) {
+  RecurrentOutputs r =
+      run_recurrent(e.graph, e.node, gates, e.input(0), e.first_row, e.engine, e.first_layer, e.first_image);
   return {std::move(r.y), std::move(r.y_h), std::move(r.y_c)};
 }
 
@@ -177,7 +178,7 @@ Operator recurrent_operator(const std::string& type, std::vector<std::string> ac
   op.check_import = [activations](const NodeContext& f) { check_recurrent(f, activations); };
   op.infer = [gates](const NodeContext& f) { return infer_recurrent(f, gates); };
   op.check_execution = check_initial_states;
-  op.execute = execute_recurrent;
+  op.execute = [gates](const Execution& e) { return execute_recurrent(e, gates); };
   op.macs = recurrent_macs;
   op.parameter_inputs = 4;  // X, W, R, B: not the initial states
   op.mapping = Mapping::crossbars;
