@@ -76,10 +76,14 @@ std::map<std::string, Operator> make_registry() {
 
 }  // namespace
 
+const std::map<std::string, Operator>& registry() {
+  static const std::map<std::string, Operator> entries = make_registry();
+  return entries;
+}
+
 const Operator* find_operator(const std::string& type) {
-  static const std::map<std::string, Operator> registry = make_registry();
-  const auto it = registry.find(type);
-  return it == registry.end() ? nullptr : &it->second;
+  const auto it = registry().find(type);
+  return it == registry().end() ? nullptr : &it->second;
 }
 
 const Operator& operator_of(const Node& node, const std::string& file, const std::string& where) {

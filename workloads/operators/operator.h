@@ -148,6 +148,9 @@ struct Operator {
 /// Inputs first..last of the node are all given and constants.
 bool constant_inputs(const Graph& graph, const Node& node, std::size_t first, std::size_t last);
 
+/// Every entry, by op_type.
+const std::map<std::string, Operator>& registry();
+
 /// The entry of an ONNX op_type, or nullptr when the IR does not implement it.
 const Operator* find_operator(const std::string& type);
 
