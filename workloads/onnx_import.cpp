@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <set>
 
 #include "base/errors.h"
 #include "workloads/batch_norm_folding.h"

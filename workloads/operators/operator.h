@@ -2,8 +2,8 @@
 // The operator registry: one entry per ONNX operator the graph IR implements, holding everything about it: the
 // attributes it accepts and their checks, shape inference, constant folding, the FP32 execution, its MAC and
 // parameter counts, its weight layers, and how the compiler maps it onto the chip. The importer, shape inference,
-// constant folding, the reference executor, weight_layers() and firmware/model_compiler.cpp look operators up
-// here and never compare operator names. Adding an operator is one entry in a family file of
+// constant folding, BatchNormalization folding, the reference executor, weight_layers() and
+// firmware/model_compiler.cpp look operators up here; only BatchNormalization's own folding pass names an operator. Adding an operator is one entry in a family file of
 // workloads/operators/impl/ (docs/models.md, "Adding an operator").
 //
 // Contract of an entry (only `type`, `infer`, `execute` and `mapping` are required):

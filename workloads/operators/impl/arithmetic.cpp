@@ -98,6 +98,8 @@ Operator arithmetic(const std::string& type, Mapping mapping, F f) {
 
 }  // namespace
 
+/// Add, Sub and Mul of two activations accumulate the other branch at the chain ends; Div has no such form on the
+/// digital unit and is one digital pass (a divisor from another branch is not sent to the chain ends).
 std::vector<Operator> arithmetic_operators() {
   return {arithmetic("Add", Mapping::combine, [](float a, float b) { return a + b; }),
           arithmetic("Sub", Mapping::combine, [](float a, float b) { return a - b; }),

@@ -2,7 +2,6 @@
 // and Cast (on constants folded at import), and Shape (always folded).
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 
 #include "base/errors.h"
