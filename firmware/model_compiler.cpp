@@ -9,6 +9,7 @@
 #include "base/check.h"
 #include "base/errors.h"
 #include "firmware/layer_compiler.h"
+#include "workloads/operators/operator.h"
 #include "workloads/shape_inference.h"
 #include "workloads/weight_layers.h"
 
@@ -19,14 +20,11 @@ namespace {
 using workloads::Graph;
 using workloads::Node;
 
-bool is_weight_op(const std::string& op) {
-  return op == "Gemm" || op == "MatMul" || op == "Conv" || op == "LSTM" || op == "GRU";
-}
-bool is_pool_op(const std::string& op) { return op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool"; }
-/// Operators that only rearrange data (no digital-unit pass).
-bool is_layout_op(const std::string& op) {
-  return op == "Flatten" || op == "Reshape" || op == "Transpose" || op == "Squeeze" || op == "Unsqueeze" ||
-         op == "Gather" || op == "Slice" || op == "Concat" || op == "Identity" || op == "Dropout";
+using workloads::operators::Mapping;
+
+/// How the compiler maps the node: its operator's registry entry says (workloads/operators/operator.h).
+Mapping mapping_of(const Graph& g, const Node& n) {
+  return workloads::operators::operator_of(n, g.name, "node '" + n.name + "' (" + n.op + ")").mapping;
 }
 
 /// Elements of one sample of a tensor (the batch axis and unknown dimensions left out).
@@ -47,7 +45,7 @@ class Provenance {
     for (std::size_t i = 0; i < g.nodes.size(); ++i) {
       const Node& n = g.nodes[i];
       int owner = -1;
-      if (is_weight_op(n.op)) {
+      if (mapping_of(g, n) == Mapping::crossbars) {
         owner = static_cast<int>(i);
       } else {
         for (const auto& in : activations(n)) owner = std::max(owner, of(in));
@@ -108,6 +106,7 @@ struct Stage {
   double out_channels = 0;   ///< values per step of its output (after the gates)
   double out_offset = 0;     ///< where those start in the node's output channels
   double node_channels = 0;  ///< the node's output channels (all its stages)
+  bool windowed = false;     ///< each step reads a window of its input's steps (Conv)
   int rec_source = -1;       ///< stage whose output feeds the recurrent rows
   int merge_into = -1;       ///< GRU W and R_zr: their sums go to R_h's chain ends
   double gdu_per_value = 0;  ///< gdu outputs per chain output (LSTM 1/4, GRU R_h 1)
@@ -243,31 +242,18 @@ void Compiler::build_stages() {
     s.place = &p;
     s.steps = static_cast<int>(std::max<std::int64_t>(1, w.mvms_per_inference));
     s.replicas = p.replicas;
-    s.ext_rows = w.rows();
-    s.out_channels = w.cols();
-    if (n.op == "Conv") {
-      s.groups = static_cast<int>(n.int_attribute("group", 1));
-      s.group = w.part;
-      s.out_offset = static_cast<double>(w.part) * w.cols();
-    } else if (n.op == "LSTM") {
-      const double hidden = w.cols() / 4.0;
-      s.ext_rows = static_cast<int>(w.rows() - hidden);
-      s.out_channels = hidden;
-      s.out_offset = w.part * hidden;
-      s.rec_source = static_cast<int>(k);
-      s.gdu_per_value = 0.25;
-    } else if (n.op == "GRU") {
-      const int direction = w.part / 3, which = w.part % 3;
-      const int r_h = static_cast<int>(k) + (2 - which);  // W, R_zr, R_h follow each other
-      const double hidden = m_graph.tensor(n.inputs[2]).shape[2];
-      if (which < 2) s.merge_into = r_h;
-      if (which > 0) {
-        s.ext_rows = 0;
-        s.rec_source = r_h;
-      }
-      if (which == 2) s.gdu_per_value = 1;
-      s.out_offset = direction * hidden;
-    }
+    // What the node's entry says about streaming this layer; parts are numbered from the node's first layer.
+    const workloads::LayerStreaming& streaming = w.streaming;
+    const int first = static_cast<int>(k) - w.part;
+    s.ext_rows = streaming.input_rows;
+    s.out_channels = streaming.output_channels;
+    s.out_offset = streaming.output_offset;
+    s.groups = streaming.input_parts;
+    s.group = streaming.input_part;
+    s.windowed = streaming.windowed;
+    s.rec_source = streaming.recurrent_source < 0 ? -1 : first + streaming.recurrent_source;
+    s.merge_into = streaming.merge_into < 0 ? -1 : first + streaming.merge_into;
+    s.gdu_per_value = streaming.gate_outputs_per_value;
     m_stages_of_node[w.node].push_back(static_cast<int>(k));
     m_stages.push_back(s);
   }
@@ -324,17 +310,18 @@ void Compiler::build_edges() {
     bool fused = s.post.empty();  // elementwise operators ride in the chain's digital pass until another pass
     for (std::size_t i = s.node + 1; i < m_graph.nodes.size(); ++i) {
       const Node& d = m_graph.nodes[i];
-      if (is_weight_op(d.op) || m_prov.owner(i) != static_cast<int>(s.node)) continue;
-      if (is_layout_op(d.op)) continue;
+      const Mapping mapping = mapping_of(m_graph, d);
+      if (mapping == Mapping::crossbars || m_prov.owner(i) != static_cast<int>(s.node)) continue;
+      if (mapping == Mapping::data_movement) continue;
       s.digital_ops.push_back(d.op);
       const auto operands = m_prov.activations(d);
-      if (is_pool_op(d.op)) {
+      if (mapping == Mapping::pool) {
         const double factor =
             sample_elements(m_graph.tensor(d.outputs[0])) / sample_elements(m_graph.tensor(operands[0]));
         s.post.push_back({PostOp::pool, factor});
         s.pool_factor *= factor;
         fused = false;
-      } else if (operands.size() >= 2 && (d.op == "Add" || d.op == "Sub" || d.op == "Mul")) {
+      } else if (operands.size() >= 2 && mapping == Mapping::combine) {
         // A residual (or gating) operand from another branch: its producer sends it to the chain ends.
         for (const auto& operand : operands) {
           const int from_node = m_prov.of(operand);
@@ -374,7 +361,7 @@ void Compiler::plan_deliveries() {
     const Stage& p = m_stages[static_cast<std::size_t>(edge.from)];
     const Stage& s = m_stages[static_cast<std::size_t>(edge.to)];
     const int shift = edge.kind == EdgeKind::recurrent ? 1 : 0;
-    const bool pointwise = edge.kind != EdgeKind::input || (p.steps == s.steps && s.op != "Conv");
+    const bool pointwise = edge.kind != EdgeKind::input || (p.steps == s.steps && !s.windowed);
     // Producer steps per (producer replica, consumer replica, consumer chunk), by producer chunk.
     std::map<std::tuple<int, int, int>, std::map<int, double>> groups;
     for (int rp = 0; rp < p.replicas; ++rp) {

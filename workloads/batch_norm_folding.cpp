@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "workloads/operators/operator.h"
+
 namespace imcsim::workloads {
 
 namespace {
@@ -12,35 +14,6 @@ std::size_t uses(const Graph& g, const std::string& name) {
   for (const auto& node : g.nodes)
     n += static_cast<std::size_t>(std::count(node.inputs.begin(), node.inputs.end(), name));
   return n + static_cast<std::size_t>(std::count(g.outputs.begin(), g.outputs.end(), name));
-}
-
-bool all_constant(const Graph& g, const Node& n, std::size_t first, std::size_t last) {
-  for (std::size_t k = first; k <= last; ++k) {
-    if (k >= n.inputs.size() || n.inputs[k].empty() || !g.tensor(n.inputs[k]).constant) return false;
-  }
-  return true;
-}
-
-/// Output channels of the layer, and how the weights are laid out: true when each output channel's weights
-/// are one contiguous block (Conv, Gemm with transB), false when they are a column (Gemm without transB).
-bool foldable_layer(const Graph& g, const Node& layer, std::int64_t& channels, bool& rows) {
-  if (layer.op == "Conv") {
-    if (!all_constant(g, layer, 1, layer.inputs.size() > 2 ? 2 : 1)) return false;
-    channels = g.tensor(layer.inputs[1]).shape[0];
-    rows = true;
-    return true;
-  }
-  if (layer.op == "Gemm" && layer.int_attribute("transA", 0) == 0 && layer.float_attribute("alpha", 1.0f) == 1.0f &&
-      layer.float_attribute("beta", 1.0f) == 1.0f && all_constant(g, layer, 1, layer.inputs.size() > 2 ? 2 : 1)) {
-    const Tensor& w = g.tensor(layer.inputs[1]);
-    rows = layer.int_attribute("transB", 0) != 0;
-    channels = rows ? w.shape[0] : w.shape[1];
-    if (layer.inputs.size() > 2 && static_cast<std::int64_t>(g.tensor(layer.inputs[2]).data.size()) != channels) {
-      return false;  // a bias broadcast from a scalar or over rows
-    }
-    return true;
-  }
-  return false;
 }
 
 std::string fresh_name(const Graph& g, const std::string& base) {
@@ -54,15 +27,17 @@ std::string fresh_name(const Graph& g, const std::string& base) {
 void fold_batch_normalization(Graph& graph) {
   for (std::size_t i = 1; i < graph.nodes.size(); ++i) {
     const Node bn = graph.nodes[i];
-    if (bn.op != "BatchNormalization" || !all_constant(graph, bn, 1, 4)) continue;
+    if (bn.op != "BatchNormalization" || !operators::constant_inputs(graph, bn, 1, 4)) continue;
     const std::string& x = bn.inputs[0];
     const auto producer = std::find_if(graph.nodes.begin(), graph.nodes.begin() + static_cast<std::ptrdiff_t>(i),
                                        [&](const Node& n) { return !n.outputs.empty() && n.outputs[0] == x; });
     if (producer == graph.nodes.begin() + static_cast<std::ptrdiff_t>(i) || uses(graph, x) != 1) continue;
     Node& layer = *producer;
-    std::int64_t channels = 0;
-    bool rows = true;
-    if (!foldable_layer(graph, layer, channels, rows)) continue;
+    const operators::Operator* op = operators::find_operator(layer.op);
+    const auto layout = op != nullptr && op->channel_layout ? op->channel_layout(graph, layer) : std::nullopt;
+    if (!layout) continue;
+    const std::int64_t channels = layout->channels;
+    const bool rows = layout->contiguous;
     const auto& scale = graph.tensor(bn.inputs[1]).data;
     const auto& shift = graph.tensor(bn.inputs[2]).data;
     const auto& mean = graph.tensor(bn.inputs[3]).data;

@@ -3,8 +3,9 @@
 // Reshape, Slice, ...) is evaluated once, so the executor and the compiler only see layers and activations.
 //
 // Contract: fold() is called after infer_shapes() added the node's output shapes; it returns true and turns the
-// outputs into constants when the node can be evaluated now (all its inputs are constants, or it is a Shape of
-// a tensor whose dimensions other than the batch are known). The unknown batch size becomes NaN in the data.
+// output into a constant when the operator's entry (workloads/operators/operator.h) can evaluate the node now (all
+// its inputs are constants, or the entry folds on shapes alone, as Shape does). The unknown batch size becomes NaN
+// in the data.
 
 #include <string>
 

@@ -57,39 +57,4 @@ void Graph::remove_unused_constants() {
   }
 }
 
-const std::vector<std::string>& supported_ops() {
-  static const std::vector<std::string> ops = {"Gemm",
-                                               "MatMul",
-                                               "Add",
-                                               "Sub",
-                                               "Mul",
-                                               "Div",
-                                               "Relu",
-                                               "LeakyRelu",
-                                               "Sigmoid",
-                                               "Tanh",
-                                               "Softmax",
-                                               "Conv",
-                                               "BatchNormalization",
-                                               "MaxPool",
-                                               "AveragePool",
-                                               "GlobalAveragePool",
-                                               "Flatten",
-                                               "Reshape",
-                                               "Transpose",
-                                               "Squeeze",
-                                               "Unsqueeze",
-                                               "Concat",
-                                               "Gather",
-                                               "Slice",
-                                               "Shape",
-                                               "Constant",
-                                               "Cast",
-                                               "Identity",
-                                               "Dropout",
-                                               "LSTM",
-                                               "GRU"};
-  return ops;
-}
-
 }  // namespace imcsim::workloads

@@ -68,7 +68,4 @@ struct Graph {
   void remove_unused_constants();
 };
 
-/// Operators the IR understands, in the order of the documentation.
-const std::vector<std::string>& supported_ops();
-
 }  // namespace imcsim::workloads

@@ -177,17 +177,6 @@ IndexMap concat_map(const std::vector<Shape>& shapes, std::int64_t axis) {
   return m;
 }
 
-Shape broadcast_shape(const Shape& a, const Shape& b) {
-  Shape out(std::max(a.size(), b.size()));
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const std::int64_t x = i < out.size() - a.size() ? 1 : a[i - (out.size() - a.size())];
-    const std::int64_t y = i < out.size() - b.size() ? 1 : b[i - (out.size() - b.size())];
-    if (x != y && x != 1 && y != 1) throw Error("shapes " + show(a) + " and " + show(b) + " do not broadcast");
-    out[i] = x == 1 ? y : x;
-  }
-  return out;
-}
-
 std::vector<std::int64_t> broadcast_map(const Shape& operand, const Shape& out) {
   const Shape in_strides = strides_of(operand);
   Shape source_strides(out.size(), 0);

@@ -40,9 +40,6 @@ IndexMap slice_map(const Shape& shape, const std::vector<std::int64_t>& starts, 
 /// ONNX Concat: the inputs laid end to end (input k's elements start at the sum of the sizes before it).
 IndexMap concat_map(const std::vector<Shape>& shapes, std::int64_t axis);
 
-/// NumPy broadcasting: the shape both operands broadcast to; throws when they do not.
-Shape broadcast_shape(const Shape& a, const Shape& b);
-
 /// Per element of `out`, the element of `operand` (aligned to the right, size-1 axes repeated).
 std::vector<std::int64_t> broadcast_map(const Shape& operand, const Shape& out);
 

@@ -5,54 +5,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <set>
 
 #include "base/errors.h"
 #include "workloads/batch_norm_folding.h"
 #include "workloads/constant_folding.h"
+#include "workloads/operators/operator.h"
 #include "workloads/shape_inference.h"
 #include "workloads/tensor_file.h"
 
 namespace imcsim::workloads {
 
 namespace {
-
-/// The attributes each operator may carry (others are rejected by name).
-const std::map<std::string, std::set<std::string>>& allowed_attributes() {
-  static const std::map<std::string, std::set<std::string>> allowed = {
-      {"Gemm", {"alpha", "beta", "transA", "transB"}},
-      {"MatMul", {}},
-      {"Add", {}},
-      {"Sub", {}},
-      {"Mul", {}},
-      {"Div", {}},
-      {"Relu", {}},
-      {"LeakyRelu", {"alpha"}},
-      {"Sigmoid", {}},
-      {"Tanh", {}},
-      {"Softmax", {"axis"}},
-      {"Flatten", {"axis"}},
-      {"Identity", {}},
-      {"Dropout", {"seed", "ratio"}},
-      {"Conv", {"kernel_shape", "pads", "strides", "dilations", "group"}},
-      {"MaxPool", {"kernel_shape", "pads", "strides", "ceil_mode"}},
-      {"AveragePool", {"kernel_shape", "pads", "strides", "ceil_mode", "count_include_pad"}},
-      {"GlobalAveragePool", {}},
-      {"BatchNormalization", {"epsilon", "momentum", "training_mode", "spatial"}},
-      {"Reshape", {"allowzero"}},
-      {"Transpose", {"perm"}},
-      {"Squeeze", {"axes"}},
-      {"Unsqueeze", {"axes"}},
-      {"Concat", {"axis"}},
-      {"Gather", {"axis"}},
-      {"Slice", {"starts", "ends", "axes"}},
-      {"Shape", {"start", "end"}},
-      {"Cast", {"to", "saturate"}},
-      {"LSTM", {"hidden_size", "layout", "direction", "activations", "clip", "input_forget"}},
-      {"GRU", {"hidden_size", "layout", "direction", "activations", "clip", "linear_before_reset"}},
-  };
-  return allowed;
-}
 
 std::string node_label(const onnx::NodeProto& n, int index) {
   return "node '" + (n.name().empty() ? "#" + std::to_string(index) : n.name()) + "' (" + n.op_type() + ")";
@@ -187,58 +150,6 @@ void fold_constant_of_shape(Graph& graph, const onnx::NodeProto& n, const std::s
   graph.tensors[t.name] = t;
 }
 
-/// A Reshape's target as the output shape, the batch as 0 (copy) when it stays on its axis and -1 otherwise, so
-/// that an exported model does not carry the batch size of folded shape arithmetic.
-std::string explicit_reshape_target(Graph& graph, const Node& node) {
-  const Tensor& x = graph.tensor(node.inputs[0]);
-  const Tensor& y = graph.tensor(node.outputs[0]);
-  if (x.batch_axis < 0) return node.inputs[1];
-  Tensor target;
-  target.name = node.name + ".target_shape";
-  for (int k = 1; graph.tensors.count(target.name) != 0; ++k)
-    target.name = node.name + ".target_shape_" + std::to_string(k);
-  target.shape = {static_cast<std::int64_t>(y.shape.size())};
-  target.constant = true;
-  target.integer = true;
-  for (std::size_t k = 0; k < y.shape.size(); ++k) {
-    const bool batch = static_cast<int>(k) == y.batch_axis;
-    target.data.push_back(batch ? (y.batch_axis == x.batch_axis ? 0.0f : -1.0f) : static_cast<float>(y.shape[k]));
-  }
-  graph.tensors[target.name] = target;
-  return target.name;
-}
-
-/// LSTM and GRU as the executor implements them: default activations, no clipping, no coupled input and forget
-/// gates, no sequence lengths or peepholes; initial states only as zeros.
-void check_recurrent_attributes(const Node& node, const std::string& file, const std::string& where) {
-  if (node.op != "LSTM" && node.op != "GRU") return;
-  const auto it = node.attributes.find("activations");
-  if (it != node.attributes.end()) {
-    const std::vector<std::string> plain = node.op == "LSTM" ? std::vector<std::string>{"Sigmoid", "Tanh", "Tanh"}
-                                                             : std::vector<std::string>{"Sigmoid", "Tanh"};
-    if (it->second.strings.size() % plain.size() != 0) {
-      throw InputError(file, 0, 0, where + " attribute 'activations'",
-                       "needs " + std::to_string(plain.size()) + " per direction");
-    }
-    for (std::size_t k = 0; k < it->second.strings.size(); ++k) {
-      if (it->second.strings[k] != plain[k % plain.size()]) {
-        throw InputError(file, 0, 0, where + " attribute 'activations'",
-                         "only the default activations are supported, got '" + it->second.strings[k] + "'");
-      }
-    }
-  }
-  if (node.attributes.count("clip") != 0)
-    throw InputError(file, 0, 0, where + " attribute 'clip'", "cell clipping is not supported");
-  if (node.int_attribute("input_forget", 0) != 0) {
-    throw InputError(file, 0, 0, where + " attribute 'input_forget'",
-                     "coupled input and forget gates are not supported");
-  }
-  const auto present = [&](std::size_t k) { return k < node.inputs.size() && !node.inputs[k].empty(); };
-  if (present(4))
-    throw InputError(file, 0, 0, where, "input 'sequence_lens' is not supported (all sequences are full)");
-  if (present(7)) throw InputError(file, 0, 0, where, "input 'P' (peepholes) is not supported");
-}
-
 }  // namespace
 
 Graph import_onnx_bytes(const std::string& bytes, const std::string& file) {
@@ -284,15 +195,13 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& file) {
     if (!n.domain().empty() && n.domain() != "ai.onnx") {
       throw InputError(file, 0, 0, where, "operator domain '" + n.domain() + "' is not supported");
     }
-    const auto allowed = allowed_attributes().find(n.op_type());
-    if (allowed == allowed_attributes().end()) {
-      throw InputError(file, 0, 0, where, "unsupported operator '" + n.op_type() + "'");
-    }
+    const operators::Operator* op = operators::find_operator(n.op_type());
+    if (op == nullptr) throw InputError(file, 0, 0, where, "unsupported operator '" + n.op_type() + "'");
     Node node;
     node.name = n.name().empty() ? n.op_type() + "_" + std::to_string(index - 1) : n.name();
     node.op = n.op_type();
     for (const auto& a : n.attribute()) {
-      if (allowed->second.count(a.name()) == 0) {
+      if (op->attributes.count(a.name()) == 0) {
         throw InputError(file, 0, 0, where + " attribute '" + a.name() + "'", "unsupported attribute");
       }
       node.attributes[a.name()] = attribute_from_proto(a);
@@ -306,10 +215,10 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& file) {
     }
     while (!node.inputs.empty() && node.inputs.back().empty()) node.inputs.pop_back();
     node.outputs.assign(n.output().begin(), n.output().end());
-    check_recurrent_attributes(node, file, where);
+    if (op->check_import) op->check_import(operators::NodeContext{graph, node, file, where});
     infer_shapes(graph, node, file, where);
     if (fold(graph, node, file, where)) continue;
-    if (node.op == "Reshape") node.inputs[1] = explicit_reshape_target(graph, node);
+    if (op->on_import) op->on_import(graph, node);
     graph.nodes.push_back(std::move(node));
   }
   for (const auto& out : g.output()) {

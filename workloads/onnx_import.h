@@ -1,7 +1,9 @@
 #pragma once
 // ONNX import: an .onnx file (as torch.onnx.export writes it) to the graph IR, with Constant nodes folded and
 // shapes inferred. Errors name the file and the node, operator and attribute concerned; an operator or
-// attribute the IR does not implement is an error, never a silently wrong graph.
+// attribute the IR does not implement is an error, never a silently wrong graph. Each node goes through its
+// operator's entry (workloads/operators/operator.h); Constant and ConstantOfShape, whose values are tensors in
+// attributes, are folded here before any entry sees them.
 
 #include <string>
 

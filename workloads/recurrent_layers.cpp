@@ -32,10 +32,10 @@ Matrix initial_state(const Graph& graph, const Node& node, std::size_t k, std::i
 
 }  // namespace
 
-RecurrentOutputs run_recurrent(const Graph& graph, const Node& node, const Matrix& x, Eigen::Index first_row,
-                               const MatrixEngine& engine, std::size_t first_layer, std::uint64_t first_image) {
-  const bool lstm = node.op == "LSTM";
-  const std::int64_t gates = lstm ? 4 : 3;
+RecurrentOutputs run_recurrent(const Graph& graph, const Node& node, std::int64_t gates, const Matrix& x,
+                               Eigen::Index first_row, const MatrixEngine& engine, std::size_t first_layer,
+                               std::uint64_t first_image) {
+  const bool lstm = gates == 4;
   const Tensor& w = graph.tensor(node.inputs[1]);
   const bool has_bias = node.inputs.size() > 3 && !node.inputs[3].empty();
   const std::int64_t dirs = w.shape[0], gh = w.shape[1], input = w.shape[2], hidden = gh / gates;

@@ -17,9 +17,11 @@ struct RecurrentOutputs {
   hw::BatchMatrix y, y_h, y_c;
 };
 
-/// The products go through `engine`: weight layers first_layer... of the node (workloads/weight_layers.h), keyed by
-/// time step and image (row r of x is image first_image + r).
-RecurrentOutputs run_recurrent(const Graph& graph, const Node& node, const hw::BatchMatrix& x, Eigen::Index first_row,
-                               const MatrixEngine& engine, std::size_t first_layer, std::uint64_t first_image);
+/// `gates` is the cell: 4 an LSTM (gates i, o, f, c), 3 a GRU (z, r, h). The products go through `engine`: weight
+/// layers first_layer... of the node (workloads/weight_layers.h), keyed by time step and image (row r of x is image
+/// first_image + r).
+RecurrentOutputs run_recurrent(const Graph& graph, const Node& node, std::int64_t gates, const hw::BatchMatrix& x,
+                               Eigen::Index first_row, const MatrixEngine& engine, std::size_t first_layer,
+                               std::uint64_t first_image);
 
 }  // namespace imcsim::workloads

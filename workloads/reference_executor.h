@@ -1,6 +1,7 @@
 #pragma once
 // The FP32 reference: a forward pass of the graph IR on Eigen, batched and multi-threaded. It is the digital
-// baseline every analog result is compared against.
+// baseline every analog result is compared against. Each node runs as its operator's entry says
+// (workloads/operators/operator.h).
 //
 // Activations are kept as batch x features matrices: one sample per row, holding the tensor's axes other than the
 // batch axis in C order (wherever the batch axis sits, e.g. an LSTM's Y [seq, dirs, batch, hidden]).
@@ -17,6 +18,7 @@
 #include "workloads/dataset.h"
 #include "workloads/graph.h"
 #include "workloads/matrix_engine.h"
+#include "workloads/operators/operator.h"
 
 namespace imcsim::workloads {
 
@@ -35,22 +37,17 @@ class ReferenceExecutor {
   static constexpr int chunk_rows = 128;
 
  private:
-  /// What the constructor works out once per node: the index maps of data movement and broadcasting.
-  struct NodePlan {
-    std::vector<std::int64_t> from;                   ///< Transpose, Gather, Slice, Concat: output column j's source
-    std::vector<std::vector<std::int64_t>> operands;  ///< element-wise: per operand, its column for output column j
-    std::int64_t softmax_group = 0;                   ///< Softmax: consecutive elements normalised together
-  };
+  /// Checks every node through its operator's entry and works out its plan.
   void check_nodes();
-  NodePlan plan(const Node& node) const;
   /// Rows first_row... of the batch (per-sample constants such as an LSTM's initial state are indexed by it),
   /// which are images first_image...
   hw::BatchMatrix run_chunk(const hw::BatchMatrix& input, Eigen::Index first_row, std::uint64_t first_image) const;
 
   Graph m_graph;
   std::shared_ptr<const MatrixEngine> m_engine;
-  std::vector<std::size_t> m_first_layer;  ///< per node, its first weight layer
-  std::vector<NodePlan> m_plans;
+  std::vector<std::size_t> m_first_layer;               ///< per node, its first weight layer
+  std::vector<const operators::Operator*> m_operators;  ///< per node, its registry entry
+  std::vector<operators::Plan> m_plans;
 };
 
 /// Throws InputError naming the model file and its input when the data set's samples do not have as many values

@@ -9,7 +9,8 @@
 //                   in ONNX's gate order i, o, f, c; one MVM per time step
 //   GRU             per direction three: W (input x 3 hidden), R_zr (hidden x 2 hidden), R_h (hidden x hidden),
 //                   since the candidate's recurrent product reads r * h (or is gated after it)
-// Biases stay digital (added by the local digital unit after the ADC).
+// Biases stay digital (added by the local digital unit after the ADC). Each operator's entry
+// (workloads/operators/impl/) builds its matrices.
 
 #include <cstdint>
 #include <string>
@@ -20,12 +21,27 @@
 
 namespace imcsim::workloads {
 
+/// How the compiler streams one weight layer (firmware/model_compiler.cpp): which inputs feed its rows, what its
+/// chain ends emit, and which layers of the same node (by part) it exchanges data with.
+struct LayerStreaming {
+  int input_rows = 0;                 ///< rows fed by the node's first input; the rest by recurrent_source
+  double output_channels = 0;         ///< values per step its chain ends emit (after the gates)
+  double output_offset = 0;           ///< where those start among the node's output channels
+  int input_part = 0;                 ///< the share of the node's input it reads: part input_part ...
+  int input_parts = 1;                ///< ... of input_parts equal ones (Conv groups)
+  int recurrent_source = -1;          ///< part whose output feeds the recurrent rows (-1: none)
+  int merge_into = -1;                ///< part whose chain ends add this layer's sums (-1: none)
+  double gate_outputs_per_value = 0;  ///< global-digital-unit outputs per chain output (0: no gate pass)
+  bool windowed = false;              ///< each step reads a window of the input's steps (Conv), not one step
+};
+
 struct WeightLayer {
   std::size_t node = 0;  ///< index in Graph::nodes
   std::string name;      ///< the node's name, with "/group g", "/direction d", "/W" ... where it has several
   int part = 0;          ///< which matrix of the node (group, or direction x matrices per direction + k)
   hw::WeightMatrix matrix;
   std::int64_t mvms_per_inference = 0;
+  LayerStreaming streaming;
   int rows() const { return static_cast<int>(matrix.rows()); }
   int cols() const { return static_cast<int>(matrix.cols()); }
 };

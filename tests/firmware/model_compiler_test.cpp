@@ -202,6 +202,31 @@ TEST(ModelCompiler, ResidualAddPoolingAndActivationsRunInTheDigitalUnits) {
   EXPECT_EQ(by_name.at("/conv2/Conv")->digital_ops, (std::vector<std::string>{"Relu", "GlobalAveragePool"}));
 }
 
+TEST(ModelCompiler, HardSigmoidRunsInTheDigitalUnitsLikeRelu) {
+  // The MLP fixture with its ReLUs replaced by HardSigmoids compiles to the same program: one digital-unit pass.
+  const Compiled relu = compile(fixture("mlp"), Replication::balance, 2);
+  workloads::Graph g = relu.graph;
+  for (auto& n : g.nodes) {
+    if (n.op == "Relu") n.op = "HardSigmoid";
+  }
+  const CompiledModel hard =
+      compile_model(g, relu.mapping, chip::model_program_options(chip::default_chip_config(), 2, false));
+  ASSERT_EQ(hard.layers.size(), relu.model.layers.size());
+  int replaced = 0;
+  for (std::size_t k = 0; k < hard.layers.size(); ++k) {
+    std::vector<std::string> expected = relu.model.layers[k].digital_ops;
+    for (auto& op : expected) {
+      if (op == "Relu") {
+        op = "HardSigmoid";
+        ++replaced;
+      }
+    }
+    EXPECT_EQ(hard.layers[k].digital_ops, expected);
+  }
+  EXPECT_EQ(replaced, 2);
+  EXPECT_EQ(to_text(hard.program), to_text(relu.model.program));
+}
+
 TEST(ModelCompiler, LstmStepsRunOneAtATimeWithTheirGatesInTheGlobalUnits) {
   const Compiled c = compile(fixture("lstm"), Replication::none, 2);
   const LayerSummary& lstm = c.model.layers.front();

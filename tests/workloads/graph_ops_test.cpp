@@ -980,6 +980,45 @@ TEST(GraphOps, ActivationsIdentityDropoutAndLeakyReluAlpha) {
   expect_rows(ReferenceExecutor(g).run(x), expected, "activation chain");
 }
 
+/// x [batch, 6] -> HardSigmoid (node 'hs') -> y, with `attributes` set on the node.
+Model hard_sigmoid_model(const std::function<void(onnx::NodeProto*)>& attributes) {
+  Model m(13);
+  m.input("x", {-1, 6});
+  attributes(m.node("HardSigmoid", {"x"}, {"y"}, "hs"));
+  m.output("y");
+  return m;
+}
+
+TEST(GraphOps, HardSigmoidDefaultsAttributesAndRejections) {
+  hw::BatchMatrix x(1, 6);
+  x << -3.0f, -1.0f, 0.0f, 0.5f, 1.0f, 3.0f;
+  // Defaults alpha 0.2, beta 0.5: max(0, min(1, 0.2 x + 0.5)).
+  const Graph g = hard_sigmoid_model([](onnx::NodeProto*) {}).import();
+  EXPECT_EQ(g.tensor("y").shape, (std::vector<std::int64_t>{-1, 6}));
+  EXPECT_EQ(g.tensor("y").batch_axis, 0);
+  expect_rows(ReferenceExecutor(g).run(x), weights({0.0f, 0.3f, 0.5f, 0.6f, 0.7f, 1.0f}, {1, 6}), "defaults");
+  // alpha 0.5, beta 0.25: -1.25 -> 0, -0.25 -> 0, 0.25, 0.5, 0.75, 1.75 -> 1.
+  const Graph given = hard_sigmoid_model([](onnx::NodeProto* n) {
+                        set_float(n, "alpha", 0.5f);
+                        set_float(n, "beta", 0.25f);
+                      }).import();
+  expect_rows(ReferenceExecutor(given).run(x), weights({0.0f, 0.0f, 0.25f, 0.5f, 0.75f, 1.0f}, {1, 6}), "given");
+
+  const auto rejected = [](const std::function<void(onnx::NodeProto*)>& attributes) {
+    return thrown_by([&] { hard_sigmoid_model(attributes).import(); });
+  };
+  const InputError unknown = rejected([](onnx::NodeProto* n) { set_float(n, "gamma", 1.0f); });
+  EXPECT_EQ(unknown.key(), "node 'hs' (HardSigmoid) attribute 'gamma'");
+  EXPECT_TRUE(contains(unknown.what(), "unsupported attribute")) << unknown.what();
+  const InputError infinite =
+      rejected([](onnx::NodeProto* n) { set_float(n, "alpha", std::numeric_limits<float>::infinity()); });
+  EXPECT_EQ(infinite.key(), "node 'hs' (HardSigmoid) attribute 'alpha'");
+  EXPECT_TRUE(contains(infinite.what(), "must be finite")) << infinite.what();
+  const InputError integer = rejected([](onnx::NodeProto* n) { set_int(n, "beta", 1); });
+  EXPECT_EQ(integer.key(), "node 'hs' (HardSigmoid) attribute 'beta'");
+  EXPECT_TRUE(contains(integer.what(), "must be a float")) << integer.what();
+}
+
 TEST(GraphOps, SoftmaxOpset13LastAxisAndFlatten) {
   Model m(13);
   m.input("x", {-1, 2, 5});
