@@ -13,6 +13,7 @@
 #include "chip/model_timing.h"
 #include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
+#include "firmware/replication_names.h"
 #include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
 
@@ -148,7 +149,7 @@ firmware::ModelProgramOptions program_options(const chip::ChipConfig& config, co
 
 void run_compile(CompileOptions o) {
   const chip::ChipConfig config = o.chip.load();
-  if (o.replication.empty()) o.replication = config.compiler.replication;
+  if (o.replication.empty()) o.replication = firmware::replication_names().name(config.compiler.replication);
   const workloads::Graph graph = workloads::import_onnx(workloads::resolve_model(o.model));
   const firmware::ModelMapping mapping = firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config),
                                                              firmware::parse_replication(o.replication));

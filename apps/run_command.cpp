@@ -184,7 +184,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     chip::ChipConfig config = o->chip.load();
     if (cmd->count("--seed") > 0) config.sim.seed = o->seed;
     const std::vector<double> drift_times = parse_durations_s(o->drift_times, "--drift-times");
-    const firmware::Replication replication = firmware::parse_replication(config.compiler.replication);
+    const firmware::Replication replication = config.compiler.replication;
     workloads::ShapeWorkload shapes;
     std::string model_name, model_path;
     if (!o->workload.empty()) {

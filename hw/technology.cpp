@@ -20,10 +20,10 @@ TechnologyTable hermes_technology() {
   t.dac_area_mm2 = 0.00009765625;
   t.program_pulse_ns = 1000.0;
   t.program_pulse_energy_pj = 20.0;
-  t.adc["cco"] = {35.91146, 0.0016796875, 0.3, true};
-  t.adc["ramp"] = {35.91146, 0.0016796875, 0.3, false};
-  t.adc["sar"] = {1.67, 0.0012, 1.0, false};
-  t.adc["flash"] = {2.0, 0.002, 1.0, false};
+  t.adc[AdcKind::cco] = {35.91146, 0.0016796875, 0.3, true};
+  t.adc[AdcKind::ramp] = {35.91146, 0.0016796875, 0.3, false};
+  t.adc[AdcKind::sar] = {1.67, 0.0012, 1.0, false};
+  t.adc[AdcKind::flash] = {2.0, 0.002, 1.0, false};
   t.adc_counter_area_fraction = 0.25;
   t.digital_clock_mhz = 400;
   t.digital_op_energy_pj = 1.5;
@@ -72,8 +72,8 @@ TechnologyTable read_technology(YamlSection& root) {
 
   YamlSection adc = root.section("adc");
   adc.read_in_range("counter_area_fraction", t.adc_counter_area_fraction, 0.0, 1.0);
-  for (const char* kind : {"cco", "ramp", "sar", "flash"}) {
-    YamlSection k = adc.section(kind);
+  for (const AdcKind kind : adc_kind_names().values()) {
+    YamlSection k = adc.section(adc_kind_names().name(kind));
     AdcTechnology& a = t.adc[kind];
     read_cost(k, "energy_pj", a.energy_pj);
     read_cost(k, "area_mm2", a.area_mm2);
@@ -126,7 +126,7 @@ CostModel::CostModel(TechnologyTable table, DesignPoint point) : m_table(std::mo
   }
   require_non_negative("design.sram_kib", m_point.sram_kib);
   if (m_table.adc.count(m_point.adc_kind) == 0) {
-    throw ParameterError("design.adc_kind", "no technology entry for ADC kind '" + m_point.adc_kind + "'");
+    throw ParameterError("design.adc_kind", "no technology entry for ADC kind '" + adc_kind_names().name(m_point.adc_kind) + "'");
   }
 }
 
@@ -148,10 +148,10 @@ ActionCost CostModel::adc_conversion() const {
   const int db = m_point.adc_bits - m_table.ref_adc_bits;
   const double steps = std::ldexp(1.0, m_point.adc_bits);  // 2^bits counts or comparators
   ActionCost c;
-  if (m_point.adc_kind == "flash") {
+  if (m_point.adc_kind == AdcKind::flash) {
     c.energy_pj = a.energy_pj * (steps - 1) / (std::ldexp(1.0, m_table.ref_adc_bits) - 1);
     c.latency_ns = a.time_per_step_ns;
-  } else if (m_point.adc_kind == "sar") {
+  } else if (m_point.adc_kind == AdcKind::sar) {
     c.energy_pj = a.energy_pj * std::ldexp(1.0, db);  // Walden figure of merit: E = FOM * 2^ENOB
     c.latency_ns = a.time_per_step_ns * m_point.adc_bits;
   } else {  // cco, ramp: one count per LSB
@@ -220,10 +220,10 @@ ActionCost CostModel::bit_hop(double bits) const {
 double CostModel::adc_area_mm2() const {
   const AdcTechnology& a = adc_tech();
   const int db = m_point.adc_bits - m_table.ref_adc_bits;
-  if (m_point.adc_kind == "flash") {
+  if (m_point.adc_kind == AdcKind::flash) {
     return a.area_mm2 * (std::ldexp(1.0, m_point.adc_bits) - 1) / (std::ldexp(1.0, m_table.ref_adc_bits) - 1);
   }
-  if (m_point.adc_kind == "sar") return a.area_mm2 * std::ldexp(1.0, db);  // capacitor DAC ~ 2^bits
+  if (m_point.adc_kind == AdcKind::sar) return a.area_mm2 * std::ldexp(1.0, db);  // capacitor DAC ~ 2^bits
   // cco, ramp: oscillator/comparator fixed, counter grows linearly with bits.
   const double f = m_table.adc_counter_area_fraction;
   return a.area_mm2 * ((1.0 - f) + f * m_point.adc_bits / m_table.ref_adc_bits);

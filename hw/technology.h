@@ -11,6 +11,8 @@
 #include <map>
 #include <string>
 
+#include "hw/periphery/adc_kind.h"
+
 namespace imcsim {
 class YamlSection;
 }
@@ -44,7 +46,7 @@ struct TechnologyTable {
   double dac_area_mm2 = 0;                   ///< one row driver (PWM generator)
   double program_pulse_ns = 0;               ///< one programming pulse (program-and-verify)
   double program_pulse_energy_pj = 0;        ///< one device, one programming pulse
-  std::map<std::string, AdcTechnology> adc;  ///< by kind: cco, ramp, sar, flash
+  std::map<AdcKind, AdcTechnology> adc;      ///< by kind: every AdcKind
   double adc_counter_area_fraction = 0;      ///< cco/ramp: share of area in the counter (grows with bits)
   // Local digital unit and memory.
   double digital_clock_mhz = 0;
@@ -77,7 +79,7 @@ struct DesignPoint {
   int rows = 256;
   int cols = 256;
   int adc_bits = 8;
-  std::string adc_kind = "cco";
+  AdcKind adc_kind = AdcKind::cco;
   int dac_bits = 8;
   int phases = 1;       ///< 1 (one-phase read) or 4 (four-phase: each sign quadrant separately)
   double sram_kib = 0;  ///< local SRAM; HERMES publishes none (its buffers are in the digital area)
