@@ -2,12 +2,12 @@
 // Running a program on a chip from plain C++: elaborate, simulate, collect. SystemC elaborates once per
 // process, so simulate() can be called once per process (sweeps use worker processes).
 
-#include <map>
 #include <string>
 #include <vector>
 
 #include "base/statistics.h"
 #include "chip/chip_config.h"
+#include "chip/energy_breakdown.h"
 #include "firmware/instruction_record.h"
 #include "firmware/program.h"
 
@@ -36,8 +36,8 @@ struct TimelineEvent {
 
 struct SimulationResult {
   double latency_ns = 0;                              ///< completion of the program
-  double energy_pj = 0;                               ///< all components, leakage included
-  std::map<std::string, double> energy_breakdown_pj;  ///< array, adc, dac, digital, sram, programming, network, leakage
+  double energy_pj = 0;                                                 ///< all components, leakage included
+  EnergyBreakdown energy_breakdown_pj = every_energy_component();  ///< its components
   double busy_ns = 0;                                 ///< sum over cores of the time they were busy
   int cores_active = 0;                               ///< cores that executed at least one command
   double mvm_vectors = 0;
