@@ -148,6 +148,7 @@ hw::DesignPoint ChipConfig::design_point() const {
   p.dac_bits = dac.bits;
   p.phases = cores.read_mode == ReadMode::one_phase ? 1 : 4;
   p.sram_kib = cores.input_buffer_kib + cores.output_buffer_kib;
+  p.digital_clock_mhz = digital.clock_mhz;
   return p;
 }
 

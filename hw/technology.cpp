@@ -25,7 +25,6 @@ TechnologyTable hermes_technology() {
   t.adc[AdcKind::sar] = {1.67, 0.0012, 1.0, false};
   t.adc[AdcKind::flash] = {2.0, 0.002, 1.0, false};
   t.adc_counter_area_fraction = 0.25;
-  t.digital_clock_mhz = 400;
   t.digital_op_energy_pj = 1.5;
   t.global_op_energy_pj = 20.0;
   t.sram_access_energy_pj = 8.0;
@@ -36,8 +35,6 @@ TechnologyTable hermes_technology() {
   t.global_digital_area_mm2 = 0.281;
   t.link_bit_energy_pj = 0.15;
   t.router_bit_energy_pj = 0.05;
-  t.router_latency_ns = 2.5;
-  t.link_gbit_per_s = 3.2;
   t.core_leakage_mw = 5.0;
   return t;
 }
@@ -84,7 +81,6 @@ TechnologyTable read_technology(YamlSection& root) {
   adc.finish();
 
   YamlSection digital = root.section("digital");
-  digital.read_in_range("clock_mhz", t.digital_clock_mhz, 1e-3, 1e6);
   read_cost(digital, "op_energy_pj", t.digital_op_energy_pj);
   read_cost(digital, "global_op_energy_pj", t.global_op_energy_pj);
   read_cost(digital, "sram_access_energy_pj", t.sram_access_energy_pj);
@@ -98,8 +94,6 @@ TechnologyTable read_technology(YamlSection& root) {
   YamlSection network = root.section("network");
   read_cost(network, "link_bit_energy_pj", t.link_bit_energy_pj);
   read_cost(network, "router_bit_energy_pj", t.router_bit_energy_pj);
-  read_cost(network, "router_latency_ns", t.router_latency_ns);
-  network.read_in_range("link_gbit_per_s", t.link_gbit_per_s, 1e-6, 1e6);
   network.finish();
 
   YamlSection stat = root.section("static");
@@ -125,6 +119,7 @@ CostModel::CostModel(TechnologyTable table, DesignPoint point) : m_table(std::mo
                          "must be 1 (one-phase) or 4 (four-phase), not " + std::to_string(m_point.phases));
   }
   require_non_negative("design.sram_kib", m_point.sram_kib);
+  require_positive("design.digital_clock_mhz", m_point.digital_clock_mhz);
   if (m_table.adc.count(m_point.adc_kind) == 0) {
     throw ParameterError("design.adc_kind", "no technology entry for ADC kind '" + adc_kind_names().name(m_point.adc_kind) + "'");
   }
@@ -203,18 +198,13 @@ ActionCost CostModel::program_rows(int rows, int cols, int device_slots, double 
   return c;
 }
 
-ActionCost CostModel::digital_op() const { return {m_table.digital_op_energy_pj, 1e3 / m_table.digital_clock_mhz}; }
+ActionCost CostModel::digital_op() const { return {m_table.digital_op_energy_pj, 1e3 / m_point.digital_clock_mhz}; }
 
 ActionCost CostModel::sram_access() const {
   if (!(m_point.sram_kib > 0)) throw ParameterError("design.sram_kib", "the design point has no SRAM to access");
   const double capacity = m_point.sram_kib / m_table.ref_sram_kib;
   return {m_table.sram_access_energy_pj * std::pow(capacity, m_table.sram_energy_capacity_exponent),
           m_table.sram_access_ns};
-}
-
-ActionCost CostModel::bit_hop(double bits) const {
-  return {bits * (m_table.link_bit_energy_pj + m_table.router_bit_energy_pj),
-          m_table.router_latency_ns + bits / m_table.link_gbit_per_s};
 }
 
 double CostModel::adc_area_mm2() const {
