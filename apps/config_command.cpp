@@ -23,8 +23,8 @@ void add_config_command(CLI::App& app, int& exit_code) {
   CLI::App* keys = cmd->add_subcommand("keys", "List every config key: type, unit, range, timing only, meaning");
   keys->callback([&exit_code]() {
     for (const auto& k : chip::config_keys()) {
-      std::printf("%-40s %-8s %-24s %-28s %-6s %s\n", k.name.c_str(), k.type.c_str(), k.unit.c_str(),
-                  k.range.c_str(), k.timing_only ? "timing" : "", k.description.c_str());
+      std::printf("%-40s %-8s %-24s %-28s %-6s %s\n", k.name.c_str(), k.type.c_str(), k.unit.c_str(), k.range.c_str(),
+                  k.timing_only ? "timing" : "", k.description.c_str());
     }
     exit_code = 0;
   });

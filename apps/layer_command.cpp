@@ -71,9 +71,9 @@ void run_layer(const LayerOptions& o) {
   j["energy_uj"] = r.energy_pj * 1e-6;
   nlohmann::ordered_json breakdown;
   using chip::EnergyComponent;
-  for (const EnergyComponent c : {EnergyComponent::array, EnergyComponent::adc, EnergyComponent::dac,
-                                  EnergyComponent::digital, EnergyComponent::sram, EnergyComponent::network,
-                                  EnergyComponent::programming, EnergyComponent::leakage}) {
+  for (const EnergyComponent c :
+       {EnergyComponent::array, EnergyComponent::adc, EnergyComponent::dac, EnergyComponent::digital,
+        EnergyComponent::sram, EnergyComponent::network, EnergyComponent::programming, EnergyComponent::leakage}) {
     breakdown[chip::energy_component_names().name(c)] = r.energy_breakdown_pj[c] * 1e-6;
   }
   j["energy_breakdown_uj"] = breakdown;

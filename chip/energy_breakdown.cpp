@@ -5,11 +5,14 @@
 namespace imcsim::chip {
 
 const NameTable<EnergyComponent>& energy_component_names() {
-  static const NameTable<EnergyComponent> table{
-      {EnergyComponent::adc, "adc"},           {EnergyComponent::array, "array"},
-      {EnergyComponent::dac, "dac"},           {EnergyComponent::digital, "digital"},
-      {EnergyComponent::leakage, "leakage"},   {EnergyComponent::network, "network"},
-      {EnergyComponent::programming, "programming"}, {EnergyComponent::sram, "sram"}};
+  static const NameTable<EnergyComponent> table{{EnergyComponent::adc, "adc"},
+                                                {EnergyComponent::array, "array"},
+                                                {EnergyComponent::dac, "dac"},
+                                                {EnergyComponent::digital, "digital"},
+                                                {EnergyComponent::leakage, "leakage"},
+                                                {EnergyComponent::network, "network"},
+                                                {EnergyComponent::programming, "programming"},
+                                                {EnergyComponent::sram, "sram"}};
   return table;
 }
 
@@ -29,9 +32,9 @@ double EnergyBreakdown::operator[](EnergyComponent c) const {
 
 void EnergyBreakdown::add(const cores::CommandEnergy& e) {
   const std::pair<EnergyComponent, double> parts[] = {
-      {EnergyComponent::array, e.array_pj},     {EnergyComponent::adc, e.adc_pj},
-      {EnergyComponent::dac, e.dac_pj},         {EnergyComponent::digital, e.digital_pj},
-      {EnergyComponent::sram, e.sram_pj},       {EnergyComponent::programming, e.programming_pj}};
+      {EnergyComponent::array, e.array_pj}, {EnergyComponent::adc, e.adc_pj},
+      {EnergyComponent::dac, e.dac_pj},     {EnergyComponent::digital, e.digital_pj},
+      {EnergyComponent::sram, e.sram_pj},   {EnergyComponent::programming, e.programming_pj}};
   for (const auto& [c, pj] : parts) {
     if (carries(c)) m_pj[index(c)] += pj;
   }

@@ -8,9 +8,7 @@
 
 namespace imcsim::chip {
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 firmware::ModelProgramOptions model_program_options(const ChipConfig& config, int inferences, bool program_weights) {
   firmware::ModelProgramOptions o;
@@ -94,7 +92,8 @@ ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::Com
     }
   }
   // The network's own count is the reference (the flit-level mode may differ from bits x hops): scale to it.
-  const double network_scale = network_total > 0 ? r.energy_breakdown_pj[EnergyComponent::network] / network_total : 1.0;
+  const double network_scale =
+      network_total > 0 ? r.energy_breakdown_pj[EnergyComponent::network] / network_total : 1.0;
 
   t.completion_ns = last;
   t.start_ns = first;

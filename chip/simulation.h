@@ -35,11 +35,11 @@ struct TimelineEvent {
 };
 
 struct SimulationResult {
-  double latency_ns = 0;                              ///< completion of the program
-  double energy_pj = 0;                                                 ///< all components, leakage included
+  double latency_ns = 0;                                           ///< completion of the program
+  double energy_pj = 0;                                            ///< all components, leakage included
   EnergyBreakdown energy_breakdown_pj = every_energy_component();  ///< its components
-  double busy_ns = 0;                                 ///< sum over cores of the time they were busy
-  int cores_active = 0;                               ///< cores that executed at least one command
+  double busy_ns = 0;                                              ///< sum over cores of the time they were busy
+  int cores_active = 0;                                            ///< cores that executed at least one command
   double mvm_vectors = 0;
   double wall_s = 0;                    ///< wall-clock time of the simulation itself (sc_start)
   std::vector<TimelineEvent> timeline;  ///< with SimulationOptions::timeline: cores, transfers, link bookings

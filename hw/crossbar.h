@@ -36,8 +36,8 @@ struct CrossbarConfig {
   int cols = 256;
   DacConfig dac;
   AdcConfig adc;
-  float output_noise_std = 0.0f;        ///< additive per-read output noise, normalised output units
-  float pcm_read_noise = 0.0f;          ///< PCM-read-type weight noise coefficient
+  float output_noise_std = 0.0f;  ///< additive per-read output noise, normalised output units
+  float pcm_read_noise = 0.0f;    ///< PCM-read-type weight noise coefficient
   InputScaling input_scaling = InputScaling::fixed;
 };
 

@@ -121,7 +121,8 @@ CostModel::CostModel(TechnologyTable table, DesignPoint point) : m_table(std::mo
   require_non_negative("design.sram_kib", m_point.sram_kib);
   require_positive("design.digital_clock_mhz", m_point.digital_clock_mhz);
   if (m_table.adc.count(m_point.adc_kind) == 0) {
-    throw ParameterError("design.adc_kind", "no technology entry for ADC kind '" + adc_kind_names().name(m_point.adc_kind) + "'");
+    throw ParameterError("design.adc_kind",
+                         "no technology entry for ADC kind '" + adc_kind_names().name(m_point.adc_kind) + "'");
   }
 }
 

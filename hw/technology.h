@@ -43,11 +43,11 @@ struct TechnologyTable {
   double phase_overhead_ns = 0;       ///< per phase (settling, counter reset)
   double mvm_overhead_ns = 0;         ///< per MVM
   double array_area_mm2 = 0;
-  double dac_area_mm2 = 0;                   ///< one row driver (PWM generator)
-  double program_pulse_ns = 0;               ///< one programming pulse (program-and-verify)
-  double program_pulse_energy_pj = 0;        ///< one device, one programming pulse
-  std::map<AdcKind, AdcTechnology> adc;      ///< by kind: every AdcKind
-  double adc_counter_area_fraction = 0;      ///< cco/ramp: share of area in the counter (grows with bits)
+  double dac_area_mm2 = 0;               ///< one row driver (PWM generator)
+  double program_pulse_ns = 0;           ///< one programming pulse (program-and-verify)
+  double program_pulse_energy_pj = 0;    ///< one device, one programming pulse
+  std::map<AdcKind, AdcTechnology> adc;  ///< by kind: every AdcKind
+  double adc_counter_area_fraction = 0;  ///< cco/ramp: share of area in the counter (grows with bits)
   // Local digital unit and memory (its clock is the design point's).
   double digital_op_energy_pj = 0;           ///< one datum through the affine/ReLU/add pipeline
   double global_op_energy_pj = 0;            ///< one output of a global digital unit (an LSTM cell's gates)
@@ -78,8 +78,8 @@ struct DesignPoint {
   int adc_bits = 8;
   AdcKind adc_kind = AdcKind::cco;
   int dac_bits = 8;
-  int phases = 1;       ///< 1 (one-phase read) or 4 (four-phase: each sign quadrant separately)
-  double sram_kib = 0;  ///< local SRAM; HERMES publishes none (its buffers are in the digital area)
+  int phases = 1;                  ///< 1 (one-phase read) or 4 (four-phase: each sign quadrant separately)
+  double sram_kib = 0;             ///< local SRAM; HERMES publishes none (its buffers are in the digital area)
   double digital_clock_mhz = 400;  ///< local digital units, one datum per clock
 };
 

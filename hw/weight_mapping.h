@@ -21,7 +21,7 @@ const NameTable<MappingScale>& mapping_scale_names();
 
 struct MappingConfig {
   int devices_per_polarity = 1;
-  float g_min_us = 0.0f;               ///< conductance of a device that holds no weight
+  float g_min_us = 0.0f;  ///< conductance of a device that holds no weight
   MappingScale scale = MappingScale::per_column;
   float weight_clip = 0.0f;            ///< clip |w| to this before mapping; 0: no clipping
   float stuck_off_probability = 0.0f;  ///< chance that a device is stuck at 0 uS

@@ -38,7 +38,7 @@ struct NetworkConfig {
   int virtual_channels = 2;       ///< per port (the torus needs 2 for its dateline)
   int max_packet_flits = 32;      ///< larger messages are split into packets of at most this many flits
   NetworkMode mode = NetworkMode::lt;
-  int offchip_node = 0;           ///< node whose router also connects the off-chip port (inputs, outputs)
+  int offchip_node = 0;  ///< node whose router also connects the off-chip port (inputs, outputs)
 };
 
 /// Largest network the models accept (the neighbour network keeps a nodes x nodes routing table).

@@ -128,7 +128,8 @@ TEST_F(TimingOnlyKeys, EveryTimingOnlyKeyMovesAFigure) {
   EXPECT_GE(tried, 18);
   for (const auto& [name, why] : moves_no_figure) {
     const auto* key = imcsim::chip::find_config_key(name);
-    EXPECT_TRUE(key != nullptr && key->timing_only) << name << " is listed as moving no figure but is no timing-only key";
+    EXPECT_TRUE(key != nullptr && key->timing_only)
+        << name << " is listed as moving no figure but is no timing-only key";
   }
 }
 

@@ -344,8 +344,9 @@ TEST(ModelTiming, SmallModelGivesLatencyThroughputAndEnergyThatAddUp) {
   const chip::ChipConfig config = chip::default_chip_config();
   const double leakage_w = config.cores.count * config.technology.core_leakage_mw * 1e-3;
   const double run_dynamic = t.simulation.energy_pj - t.simulation.energy_breakdown_pj[chip::EnergyComponent::leakage];
-  const double attributed = (t.energy_per_inference_pj - t.energy_breakdown_pj[chip::EnergyComponent::leakage]) * t.inferences +
-                            t.programming_energy_pj - leakage_w * t.programming_ns * 1e3;
+  const double attributed =
+      (t.energy_per_inference_pj - t.energy_breakdown_pj[chip::EnergyComponent::leakage]) * t.inferences +
+      t.programming_energy_pj - leakage_w * t.programming_ns * 1e3;
   EXPECT_NEAR(attributed, run_dynamic, 1e-6 * run_dynamic);
   EXPECT_NEAR(t.ops_per_inference, 2.0 * (784 * 256 + 256 * 128 + 128 * 10), 1e-9);
   EXPECT_NEAR(t.tops_per_w, t.ops_per_inference / t.energy_per_inference_pj, 1e-12);

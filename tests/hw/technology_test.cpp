@@ -282,7 +282,8 @@ TEST(TechnologyScaling, NonIntegratingAdcsConvertAfterThePulse) {
 TEST(TechnologyScaling, SarLatencyIsBitsTimesStep) {
   const double step = hermes_technology().adc.at(AdcKind::sar).time_per_step_ns;
   for (int bits = 1; bits <= 16; ++bits) {
-    EXPECT_DOUBLE_EQ(model_at(with_adc(AdcKind::sar, bits)).adc_conversion().latency_ns, bits * step) << bits << " bits";
+    EXPECT_DOUBLE_EQ(model_at(with_adc(AdcKind::sar, bits)).adc_conversion().latency_ns, bits * step)
+        << bits << " bits";
   }
 }
 
@@ -370,11 +371,13 @@ TEST(TechnologyScaling, AdcAreaRules) {
   // cco: fixed oscillator plus a counter share that grows linearly with bits.
   const double f = t.adc_counter_area_fraction;
   EXPECT_DOUBLE_EQ(model_at(with_adc(AdcKind::cco, 8)).adc_area_mm2(), t.adc.at(AdcKind::cco).area_mm2);
-  EXPECT_NEAR(model_at(with_adc(AdcKind::cco, 12)).adc_area_mm2(), t.adc.at(AdcKind::cco).area_mm2 * ((1 - f) + f * 12 / 8.0), 1e-15);
+  EXPECT_NEAR(model_at(with_adc(AdcKind::cco, 12)).adc_area_mm2(),
+              t.adc.at(AdcKind::cco).area_mm2 * ((1 - f) + f * 12 / 8.0), 1e-15);
   // sar: capacitor DAC ~ 2^bits.
   EXPECT_NEAR(model_at(with_adc(AdcKind::sar, 10)).adc_area_mm2(), 4 * t.adc.at(AdcKind::sar).area_mm2, 1e-15);
   // flash: 2^bits - 1 comparators.
-  EXPECT_NEAR(model_at(with_adc(AdcKind::flash, 4)).adc_area_mm2(), t.adc.at(AdcKind::flash).area_mm2 * 15 / 255.0, 1e-15);
+  EXPECT_NEAR(model_at(with_adc(AdcKind::flash, 4)).adc_area_mm2(), t.adc.at(AdcKind::flash).area_mm2 * 15 / 255.0,
+              1e-15);
 }
 
 TEST(TechnologyScaling, SramAccessEnergyFollowsCapacityPower) {
@@ -451,7 +454,8 @@ TEST(TechnologyDesignPoint, OtherInvalidFieldsNameTheField) {
 
 TEST(TechnologyDesignPoint, ValidExtremesAreAccepted) {
   for (const AdcKind kind : {AdcKind::cco, AdcKind::ramp, AdcKind::sar, AdcKind::flash}) {
-    for (int bits : {1, 16}) EXPECT_NO_THROW(model_at(with_adc(kind, bits))) << adc_kind_names().name(kind) << " " << bits;
+    for (int bits : {1, 16})
+      EXPECT_NO_THROW(model_at(with_adc(kind, bits))) << adc_kind_names().name(kind) << " " << bits;
   }
   DesignPoint p;
   p.dac_bits = 2;
