@@ -14,6 +14,7 @@
 #include "chip/simulation.h"
 #include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
+#include "firmware/replication_names.h"
 #include "workloads/model_zoo.h"
 #include "workloads/onnx_import.h"
 
@@ -98,7 +99,9 @@ nlohmann::ordered_json timing_json(const chip::ModelTiming& t) {
   j["inferences_per_s"] = t.inferences_per_s;
   j["energy_per_inference_uj"] = t.energy_per_inference_pj * 1e-6;
   nlohmann::ordered_json breakdown;
-  for (const auto& [name, pj] : t.energy_breakdown_pj) breakdown[name] = pj * 1e-6;
+  for (const chip::EnergyComponent c : t.energy_breakdown_pj.components()) {
+    breakdown[chip::energy_component_names().name(c)] = t.energy_breakdown_pj[c] * 1e-6;
+  }
   j["energy_breakdown_uj"] = breakdown;
   j["programming_ns"] = t.programming_ns;
   j["programming_energy_uj"] = t.programming_energy_pj * 1e-6;
@@ -131,7 +134,9 @@ void print_timing(const chip::ModelTiming& t) {
       "inferences/s\n",
       t.per_inference_ns, t.mean_inference_ns, t.interval_ns, t.inferences_per_s);
   std::printf("energy per inference %.4f uJ:", t.energy_per_inference_pj * 1e-6);
-  for (const auto& [name, pj] : t.energy_breakdown_pj) std::printf(" %s %.4f", name.c_str(), pj * 1e-6);
+  for (const chip::EnergyComponent c : t.energy_breakdown_pj.components()) {
+    std::printf(" %s %.4f", chip::energy_component_names().name(c).c_str(), t.energy_breakdown_pj[c] * 1e-6);
+  }
   std::printf("\n%.4f TOPS, %.3f TOPS/W; core utilisation %.1f%%, links %.2f%% mean, %.1f%% busiest\n", t.tops,
               t.tops_per_w, 100.0 * t.core_utilisation, 100.0 * t.link_utilisation_mean,
               100.0 * t.link_utilisation_max);
@@ -149,10 +154,10 @@ firmware::ModelProgramOptions program_options(const chip::ChipConfig& config, co
 
 void run_compile(CompileOptions o) {
   const chip::ChipConfig config = o.chip.load();
-  if (o.replication.empty()) o.replication = config.compiler.replication;
+  if (o.replication.empty()) o.replication = firmware::replication_names().name(config.compiler.replication);
   const workloads::Graph graph = workloads::import_onnx(workloads::resolve_model(o.model));
   const firmware::ModelMapping mapping = firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config),
-                                                             firmware::parse_replication(o.replication));
+                                                             firmware::replication_names().parse(o.replication, "--replication", "replication"));
   const firmware::CompiledModel compiled =
       firmware::compile_model(graph, mapping, program_options(config, o, o.inferences, o.program_weights));
   if (!o.out.empty()) write_file_atomically(o.out, firmware::to_text(compiled.program));

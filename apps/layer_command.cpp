@@ -70,8 +70,11 @@ void run_layer(const LayerOptions& o) {
   j["latency_ns"] = r.latency_ns;
   j["energy_uj"] = r.energy_pj * 1e-6;
   nlohmann::ordered_json breakdown;
-  for (const char* part : {"array", "adc", "dac", "digital", "sram", "network", "programming", "leakage"}) {
-    breakdown[part] = r.energy_breakdown_pj.at(part) * 1e-6;
+  using chip::EnergyComponent;
+  for (const EnergyComponent c :
+       {EnergyComponent::array, EnergyComponent::adc, EnergyComponent::dac, EnergyComponent::digital,
+        EnergyComponent::sram, EnergyComponent::network, EnergyComponent::programming, EnergyComponent::leakage}) {
+    breakdown[chip::energy_component_names().name(c)] = r.energy_breakdown_pj[c] * 1e-6;
   }
   j["energy_breakdown_uj"] = breakdown;
   j["busy_utilisation"] = r.latency_ns > 0 ? r.busy_ns / (mapping.cores_used() * r.latency_ns) : 0.0;

@@ -123,7 +123,7 @@ AnalogModel::~AnalogModel() = default;
 
 float AnalogModel::adc_range_of(const hw::ProgrammedArray& array, const BatchMatrix& calibration) const {
   const float fixed = m_config.adc.output_range;
-  if (m_config.compiler.adc_range == "fixed" || calibration.rows() == 0) return fixed;
+  if (m_config.compiler.adc_range == AdcRange::fixed || calibration.rows() == 0) return fixed;
   const BatchMatrix outputs = calibration * array.programmed_normalised_weights();
   return mse_optimal_range(outputs, m_config.adc, fixed);
 }
@@ -134,7 +134,7 @@ std::shared_ptr<const workloads::MatrixEngine> AnalogModel::engine_at(double t_s
 
 std::shared_ptr<const AnalogEngine> AnalogModel::analog_engine_at(double t_s, bool compensate) const {
   const hw::DriftCompensationKind kind =
-      compensate ? hw::parse_drift_compensation(m_config.noise.drift_compensation) : hw::DriftCompensationKind::none;
+      compensate ? m_config.noise.drift_compensation : hw::DriftCompensationKind::none;
   const hw::CrossbarConfig xbar = m_config.crossbar();
   std::vector<AnalogEngine::Layer> layers;
   for (std::size_t k = 0; k < m_layers.size(); ++k) {

@@ -18,9 +18,9 @@ Chip::Chip(const sc_core::sc_module_name& name, const ChipConfig& config, const 
                                                     std::move(core_numerics)));
   }
   m_network = std::make_unique<interconnect::Network>("network", config.interconnect, config.technology, stats);
-  m_controller =
-      std::make_unique<firmware::Controller>("controller", program, config.cores.count,
-                                             config.interconnect.offchip_node, stats, config.interconnect.mode != "at");
+  m_controller = std::make_unique<firmware::Controller>("controller", program, config.cores.count,
+                                                        config.interconnect.offchip_node, stats,
+                                                        config.interconnect.mode != interconnect::NetworkMode::at);
   for (int i = 0; i < config.cores.count; ++i) {
     m_controller->core_sockets[static_cast<std::size_t>(i)]->bind(m_cores[static_cast<std::size_t>(i)]->socket);
   }

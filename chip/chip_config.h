@@ -5,23 +5,41 @@
 // Contract: every key has a default (the HERMES 64-core chip), so a file need only name what differs; an
 // unknown key, a wrong type or an out-of-range value is an InputError naming the file, line and dotted key
 // (or "--set" for an override). The dotted names are stable: sweeps, reports and tests address keys by them.
-// Schema and units: docs/configuration.md.
+// The keys themselves (name, field, type, range, unit, description): chip/config_keys.h. Schema and units:
+// docs/configuration.md.
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "base/name_table.h"
+#include "firmware/model_mapping.h"
 #include "firmware/placement.h"
 #include "hw/crossbar.h"
 #include "hw/device/inference_device.h"
+#include "hw/drift_compensation.h"
 #include "hw/technology.h"
 #include "hw/weight_mapping.h"
 #include "interconnect/network_config.h"
 
 namespace imcsim::chip {
 
-enum class ReadMode { one_phase, four_phase };
+/// cores.read_mode: how a core reads its four sign quadrants.
+enum class ReadMode {
+  one_phase,   ///< all in one integration (133 ns on HERMES)
+  four_phase,  ///< each separately (520 ns, more precise)
+};
+/// one_phase, four_phase.
+const NameTable<ReadMode>& read_mode_names();
 std::string read_mode_name(ReadMode mode);
+
+/// compiler.adc_range: how each core's ADC full scale is chosen.
+enum class AdcRange {
+  fixed,     ///< adc.output_range on every core
+  per_core,  ///< per core at programming time, minimising the conversion error on the calibration inputs
+};
+/// fixed, per_core.
+const NameTable<AdcRange>& adc_range_names();
 
 struct CoresConfig {
   int count = 64;
@@ -38,9 +56,9 @@ struct CoresConfig {
 struct NoiseConfig {
   float output_noise_std = 0.04f;  ///< additive per-read output noise (normalised units)
   float pcm_read_noise = 0.0f;     ///< PCM-read-type per-read weight noise
-  std::string input_scaling = "fixed";
-  std::string drift_compensation = "global";  ///< none | global | per_column
-  double t_inference_s = 3600.0;              ///< time after programming at which the network is evaluated
+  hw::InputScaling input_scaling = hw::InputScaling::fixed;
+  hw::DriftCompensationKind drift_compensation = hw::DriftCompensationKind::global;
+  double t_inference_s = 3600.0;  ///< time after programming at which the network is evaluated
 };
 
 struct DigitalConfig {
@@ -51,12 +69,12 @@ struct DigitalConfig {
 
 /// Choices of the model compiler (firmware/model_mapping.h, firmware/model_compiler.h).
 struct CompilerConfig {
-  std::string replication = "balance";  ///< none | balance | fill: copies of heavy layers on spare cores
-  int inferences = 8;                   ///< inferences pipelined through the timed run of a model
+  firmware::Replication replication = firmware::Replication::balance;  ///< copies of heavy layers on spare cores
+  int inferences = 8;  ///< inferences pipelined through the timed run of a model
   /// fixed: every core's ADC full scale is adc.output_range; per_core: each core's full scale (the gain setting
   /// of its ADCs) is chosen at programming time to minimise the conversion error over the calibration inputs,
   /// at most adc.output_range.
-  std::string adc_range = "per_core";
+  AdcRange adc_range = AdcRange::per_core;
   /// snake | raster: the order in which the accumulation chains take the grid's cores (firmware/placement.h)
   firmware::PlacementPolicy placement = firmware::PlacementPolicy::snake;
 };
@@ -100,10 +118,8 @@ ChipConfig parse_chip_config(const std::string& yaml_text, const std::string& na
 /// The resolved configuration as YAML, every key with its value; loading it gives the same configuration.
 std::string to_yaml(const ChipConfig& config);
 /// Whether a config key ("interconnect.link_width_bits", as --set names it) changes only the chip's timing and
-/// costs, never a number it computes: the network (but not the core grid, which places layers on cores), the
-/// digital clock, buffer sizes, the technology table, programming cost and the timed run's own settings. Design
-/// points that differ only in such keys have the same accuracy (imcsim sweep reuses it). Conservative: a key not
-/// known to be timing-only is treated as changing accuracy.
+/// costs, never a number it computes (its entry in chip/config_keys.h says so). Design points that differ only in
+/// such keys have the same accuracy (imcsim sweep reuses it). A name that is no key gives false.
 bool timing_only_key(const std::string& dotted_key);
 /// Directory searched for presets: $IMCSIM_CONFIG_DIR, else the installed or source configs/ directory.
 std::string preset_directory();

@@ -8,19 +8,7 @@
 
 namespace imcsim::chip {
 
-namespace {
-
-const char* const core_components[] = {"array", "adc", "dac", "digital", "sram"};
-
-void add_energy(std::map<std::string, double>& to, const cores::CommandEnergy& e, double scale) {
-  to["array"] += e.array_pj * scale;
-  to["adc"] += e.adc_pj * scale;
-  to["dac"] += e.dac_pj * scale;
-  to["digital"] += e.digital_pj * scale;
-  to["sram"] += e.sram_pj * scale;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 firmware::ModelProgramOptions model_program_options(const ChipConfig& config, int inferences, bool program_weights) {
   firmware::ModelProgramOptions o;
@@ -65,7 +53,7 @@ ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::Com
     t.layers[k].name = model.layers[k].name;
     t.layers[k].cores = model.layers[k].cores;
   }
-  std::map<std::string, double> inference_energy;
+  EnergyBreakdown inference_energy = layer_energy_components();  ///< all inferences: cores and network
   double busy = 0, network_total = 0;
   for (std::size_t i = 0; i < program.instructions.size(); ++i) {
     const auto& ins = program.instructions[i];
@@ -82,22 +70,23 @@ ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::Com
     const auto inf = static_cast<std::size_t>(inference);
     first[inf] = std::min(first[inf], rec.start_ns);
     last[inf] = std::max(last[inf], rec.end_ns);
-    add_energy(inference_energy, rec.energy, 1.0);
-    inference_energy["network"] += net;
+    inference_energy.add(rec.energy);
+    inference_energy[EnergyComponent::network] += net;
     busy += rec.busy_ns;
     if (ins.layer >= 0) {
       const auto k = static_cast<std::size_t>(ins.layer);
       LayerTiming& l = t.layers[k];
       l.busy_ns += rec.busy_ns;
-      add_energy(l.energy_breakdown_pj, rec.energy, 1.0);
-      l.energy_breakdown_pj["network"] += net;
+      l.energy_breakdown_pj.add(rec.energy);
+      l.energy_breakdown_pj[EnergyComponent::network] += net;
       double& lf = layer_first[k][inf];
       lf = lf < 0 ? rec.start_ns : std::min(lf, rec.start_ns);
       layer_last[k][inf] = std::max(layer_last[k][inf], rec.end_ns);
     }
   }
   // The network's own count is the reference (the flit-level mode may differ from bits x hops): scale to it.
-  const double network_scale = network_total > 0 ? r.energy_breakdown_pj.at("network") / network_total : 1.0;
+  const double network_scale =
+      network_total > 0 ? r.energy_breakdown_pj[EnergyComponent::network] / network_total : 1.0;
 
   t.completion_ns = last;
   t.start_ns = first;
@@ -123,20 +112,20 @@ ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::Com
   t.inferences_per_s = t.interval_ns > 0 ? 1e9 / t.interval_ns : 0.0;
 
   const double leakage_w = config.cores.count * config.technology.core_leakage_mw * 1e-3;
-  for (const char* c : core_components) t.energy_breakdown_pj[c] = inference_energy[c] / n;
-  t.energy_breakdown_pj["network"] = inference_energy["network"] * network_scale / n;
-  t.energy_breakdown_pj["leakage"] = leakage_w * t.interval_ns * 1e3;  // W x ns = nJ; x 1e3: pJ
-  for (const auto& [name, pj] : t.energy_breakdown_pj) t.energy_per_inference_pj += pj;
+  for (const EnergyComponent c : inference_energy.components()) {
+    const double scale = c == EnergyComponent::network ? network_scale : 1.0;
+    t.energy_breakdown_pj[c] = inference_energy[c] * scale / n;
+  }
+  t.energy_breakdown_pj[EnergyComponent::leakage] = leakage_w * t.interval_ns * 1e3;  // W x ns = nJ; x 1e3: pJ
+  t.energy_per_inference_pj = t.energy_breakdown_pj.total_pj();
   t.programming_energy_pj += leakage_w * t.programming_ns * 1e3;
 
   for (std::size_t k = 0; k < layers; ++k) {
     LayerTiming& l = t.layers[k];
     l.busy_ns /= n;
-    l.energy_breakdown_pj["network"] *= network_scale;
-    for (auto& [name, pj] : l.energy_breakdown_pj) {
-      pj /= n;
-      l.energy_pj += pj;
-    }
+    l.energy_breakdown_pj[EnergyComponent::network] *= network_scale;
+    for (const EnergyComponent c : l.energy_breakdown_pj.components()) l.energy_breakdown_pj[c] /= n;
+    l.energy_pj = l.energy_breakdown_pj.total_pj();
     l.latency_ns = layer_last[k][0] - layer_first[k][0];
     l.utilisation = l.cores > 0 && t.interval_ns > 0 ? l.busy_ns / (l.cores * t.interval_ns) : 0.0;
   }

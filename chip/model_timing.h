@@ -20,11 +20,11 @@
 // - core utilisation: busy time / (cores used x inference phase); link utilisation: busy time of the links
 //   (from the network's bookings, lt mode) / (links x inference phase), mean over all links and the busiest.
 
-#include <map>
 #include <string>
 #include <vector>
 
 #include "chip/chip_config.h"
+#include "chip/energy_breakdown.h"
 #include "chip/simulation_result.h"
 #include "firmware/model_compiler.h"
 
@@ -40,7 +40,7 @@ struct LayerTiming {
   double latency_ns = 0;   ///< the first inference's: its first instruction's start to its last's end
   double utilisation = 0;  ///< busy_ns / (cores x interval_ns): how well the pipeline keeps it busy
   double energy_pj = 0;    ///< per inference, dynamic (cores and network)
-  std::map<std::string, double> energy_breakdown_pj;  ///< array, adc, dac, digital, sram, network
+  EnergyBreakdown energy_breakdown_pj = layer_energy_components();
 };
 
 struct ModelTiming {
@@ -55,8 +55,7 @@ struct ModelTiming {
   double inferences_per_s = 0;
   double run_ns = 0;  ///< the inference phase: first inference's start to the last one's end
   double energy_per_inference_pj = 0;
-  std::map<std::string, double>
-      energy_breakdown_pj;    ///< per inference: array, adc, dac, digital, sram, network, leakage
+  EnergyBreakdown energy_breakdown_pj = inference_energy_components();  ///< per inference
   double programming_ns = 0;  ///< 0 when the program does not program the weights
   double programming_energy_pj = 0;
   double ops_per_inference = 0;  ///< 2 x MACs
@@ -72,7 +71,7 @@ struct ModelTiming {
 };
 
 /// The figures above from a finished run of model.program: a simulate() run or a trace replay (traces/replay.h).
-/// `run` holds one InstructionRecord per instruction, the network energy in energy_breakdown_pj["network"] and
+/// `run` holds one InstructionRecord per instruction, the network energy in its energy breakdown and
 /// the links' bookings as timeline events on "link ..." tracks (other timeline events are not read).
 ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::CompiledModel& model,
                                    SimulationResult run);

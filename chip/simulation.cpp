@@ -133,11 +133,14 @@ SimulationResult simulate(const ChipConfig& config, const firmware::Program& pro
   chip.controller().rethrow_error();
   r.latency_ns = chip.controller().finish_ns();
   r.instructions = chip.controller().instruction_records();
-  for (const char* component : {"array", "adc", "dac", "digital", "sram", "programming", "network"}) {
-    r.energy_breakdown_pj[component] = r.stats.sum_suffix(std::string(".energy_") + component + "_pj");
+  // Every component but leakage is a statistic of the cores (and the network): "<module>.energy_<component>_pj".
+  for (const EnergyComponent c : r.energy_breakdown_pj.components()) {
+    if (c == EnergyComponent::leakage) continue;
+    r.energy_breakdown_pj[c] = r.stats.sum_suffix(".energy_" + energy_component_names().name(c) + "_pj");
   }
-  r.energy_breakdown_pj["leakage"] = config.cores.count * config.technology.core_leakage_mw * 1e-3 * r.latency_ns * 1e3;
-  for (const auto& [name, pj] : r.energy_breakdown_pj) r.energy_pj += pj;
+  r.energy_breakdown_pj[EnergyComponent::leakage] =
+      config.cores.count * config.technology.core_leakage_mw * 1e-3 * r.latency_ns * 1e3;
+  r.energy_pj = r.energy_breakdown_pj.total_pj();
   r.busy_ns = r.stats.sum_suffix(".busy_ns");
   r.mvm_vectors = r.stats.sum_suffix(".mvm_vectors");
   for (int i = 0; i < chip.core_count(); ++i) {

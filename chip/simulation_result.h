@@ -2,11 +2,11 @@
 // What a timed run of a program yields, as simulate() (chip/simulation.h) and the trace replayer (traces/replay.h)
 // fill it: completion time, energy, per-instruction records, timeline and statistics. Plain C++ (no SystemC).
 
-#include <map>
 #include <string>
 #include <vector>
 
 #include "base/statistics.h"
+#include "chip/energy_breakdown.h"
 #include "firmware/instruction_record.h"
 
 namespace imcsim::chip {
@@ -30,7 +30,7 @@ struct TimelineEvent {
 struct SimulationResult {
   double latency_ns = 0;                              ///< completion of the program
   double energy_pj = 0;                               ///< all components, leakage included
-  std::map<std::string, double> energy_breakdown_pj;  ///< array, adc, dac, digital, sram, programming, network, leakage
+  EnergyBreakdown energy_breakdown_pj = every_energy_component();  ///< its components
   double busy_ns = 0;                                 ///< sum over cores of the time they were busy
   int cores_active = 0;                               ///< cores that executed at least one command
   double mvm_vectors = 0;

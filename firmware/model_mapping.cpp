@@ -81,17 +81,6 @@ class ChainPlacer {
 
 }  // namespace
 
-Replication parse_replication(const std::string& name) {
-  if (name == "none") return Replication::none;
-  if (name == "balance") return Replication::balance;
-  if (name == "fill") return Replication::fill;
-  throw ParameterError("compiler.replication", "'" + name + "' is not one of none, balance, fill");
-}
-
-std::string replication_name(Replication r) {
-  return r == Replication::none ? "none" : r == Replication::balance ? "balance" : "fill";
-}
-
 LayerTiling tile_layer(const LayerShape& shape, const ChipGeometry& chip) {
   LayerTiling t;
   t.row_tiles = ceil_div(shape.rows, chip.core_rows);

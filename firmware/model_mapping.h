@@ -28,10 +28,8 @@
 
 namespace imcsim::firmware {
 
+/// Names: firmware/replication_names.h.
 enum class Replication { none, balance, fill };
-/// Parses "none" | "balance" | "fill"; throws ParameterError("compiler.replication").
-Replication parse_replication(const std::string& name);
-std::string replication_name(Replication r);
 
 struct LayerShape {
   std::string name;

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "base/name_table.h"
+
 namespace imcsim::firmware {
 
 /// A rectangle of the core grid: x0 .. x0 + width - 1 by y0 .. y0 + height - 1.
@@ -35,11 +37,8 @@ class Placement {
 };
 
 enum class PlacementPolicy { snake, raster };
-/// The policies' names, in the enum's order (the one name table: the config key, docs, messages).
-const std::vector<std::string>& placement_names();
-std::string placement_name(PlacementPolicy policy);
-/// Throws ParameterError("compiler.placement") for a name that is not a policy, naming the policies.
-PlacementPolicy parse_placement(const std::string& name);
+/// snake, raster: the one name table of the policies (the config key compiler.placement, docs, messages).
+const NameTable<PlacementPolicy>& placement_names();
 std::unique_ptr<Placement> make_placement(PlacementPolicy policy);
 
 }  // namespace imcsim::firmware

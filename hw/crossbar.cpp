@@ -6,16 +6,17 @@
 
 namespace imcsim::hw {
 
+const NameTable<InputScaling>& input_scaling_names() {
+  static const NameTable<InputScaling> table{{InputScaling::fixed, "fixed"}, {InputScaling::abs_max, "abs_max"}};
+  return table;
+}
+
 namespace {
 CrossbarConfig validated(const CrossbarConfig& config) {
   require_in_range("crossbar.rows", config.rows, 1, 1 << 16);
   require_in_range("crossbar.cols", config.cols, 1, 1 << 16);
   require_non_negative("crossbar.output_noise_std", config.output_noise_std);
   require_non_negative("crossbar.pcm_read_noise", config.pcm_read_noise);
-  if (config.input_scaling != "fixed" && config.input_scaling != "abs_max") {
-    throw ParameterError("crossbar.input_scaling",
-                         "unknown input scaling '" + config.input_scaling + "' (known: fixed, abs_max)");
-  }
   return config;
 }
 
@@ -26,7 +27,6 @@ StreamKey mismatch_key(std::uint64_t seed, std::uint32_t array_id, std::uint32_t
 
 Crossbar::Crossbar(const CrossbarConfig& config, std::uint64_t seed, std::uint32_t array_id)
     : m_config(validated(config)),
-      m_abs_max_scaling(m_config.input_scaling == "abs_max"),
       m_seed(seed),
       m_array_id(array_id),
       m_dac(config.dac),
@@ -75,7 +75,7 @@ void Crossbar::read(const BatchMatrix& x, const WeightMatrix& w, const WeightMat
   }
   thread_local ReadWorkspace ws;
   ws.scale.resize(x.rows());
-  if (m_abs_max_scaling) {
+  if (m_config.input_scaling == InputScaling::abs_max) {
     ws.scale = x.cwiseAbs().rowwise().maxCoeff();
   } else {
     ws.scale.setConstant(m_config.dac.input_range);

@@ -15,22 +15,30 @@
 // (seed, array id, ReadId), never on batching or the calling thread.
 
 #include <cstdint>
-#include <string>
 
+#include "base/name_table.h"
 #include "hw/periphery/adc.h"
 #include "hw/periphery/dac.h"
 #include "hw/types.h"
 
 namespace imcsim::hw {
 
+/// noise.input_scaling: the DAC full scale of a read.
+enum class InputScaling {
+  fixed,    ///< dac.input_range
+  abs_max,  ///< per input vector, its max |x| (noise management)
+};
+/// fixed, abs_max.
+const NameTable<InputScaling>& input_scaling_names();
+
 struct CrossbarConfig {
   int rows = 256;
   int cols = 256;
   DacConfig dac;
   AdcConfig adc;
-  float output_noise_std = 0.0f;        ///< additive per-read output noise, normalised output units
-  float pcm_read_noise = 0.0f;          ///< PCM-read-type weight noise coefficient
-  std::string input_scaling = "fixed";  ///< fixed: DAC full scale = dac.input_range; abs_max: per vector max |x|
+  float output_noise_std = 0.0f;  ///< additive per-read output noise, normalised output units
+  float pcm_read_noise = 0.0f;    ///< PCM-read-type weight noise coefficient
+  InputScaling input_scaling = InputScaling::fixed;
 };
 
 class Crossbar {
@@ -61,7 +69,6 @@ class Crossbar {
   StreamKey key(RandomPurpose purpose, Direction direction, const ReadId& read) const;
 
   CrossbarConfig m_config;
-  bool m_abs_max_scaling;  ///< input_scaling == "abs_max", resolved once (read() runs per MVM)
   std::uint64_t m_seed;
   std::uint32_t m_array_id;
   Dac m_dac;

@@ -8,11 +8,11 @@ namespace {
 constexpr float min_level = 1e-6f;  // below this the probe sees nothing; keep factor 1
 }
 
-DriftCompensationKind parse_drift_compensation(const std::string& name) {
-  if (name == "none") return DriftCompensationKind::none;
-  if (name == "global") return DriftCompensationKind::global;
-  if (name == "per_column") return DriftCompensationKind::per_column;
-  throw ParameterError("drift_compensation", "unknown kind '" + name + "' (known: none, global, per_column)");
+const NameTable<DriftCompensationKind>& drift_compensation_names() {
+  static const NameTable<DriftCompensationKind> table{{DriftCompensationKind::none, "none"},
+                                                      {DriftCompensationKind::global, "global"},
+                                                      {DriftCompensationKind::per_column, "per_column"}};
+  return table;
 }
 
 BatchMatrix identity_probe(int rows) { return BatchMatrix::Identity(rows, rows); }

@@ -12,16 +12,16 @@
 // the hardware has no other view of its weights.
 
 #include <functional>
-#include <string>
 
+#include "base/name_table.h"
 #include "hw/types.h"
 
 namespace imcsim::hw {
 
 enum class DriftCompensationKind { none, global, per_column };
 
-/// Parses "none" | "global" | "per_column"; throws ParameterError("drift_compensation").
-DriftCompensationKind parse_drift_compensation(const std::string& name);
+/// noise.drift_compensation: none, global, per_column.
+const NameTable<DriftCompensationKind>& drift_compensation_names();
 
 /// The one-hot probe: row i drives input line i alone (rows x rows).
 BatchMatrix identity_probe(int rows);

@@ -20,12 +20,11 @@ TechnologyTable hermes_technology() {
   t.dac_area_mm2 = 0.00009765625;
   t.program_pulse_ns = 1000.0;
   t.program_pulse_energy_pj = 20.0;
-  t.adc["cco"] = {35.91146, 0.0016796875, 0.3, true};
-  t.adc["ramp"] = {35.91146, 0.0016796875, 0.3, false};
-  t.adc["sar"] = {1.67, 0.0012, 1.0, false};
-  t.adc["flash"] = {2.0, 0.002, 1.0, false};
+  t.adc[AdcKind::cco] = {35.91146, 0.0016796875, 0.3, true};
+  t.adc[AdcKind::ramp] = {35.91146, 0.0016796875, 0.3, false};
+  t.adc[AdcKind::sar] = {1.67, 0.0012, 1.0, false};
+  t.adc[AdcKind::flash] = {2.0, 0.002, 1.0, false};
   t.adc_counter_area_fraction = 0.25;
-  t.digital_clock_mhz = 400;
   t.digital_op_energy_pj = 1.5;
   t.global_op_energy_pj = 20.0;
   t.sram_access_energy_pj = 8.0;
@@ -36,8 +35,6 @@ TechnologyTable hermes_technology() {
   t.global_digital_area_mm2 = 0.281;
   t.link_bit_energy_pj = 0.15;
   t.router_bit_energy_pj = 0.05;
-  t.router_latency_ns = 2.5;
-  t.link_gbit_per_s = 3.2;
   t.core_leakage_mw = 5.0;
   return t;
 }
@@ -72,8 +69,8 @@ TechnologyTable read_technology(YamlSection& root) {
 
   YamlSection adc = root.section("adc");
   adc.read_in_range("counter_area_fraction", t.adc_counter_area_fraction, 0.0, 1.0);
-  for (const char* kind : {"cco", "ramp", "sar", "flash"}) {
-    YamlSection k = adc.section(kind);
+  for (const AdcKind kind : adc_kind_names().values()) {
+    YamlSection k = adc.section(adc_kind_names().name(kind));
     AdcTechnology& a = t.adc[kind];
     read_cost(k, "energy_pj", a.energy_pj);
     read_cost(k, "area_mm2", a.area_mm2);
@@ -84,7 +81,6 @@ TechnologyTable read_technology(YamlSection& root) {
   adc.finish();
 
   YamlSection digital = root.section("digital");
-  digital.read_in_range("clock_mhz", t.digital_clock_mhz, 1e-3, 1e6);
   read_cost(digital, "op_energy_pj", t.digital_op_energy_pj);
   read_cost(digital, "global_op_energy_pj", t.global_op_energy_pj);
   read_cost(digital, "sram_access_energy_pj", t.sram_access_energy_pj);
@@ -98,8 +94,6 @@ TechnologyTable read_technology(YamlSection& root) {
   YamlSection network = root.section("network");
   read_cost(network, "link_bit_energy_pj", t.link_bit_energy_pj);
   read_cost(network, "router_bit_energy_pj", t.router_bit_energy_pj);
-  read_cost(network, "router_latency_ns", t.router_latency_ns);
-  network.read_in_range("link_gbit_per_s", t.link_gbit_per_s, 1e-6, 1e6);
   network.finish();
 
   YamlSection stat = root.section("static");
@@ -125,8 +119,10 @@ CostModel::CostModel(TechnologyTable table, DesignPoint point) : m_table(std::mo
                          "must be 1 (one-phase) or 4 (four-phase), not " + std::to_string(m_point.phases));
   }
   require_non_negative("design.sram_kib", m_point.sram_kib);
+  require_positive("design.digital_clock_mhz", m_point.digital_clock_mhz);
   if (m_table.adc.count(m_point.adc_kind) == 0) {
-    throw ParameterError("design.adc_kind", "no technology entry for ADC kind '" + m_point.adc_kind + "'");
+    throw ParameterError("design.adc_kind",
+                         "no technology entry for ADC kind '" + adc_kind_names().name(m_point.adc_kind) + "'");
   }
 }
 
@@ -148,10 +144,10 @@ ActionCost CostModel::adc_conversion() const {
   const int db = m_point.adc_bits - m_table.ref_adc_bits;
   const double steps = std::ldexp(1.0, m_point.adc_bits);  // 2^bits counts or comparators
   ActionCost c;
-  if (m_point.adc_kind == "flash") {
+  if (m_point.adc_kind == AdcKind::flash) {
     c.energy_pj = a.energy_pj * (steps - 1) / (std::ldexp(1.0, m_table.ref_adc_bits) - 1);
     c.latency_ns = a.time_per_step_ns;
-  } else if (m_point.adc_kind == "sar") {
+  } else if (m_point.adc_kind == AdcKind::sar) {
     c.energy_pj = a.energy_pj * std::ldexp(1.0, db);  // Walden figure of merit: E = FOM * 2^ENOB
     c.latency_ns = a.time_per_step_ns * m_point.adc_bits;
   } else {  // cco, ramp: one count per LSB
@@ -203,7 +199,7 @@ ActionCost CostModel::program_rows(int rows, int cols, int device_slots, double 
   return c;
 }
 
-ActionCost CostModel::digital_op() const { return {m_table.digital_op_energy_pj, 1e3 / m_table.digital_clock_mhz}; }
+ActionCost CostModel::digital_op() const { return {m_table.digital_op_energy_pj, 1e3 / m_point.digital_clock_mhz}; }
 
 ActionCost CostModel::sram_access() const {
   if (!(m_point.sram_kib > 0)) throw ParameterError("design.sram_kib", "the design point has no SRAM to access");
@@ -212,18 +208,13 @@ ActionCost CostModel::sram_access() const {
           m_table.sram_access_ns};
 }
 
-ActionCost CostModel::bit_hop(double bits) const {
-  return {bits * (m_table.link_bit_energy_pj + m_table.router_bit_energy_pj),
-          m_table.router_latency_ns + bits / m_table.link_gbit_per_s};
-}
-
 double CostModel::adc_area_mm2() const {
   const AdcTechnology& a = adc_tech();
   const int db = m_point.adc_bits - m_table.ref_adc_bits;
-  if (m_point.adc_kind == "flash") {
+  if (m_point.adc_kind == AdcKind::flash) {
     return a.area_mm2 * (std::ldexp(1.0, m_point.adc_bits) - 1) / (std::ldexp(1.0, m_table.ref_adc_bits) - 1);
   }
-  if (m_point.adc_kind == "sar") return a.area_mm2 * std::ldexp(1.0, db);  // capacitor DAC ~ 2^bits
+  if (m_point.adc_kind == AdcKind::sar) return a.area_mm2 * std::ldexp(1.0, db);  // capacitor DAC ~ 2^bits
   // cco, ramp: oscillator/comparator fixed, counter grows linearly with bits.
   const double f = m_table.adc_counter_area_fraction;
   return a.area_mm2 * ((1.0 - f) + f * m_point.adc_bits / m_table.ref_adc_bits);

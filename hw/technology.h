@@ -11,6 +11,8 @@
 #include <map>
 #include <string>
 
+#include "hw/periphery/adc_kind.h"
+
 namespace imcsim {
 class YamlSection;
 }
@@ -41,13 +43,12 @@ struct TechnologyTable {
   double phase_overhead_ns = 0;       ///< per phase (settling, counter reset)
   double mvm_overhead_ns = 0;         ///< per MVM
   double array_area_mm2 = 0;
-  double dac_area_mm2 = 0;                   ///< one row driver (PWM generator)
-  double program_pulse_ns = 0;               ///< one programming pulse (program-and-verify)
-  double program_pulse_energy_pj = 0;        ///< one device, one programming pulse
-  std::map<std::string, AdcTechnology> adc;  ///< by kind: cco, ramp, sar, flash
-  double adc_counter_area_fraction = 0;      ///< cco/ramp: share of area in the counter (grows with bits)
-  // Local digital unit and memory.
-  double digital_clock_mhz = 0;
+  double dac_area_mm2 = 0;               ///< one row driver (PWM generator)
+  double program_pulse_ns = 0;           ///< one programming pulse (program-and-verify)
+  double program_pulse_energy_pj = 0;    ///< one device, one programming pulse
+  std::map<AdcKind, AdcTechnology> adc;  ///< by kind: every AdcKind
+  double adc_counter_area_fraction = 0;  ///< cco/ramp: share of area in the counter (grows with bits)
+  // Local digital unit and memory (its clock is the design point's).
   double digital_op_energy_pj = 0;           ///< one datum through the affine/ReLU/add pipeline
   double global_op_energy_pj = 0;            ///< one output of a global digital unit (an LSTM cell's gates)
   double sram_access_energy_pj = 0;          ///< one 64-bit word at ref_sram_kib
@@ -58,9 +59,7 @@ struct TechnologyTable {
   double global_digital_area_mm2 = 0;
   // Network.
   double link_bit_energy_pj = 0;    ///< one bit over one hop (link wires)
-  double router_bit_energy_pj = 0;  ///< one bit through one router
-  double router_latency_ns = 0;     ///< pipeline delay of one router traversal
-  double link_gbit_per_s = 0;
+  double router_bit_energy_pj = 0;  ///< one bit through one router (the network's timing is the chip config's)
   // Static.
   double core_leakage_mw = 0;
 };
@@ -77,10 +76,11 @@ struct DesignPoint {
   int rows = 256;
   int cols = 256;
   int adc_bits = 8;
-  std::string adc_kind = "cco";
+  AdcKind adc_kind = AdcKind::cco;
   int dac_bits = 8;
-  int phases = 1;       ///< 1 (one-phase read) or 4 (four-phase: each sign quadrant separately)
-  double sram_kib = 0;  ///< local SRAM; HERMES publishes none (its buffers are in the digital area)
+  int phases = 1;                  ///< 1 (one-phase read) or 4 (four-phase: each sign quadrant separately)
+  double sram_kib = 0;             ///< local SRAM; HERMES publishes none (its buffers are in the digital area)
+  double digital_clock_mhz = 400;  ///< local digital units, one datum per clock
 };
 
 struct ActionCost {
@@ -113,12 +113,10 @@ class CostModel {
   /// Programming `rows` x `cols` devices per slot with `iterations` program-and-verify rounds, row by row:
   /// each round of a row is one pulse on its devices and one verify read of the row.
   ActionCost program_rows(int rows, int cols, int device_slots, double iterations) const;
-  /// One datum through the local digital unit.
+  /// One datum through the local digital unit: one clock of the design point.
   ActionCost digital_op() const;
   /// One 64-bit SRAM word access at the design point's capacity; throws when the design has no SRAM.
   ActionCost sram_access() const;
-  /// Energy of `bits` over one hop (link + router); latency: router traversal plus serialisation on one link.
-  ActionCost bit_hop(double bits) const;
   double core_leakage_w() const { return m_table.core_leakage_mw * 1e-3; }
 
   double adc_area_mm2() const;  ///< one converter

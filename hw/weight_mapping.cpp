@@ -6,14 +6,17 @@
 
 namespace imcsim::hw {
 
+const NameTable<MappingScale>& mapping_scale_names() {
+  static const NameTable<MappingScale> table{{MappingScale::per_column, "per_column"},
+                                             {MappingScale::per_array, "per_array"}};
+  return table;
+}
+
 void validate_mapping(const MappingConfig& config, float g_max_us) {
   require_in_range("mapping.devices_per_polarity", config.devices_per_polarity, 1, 16);
   require_non_negative("mapping.g_min_us", config.g_min_us);
   if (config.g_min_us >= g_max_us) {
     throw ParameterError("mapping.g_min_us", "must be below the device's g_max (" + std::to_string(g_max_us) + " uS)");
-  }
-  if (config.scale != "per_column" && config.scale != "per_array") {
-    throw ParameterError("mapping.scale", "unknown scale '" + config.scale + "' (known: per_column, per_array)");
   }
   require_non_negative("mapping.weight_clip", config.weight_clip);
   require_in_range("mapping.stuck_off_probability", config.stuck_off_probability, 0.0, 1.0);
@@ -26,7 +29,7 @@ void validate_mapping(const MappingConfig& config, float g_max_us) {
 Vector mapping_scales(const WeightMatrix& weights, const MappingConfig& config) {
   Vector scales = weights.cwiseAbs().colwise().maxCoeff().transpose();
   if (config.weight_clip > 0) scales = scales.cwiseMin(config.weight_clip);
-  if (config.scale == "per_array") scales.setConstant(scales.size() > 0 ? scales.maxCoeff() : 1.0f);
+  if (config.scale == MappingScale::per_array) scales.setConstant(scales.size() > 0 ? scales.maxCoeff() : 1.0f);
   // An all-zero column keeps scale 1 so that it maps to g_min and reads back as zero.
   for (Eigen::Index j = 0; j < scales.size(); ++j) {
     if (!(scales[j] > 0)) scales[j] = 1.0f;

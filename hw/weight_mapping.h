@@ -6,16 +6,23 @@
 // programmed as G+ = g_min + max(u, 0) * (g_max - g_min) and G- = g_min + max(-u, 0) * (g_max - g_min) on
 // each of the N devices of each polarity. Reading back: u = sum(G+ - G-) / (N * (g_max - g_min)).
 
-#include <string>
-
+#include "base/name_table.h"
 #include "hw/types.h"
 
 namespace imcsim::hw {
 
+/// mapping.scale: what a weight is normalised by.
+enum class MappingScale {
+  per_column,  ///< max |w| of its column
+  per_array,   ///< max |w| of the array
+};
+/// per_column, per_array.
+const NameTable<MappingScale>& mapping_scale_names();
+
 struct MappingConfig {
   int devices_per_polarity = 1;
-  float g_min_us = 0.0f;               ///< conductance of a device that holds no weight
-  std::string scale = "per_column";    ///< per_column | per_array
+  float g_min_us = 0.0f;  ///< conductance of a device that holds no weight
+  MappingScale scale = MappingScale::per_column;
   float weight_clip = 0.0f;            ///< clip |w| to this before mapping; 0: no clipping
   float stuck_off_probability = 0.0f;  ///< chance that a device is stuck at 0 uS
   float stuck_on_probability = 0.0f;   ///< chance that a device is stuck at g_max

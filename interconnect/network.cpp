@@ -23,7 +23,7 @@ Network::Network(const sc_core::sc_module_name& name, const NetworkConfig& confi
       m_bit_hops(stats.declare(std::string(this->name()) + ".bit_hops", "bits times hops", "bit")),
       m_energy(stats.declare(std::string(this->name()) + ".energy_network_pj", "links and routers", "pJ")) {
   socket.register_b_transport(this, &Network::b_transport);
-  if (config.mode == "at") {
+  if (config.mode == NetworkMode::at) {
     m_flits = std::make_unique<FlitNetwork>(config);
     sc_core::sc_spawn([this]() { run_flits(); }, "flits");
   }

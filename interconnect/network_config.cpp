@@ -5,23 +5,21 @@
 
 namespace imcsim::interconnect {
 
-Topology parse_topology(const std::string& name) {
-  if (name == "mesh") return Topology::mesh;
-  if (name == "torus") return Topology::torus;
-  if (name == "neighbour") return Topology::neighbour;
-  throw ParameterError("interconnect.topology", "unknown topology '" + name + "' (known: mesh, torus, neighbour)");
+const NameTable<Topology>& topology_names() {
+  static const NameTable<Topology> table{
+      {Topology::mesh, "mesh"}, {Topology::torus, "torus"}, {Topology::neighbour, "neighbour"}};
+  return table;
 }
 
-std::string topology_name(Topology topology) {
-  switch (topology) {
-    case Topology::mesh:
-      return "mesh";
-    case Topology::torus:
-      return "torus";
-    case Topology::neighbour:
-      return "neighbour";
-  }
-  throw ParameterError("interconnect.topology", "invalid topology value");
+Topology parse_topology(const std::string& name) {
+  return topology_names().parse(name, "interconnect.topology", "topology");
+}
+
+std::string topology_name(Topology topology) { return topology_names().name(topology); }
+
+const NameTable<NetworkMode>& network_mode_names() {
+  static const NameTable<NetworkMode> table{{NetworkMode::lt, "lt"}, {NetworkMode::at, "at"}};
+  return table;
 }
 
 void validate(const NetworkConfig& config) {
@@ -46,9 +44,6 @@ void validate(const NetworkConfig& config) {
     throw ParameterError("interconnect.offchip_node", "node " + std::to_string(config.offchip_node) +
                                                           " is not in the " + std::to_string(config.grid_x) + " x " +
                                                           std::to_string(config.grid_y) + " grid");
-  }
-  if (config.mode != "lt" && config.mode != "at") {
-    throw ParameterError("interconnect.mode", "unknown mode '" + config.mode + "' (known: lt, at)");
   }
 }
 

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "base/name_table.h"
+
 namespace imcsim::interconnect {
 
 enum class Topology {
@@ -11,9 +13,19 @@ enum class Topology {
   neighbour,  ///< HERMES-like: each node linked to up to 6 neighbours (mesh plus one diagonal), table routing
 };
 
+/// mesh, torus, neighbour.
+const NameTable<Topology>& topology_names();
 /// "mesh" | "torus" | "neighbour"; throws ParameterError("interconnect.topology").
 Topology parse_topology(const std::string& name);
 std::string topology_name(Topology topology);
+
+/// interconnect.mode: how the network times a transfer.
+enum class NetworkMode {
+  lt,  ///< link reservations (fast)
+  at,  ///< flit-level wormhole model
+};
+/// lt, at.
+const NameTable<NetworkMode>& network_mode_names();
 
 struct NetworkConfig {
   Topology topology = Topology::neighbour;
@@ -25,8 +37,8 @@ struct NetworkConfig {
   int buffer_flits = 4;           ///< input buffer depth per port and virtual channel
   int virtual_channels = 2;       ///< per port (the torus needs 2 for its dateline)
   int max_packet_flits = 32;      ///< larger messages are split into packets of at most this many flits
-  std::string mode = "lt";        ///< lt: link reservations (fast); at: flit-level wormhole model
-  int offchip_node = 0;           ///< node whose router also connects the off-chip port (inputs, outputs)
+  NetworkMode mode = NetworkMode::lt;
+  int offchip_node = 0;  ///< node whose router also connects the off-chip port (inputs, outputs)
 };
 
 /// Largest network the models accept (the neighbour network keeps a nodes x nodes routing table).
@@ -36,8 +48,8 @@ inline constexpr int max_virtual_channels = 8;
 
 /// Throws ParameterError naming "interconnect.<field>" for invalid values: grid_x, grid_y >= 1 with at most
 /// max_network_nodes nodes; link_width_bits >= 1; clock_mhz > 0; router_latency_cycles >= 1;
-/// buffer_flits >= 1; 1 <= virtual_channels <= max_virtual_channels (torus: >= 2); max_packet_flits >= 1;
-/// mode "lt" or "at". That grid_x * grid_y equals the core count is the chip config's check.
+/// buffer_flits >= 1; 1 <= virtual_channels <= max_virtual_channels (torus: >= 2); max_packet_flits >= 1.
+/// That grid_x * grid_y equals the core count is the chip config's check.
 void validate(const NetworkConfig& config);
 
 }  // namespace imcsim::interconnect

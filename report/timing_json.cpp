@@ -6,6 +6,14 @@
 
 namespace imcsim::report {
 
+nlohmann::ordered_json energy_uj(const chip::EnergyBreakdown& breakdown) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const chip::EnergyComponent c : breakdown.components()) {
+    j[chip::energy_component_names().name(c)] = breakdown[c] * 1e-6;
+  }
+  return j;
+}
+
 void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t) {
   nlohmann::ordered_json latency;
   latency["per_inference_ns"] = t.per_inference_ns;
@@ -19,11 +27,8 @@ void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t) {
                                     {"latency_ns", l.latency_ns},
                                     {"busy_ns", l.busy_ns},
                                     {"utilisation", l.utilisation}});
-    nlohmann::ordered_json breakdown;
-    for (const auto& [component, pj] : l.energy_breakdown_pj) {
-      breakdown[component] = pj * 1e-6;
-    }
-    per_layer_energy.push_back({{"name", l.name}, {"energy_uj", l.energy_pj * 1e-6}, {"breakdown_uj", breakdown}});
+    per_layer_energy.push_back(
+        {{"name", l.name}, {"energy_uj", l.energy_pj * 1e-6}, {"breakdown_uj", energy_uj(l.energy_breakdown_pj)}});
   }
   r["latency"] = latency;
   r["throughput"] = {{"inferences_per_s", t.inferences_per_s},
@@ -32,11 +37,7 @@ void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t) {
                      {"ops_per_inference", t.ops_per_inference}};
   nlohmann::ordered_json energy;
   energy["per_inference_uj"] = t.energy_per_inference_pj * 1e-6;
-  nlohmann::ordered_json breakdown;
-  for (const auto& [component, pj] : t.energy_breakdown_pj) {
-    breakdown[component] = pj * 1e-6;
-  }
-  energy["breakdown"] = breakdown;
+  energy["breakdown"] = energy_uj(t.energy_breakdown_pj);
   energy["per_layer"] = per_layer_energy;
   energy["tops_per_w"] = t.tops_per_w;
   r["energy"] = energy;

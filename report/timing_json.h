@@ -9,6 +9,8 @@
 
 namespace imcsim::report {
 
+/// {"adc": uJ, "array": uJ, ...}: the components the breakdown carries, in its order.
+nlohmann::ordered_json energy_uj(const chip::EnergyBreakdown& breakdown);
 /// Sets r["latency"], r["throughput"], r["energy"], r["programming"] and r["utilisation"] from t.
 void add_timing(nlohmann::ordered_json& r, const chip::ModelTiming& t);
 /// Sets r["chip"] (name, cores, array size, network grid and topology) and r["config"] (the resolved YAML).

@@ -44,7 +44,7 @@ PreparedRun prepare(const RunRequest& request) {
   }
   p.timing_only = request.timing_only || !request.workload.empty();
   p.mapping = firmware::map_model(chip::layer_shapes(*p.graph), chip::chip_geometry(p.chip),
-                                  firmware::parse_replication(p.chip.compiler.replication));
+                                  p.chip.compiler.replication);
   return p;
 }
 

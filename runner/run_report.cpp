@@ -1,5 +1,6 @@
 #include "runner/run_report.h"
 
+#include "firmware/replication_names.h"
 #include "report/timing_json.h"
 #include "report/utilisation.h"
 
@@ -9,7 +10,7 @@ namespace {
 
 nlohmann::ordered_json mapping_json(const firmware::ModelMapping& m) {
   nlohmann::ordered_json j;
-  j["replication"] = firmware::replication_name(m.replication);
+  j["replication"] = firmware::replication_names().name(m.replication);
   j["cores_used"] = m.cores_used();
   j["cores_available"] = m.chip.cores();
   j["layers"] = nlohmann::ordered_json::array();

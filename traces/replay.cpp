@@ -293,20 +293,12 @@ class Engine {
   /// The totals of the replayed events, summed in the trace's order (as chip::simulate sums its records).
   void sum() {
     const std::vector<CostClass>& classes = m_costs.classes();
-    cores::CommandEnergy energy;
+    chip::EnergyBreakdown energy = chip::every_energy_component();
     double busy = 0;
     for (std::size_t i = 0; i < m_events; ++i) {
       const Outcome& o = m_outcomes[i];
       busy += o.busy_ns;
-      if (o.cost != no_cost) {
-        const cores::CommandEnergy& e = classes[o.cost].cost.energy;
-        energy.array_pj += e.array_pj;
-        energy.adc_pj += e.adc_pj;
-        energy.dac_pj += e.dac_pj;
-        energy.digital_pj += e.digital_pj;
-        energy.sram_pj += e.sram_pj;
-        energy.programming_pj += e.programming_pj;
-      }
+      if (o.cost != no_cost) energy.add(classes[o.cost].cost.energy);
     }
     m_energy = energy;
     m_busy = busy;
@@ -316,17 +308,11 @@ class Engine {
   chip::SimulationResult result(const chip::ChipConfig& config) {
     chip::SimulationResult r;
     r.latency_ns = m_finish;
-    r.energy_breakdown_pj["array"] = m_energy.array_pj;
-    r.energy_breakdown_pj["adc"] = m_energy.adc_pj;
-    r.energy_breakdown_pj["dac"] = m_energy.dac_pj;
-    r.energy_breakdown_pj["digital"] = m_energy.digital_pj;
-    r.energy_breakdown_pj["sram"] = m_energy.sram_pj;
-    r.energy_breakdown_pj["programming"] = m_energy.programming_pj;
-    r.energy_breakdown_pj["network"] = m_bit_hops * m_bit_hop_pj;
-    r.energy_breakdown_pj["leakage"] = config.cores.count * config.technology.core_leakage_mw * 1e-3 * m_finish * 1e3;
-    for (const auto& [name, pj] : r.energy_breakdown_pj) {
-      r.energy_pj += pj;
-    }
+    r.energy_breakdown_pj = m_energy;
+    r.energy_breakdown_pj[chip::EnergyComponent::network] = m_bit_hops * m_bit_hop_pj;
+    r.energy_breakdown_pj[chip::EnergyComponent::leakage] =
+        config.cores.count * config.technology.core_leakage_mw * 1e-3 * m_finish * 1e3;
+    r.energy_pj = r.energy_breakdown_pj.total_pj();
     r.busy_ns = m_busy;
     r.cores_active = static_cast<int>(m_streams.size());
     r.mvm_vectors = m_mvm_vectors;
@@ -551,7 +537,7 @@ class Engine {
   double m_finish = 0;
   double m_bit_hops = 0;
   double m_mvm_vectors = 0;
-  cores::CommandEnergy m_energy;
+  chip::EnergyBreakdown m_energy = chip::every_energy_component();
   double m_busy = 0;
   std::size_t m_barrier_waiting = 0;
   double m_barrier_time = 0;

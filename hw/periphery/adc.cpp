@@ -8,16 +8,15 @@
 
 namespace imcsim::hw {
 
-namespace {
-bool known_kind(const std::string& kind) { return kind == "cco" || kind == "sar" || kind == "flash" || kind == "ramp"; }
-}  // namespace
+const NameTable<AdcKind>& adc_kind_names() {
+  static const NameTable<AdcKind> table{
+      {AdcKind::cco, "cco"}, {AdcKind::sar, "sar"}, {AdcKind::flash, "flash"}, {AdcKind::ramp, "ramp"}};
+  return table;
+}
 
 Adc::Adc(const AdcConfig& config, int columns, const RandomStream& mismatch) : m_config(config) {
   require_bits("adc.bits", config.bits);
   if (config.bits < 2) throw ParameterError("adc.bits", "a signed ADC needs at least 2 bits (sign + magnitude)");
-  if (!known_kind(config.kind)) {
-    throw ParameterError("adc.kind", "unknown ADC kind '" + config.kind + "' (known: cco, sar, flash, ramp)");
-  }
   require_positive("adc.output_range", config.output_range);
   require_non_negative("adc.noise_std_lsb", config.noise_std_lsb);
   require_non_negative("adc.gain_error_std", config.gain_error_std);

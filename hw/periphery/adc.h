@@ -12,16 +12,16 @@
 // known ramp and stores the affine correction the local digital unit then applies; the cubic residual remains.
 
 #include <cstdint>
-#include <string>
 
 #include "base/random.h"
+#include "hw/periphery/adc_kind.h"
 #include "hw/types.h"
 
 namespace imcsim::hw {
 
 struct AdcConfig {
   int bits = 8;                       ///< including sign; 2..16
-  std::string kind = "cco";           ///< cco | sar | flash | ramp (sets cost scaling, see TechnologyTable)
+  AdcKind kind = AdcKind::cco;        ///< sets the cost scaling (see TechnologyTable)
   float output_range = 1.0f;          ///< |analog output| that maps to the full-scale code
   float noise_std_lsb = 0.0f;         ///< additive conversion noise, in LSB
   float gain_error_std = 0.0f;        ///< relative per-column gain mismatch

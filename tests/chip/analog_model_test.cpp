@@ -87,7 +87,7 @@ struct MappedModel {
   firmware::ModelMapping mapping;
   std::unique_ptr<AnalogModel> model;
   explicit MappedModel(const std::string& preset, firmware::Replication replication = firmware::Replication::none,
-                       const std::string& adc_range = "per_core") {
+                       AdcRange adc_range = AdcRange::per_core) {
     config = load_chip_config(preset);
     config.compiler.adc_range = adc_range;
     mapping = firmware::map_model(layer_shapes(graph), chip_geometry(config), replication);
@@ -142,8 +142,8 @@ TEST(AnalogModel, DriftCompensationRestoresTheOutputLevel) {
 }
 
 TEST(AnalogModel, PerCoreAdcRangesFitTheOutputsAndCutTheError) {
-  const MappedModel fixed("hermes64", firmware::Replication::none, "fixed");
-  const MappedModel per_core("hermes64", firmware::Replication::none, "per_core");
+  const MappedModel fixed("hermes64", firmware::Replication::none, AdcRange::fixed);
+  const MappedModel per_core("hermes64", firmware::Replication::none, AdcRange::per_core);
   const float full_scale = fixed.config.adc.output_range;
   int narrowed = 0;
   for (const auto& layer : fixed.model->adc_ranges()) {

@@ -60,7 +60,7 @@ TEST(ChipConfig, IdealPresetHasNoNoiseAndNoQuantisation) {
   const hw::CrossbarConfig x = c.crossbar();
   EXPECT_EQ(x.output_noise_std, 0.0f);
   EXPECT_EQ(x.adc.nonlinearity_lsb, 0.0f);
-  EXPECT_EQ(c.noise.drift_compensation, "none");
+  EXPECT_EQ(c.noise.drift_compensation, hw::DriftCompensationKind::none);
 }
 
 TEST(ChipConfig, ReadModeChangesCrossbarAndCost) {

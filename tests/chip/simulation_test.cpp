@@ -31,10 +31,11 @@ TEST(ChipSimulation, SingleCoreLayerLatencyIsTheSumOfItsSteps) {
       cost_ns(config, cores::CoreOp::buffer_write, 0, 0, 0, 256) + cost_ns(config, cores::CoreOp::mvm, 256, 256, 0, 0) +
       cost_ns(config, cores::CoreOp::digital, 0, 0, 256, 0) + cost_ns(config, cores::CoreOp::buffer_read, 0, 0, 0, 256);
   EXPECT_NEAR(r.latency_ns, expected, 1e-6);
-  EXPECT_NEAR(r.energy_breakdown_pj.at("array") + r.energy_breakdown_pj.at("adc") + r.energy_breakdown_pj.at("dac"),
+  EXPECT_NEAR(r.energy_breakdown_pj[EnergyComponent::array] + r.energy_breakdown_pj[EnergyComponent::adc] +
+                  r.energy_breakdown_pj[EnergyComponent::dac],
               13400.0, 1.0);
   EXPECT_EQ(r.cores_active, 1);
-  EXPECT_DOUBLE_EQ(r.energy_breakdown_pj.at("network"), 0.0);  // the off-chip port sits at this core's node
+  EXPECT_DOUBLE_EQ(r.energy_breakdown_pj[EnergyComponent::network], 0.0);  // the off-chip port sits at this core's node
 }
 
 TEST(ChipSimulation, TiledLayerAccumulatesPartialSumsOverTheNetwork) {
@@ -46,7 +47,7 @@ TEST(ChipSimulation, TiledLayerAccumulatesPartialSumsOverTheNetwork) {
   const SimulationResult r = simulate(config, firmware::compile_fc_layer(layer, mapping));
   EXPECT_EQ(r.cores_active, 9);
   EXPECT_DOUBLE_EQ(r.mvm_vectors, 9.0);
-  EXPECT_GT(r.energy_breakdown_pj.at("network"), 0.0);
+  EXPECT_GT(r.energy_breakdown_pj[EnergyComponent::network], 0.0);
   EXPECT_EQ(r.stats.get("chip.network.transfers").value, 8.0);  // the 8 partial-sum streams of the chain
   // The chain streams: one pass of 256 data at one per clock after the MVMs, plus a few cycles per core,
   // far less than nine store-and-forward passes through the digital units.

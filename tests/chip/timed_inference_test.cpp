@@ -20,8 +20,8 @@ TEST(TimedInference, TimedCoresComputeWhatTheBatchedPathComputes) {
   const ChipConfig config = load_chip_config("hermes64");
   const workloads::Graph graph =
       workloads::import_onnx(workloads::resolve_model(workloads::load_model_zoo().default_model));
-  const firmware::ModelMapping mapping = firmware::map_model(layer_shapes(graph), chip_geometry(config),
-                                                             firmware::parse_replication(config.compiler.replication));
+  const firmware::ModelMapping mapping =
+      firmware::map_model(layer_shapes(graph), chip_geometry(config), config.compiler.replication);
   const workloads::Dataset calibration = workloads::load_fashion_mnist("train", 32);
   const AnalogModel model(config, workloads::weight_layers(graph), mapping,
                           capture_layer_inputs(graph, calibration.samples));

@@ -343,13 +343,15 @@ TEST(ModelTiming, SmallModelGivesLatencyThroughputAndEnergyThatAddUp) {
   EXPECT_GT(t.inferences_per_s, 0);
   EXPECT_LE(t.interval_ns, t.per_inference_ns * 1.0001);  // pipelined: completions closer than one latency
   double parts = 0;
-  for (const auto& [name, pj] : t.energy_breakdown_pj) {
-    EXPECT_GE(pj, 0) << name;
-    parts += pj;
+  for (const chip::EnergyComponent c : t.energy_breakdown_pj.components()) {
+    EXPECT_GE(t.energy_breakdown_pj[c], 0) << chip::energy_component_names().name(c);
+    parts += t.energy_breakdown_pj[c];
   }
   EXPECT_NEAR(parts, t.energy_per_inference_pj, 1e-9 * t.energy_per_inference_pj);
   for (const char* part : {"array", "adc", "dac", "digital", "sram", "network", "leakage"}) {
-    EXPECT_EQ(t.energy_breakdown_pj.count(part), 1u) << part;
+    const auto* c = chip::energy_component_names().find(part);
+    ASSERT_NE(c, nullptr) << part;
+    EXPECT_TRUE(t.energy_breakdown_pj.carries(*c)) << part;
   }
   // Layers carry all dynamic energy; leakage is the chip's.
   double layers = 0;
@@ -358,7 +360,7 @@ TEST(ModelTiming, SmallModelGivesLatencyThroughputAndEnergyThatAddUp) {
     EXPECT_GT(l.energy_pj, 0) << l.name;
     layers += l.energy_pj;
   }
-  EXPECT_NEAR(layers + t.energy_breakdown_pj.at("leakage"), t.energy_per_inference_pj,
+  EXPECT_NEAR(layers + t.energy_breakdown_pj[chip::EnergyComponent::leakage], t.energy_per_inference_pj,
               1e-6 * t.energy_per_inference_pj);
   // MVMs: 784x256 on 4 cores, 256x128 on 1, 128x10 on 1: 6 vectors per inference.
   EXPECT_DOUBLE_EQ(t.mvm_vectors_per_inference, 6.0);
@@ -367,9 +369,10 @@ TEST(ModelTiming, SmallModelGivesLatencyThroughputAndEnergyThatAddUp) {
   // Attribution loses nothing: the phases' dynamic energy is the run's (cores and network).
   const chip::ChipConfig config = chip::default_chip_config();
   const double leakage_w = config.cores.count * config.technology.core_leakage_mw * 1e-3;
-  const double run_dynamic = t.simulation.energy_pj - t.simulation.energy_breakdown_pj.at("leakage");
-  const double attributed = (t.energy_per_inference_pj - t.energy_breakdown_pj.at("leakage")) * t.inferences +
-                            t.programming_energy_pj - leakage_w * t.programming_ns * 1e3;
+  const double run_dynamic = t.simulation.energy_pj - t.simulation.energy_breakdown_pj[chip::EnergyComponent::leakage];
+  const double attributed =
+      (t.energy_per_inference_pj - t.energy_breakdown_pj[chip::EnergyComponent::leakage]) * t.inferences +
+      t.programming_energy_pj - leakage_w * t.programming_ns * 1e3;
   EXPECT_NEAR(attributed, run_dynamic, 1e-6 * run_dynamic);
   EXPECT_NEAR(t.ops_per_inference, 2.0 * (784 * 256 + 256 * 128 + 128 * 10), 1e-9);
   EXPECT_NEAR(t.tops_per_w, t.ops_per_inference / t.energy_per_inference_pj, 1e-12);

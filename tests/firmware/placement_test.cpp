@@ -33,10 +33,11 @@ ChipGeometry grid_8x8(PlacementPolicy policy) {
 }
 
 TEST(Placement, NamesRoundTripAndAnUnknownOneNamesTheKey) {
-  for (const std::string& name : placement_names()) EXPECT_EQ(placement_name(parse_placement(name)), name);
+  for (const std::string& name : placement_names().names())
+    EXPECT_EQ(placement_names().name(placement_names().parse(name, "compiler.placement", "placement")), name);
   EXPECT_EQ(make_placement(PlacementPolicy::snake)->name(), "snake");
   EXPECT_EQ(make_placement(PlacementPolicy::raster)->name(), "raster");
-  const ParameterError e = thrown_by<ParameterError>([] { parse_placement("hilbert"); });
+  const ParameterError e = thrown_by<ParameterError>([] { placement_names().parse("hilbert", "compiler.placement", "placement"); });
   EXPECT_EQ(e.parameter(), "compiler.placement");
   EXPECT_NE(std::string(e.what()).find("snake"), std::string::npos) << e.what();
 }

@@ -108,10 +108,8 @@ TEST(Adc, InvalidConfigNamesTheParameter) {
       EXPECT_EQ(e.parameter(), "adc.bits");
     }
   }
+  EXPECT_THROW(adc_kind_names().parse("sigma-delta", "adc.kind", "ADC kind"), ParameterError);
   AdcConfig c;
-  c.kind = "sigma-delta";
-  EXPECT_THROW(Adc(c, 4, mismatch), ParameterError);
-  c = {};
   c.noise_std_lsb = -1.0f;
   EXPECT_THROW(Adc(c, 4, mismatch), ParameterError);
 }

@@ -90,7 +90,7 @@ TEST(Crossbar, AbsMaxScalingUsesTheFullDacRangeForSmallInputs) {
   CrossbarConfig c = fine_config(64, 8);
   c.dac.bits = 5;
   Crossbar fixed(c, 5, 0);
-  c.input_scaling = "abs_max";
+  c.input_scaling = InputScaling::abs_max;
   Crossbar scaled(c, 5, 0);
   const WeightMatrix u = test::normal_weights(64, 8, 0.3f, 9).cwiseMax(-1.0f).cwiseMin(1.0f);
   fixed.set_weights(u, Vector::Ones(8));
@@ -103,10 +103,8 @@ TEST(Crossbar, AbsMaxScalingUsesTheFullDacRangeForSmallInputs) {
 }
 
 TEST(Crossbar, InvalidConfigNamesTheParameter) {
+  EXPECT_THROW(input_scaling_names().parse("sometimes", "noise.input_scaling", "input scaling"), ParameterError);
   CrossbarConfig c;
-  c.input_scaling = "sometimes";
-  EXPECT_THROW(Crossbar(c, 1, 0), ParameterError);
-  c = {};
   c.output_noise_std = -0.1f;
   try {
     Crossbar xbar(c, 1, 0);

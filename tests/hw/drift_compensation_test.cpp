@@ -122,8 +122,9 @@ TEST(DriftCompensation, FactorIsReferenceOverNow) {
     return p;
   }),
                Error);
-  EXPECT_THROW(parse_drift_compensation("sometimes"), ParameterError);
-  EXPECT_EQ(parse_drift_compensation("per_column"), DriftCompensationKind::per_column);
+  EXPECT_THROW(drift_compensation_names().parse("sometimes", "noise.drift_compensation", "kind"), ParameterError);
+  EXPECT_EQ(drift_compensation_names().parse("per_column", "noise.drift_compensation", "kind"),
+            DriftCompensationKind::per_column);
 }
 
 }  // namespace

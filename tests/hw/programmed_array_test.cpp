@@ -22,10 +22,10 @@ TEST(WeightMapping, PerColumnAndPerArrayScales) {
   EXPECT_FLOAT_EQ(col[0], 1.0f);
   EXPECT_FLOAT_EQ(col[1], 2.0f);
   EXPECT_FLOAT_EQ(col[2], 1.0f);  // all-zero column keeps scale 1
-  m.scale = "per_array";
+  m.scale = MappingScale::per_array;
   const Vector arr = mapping_scales(w, m);
   for (int j = 0; j < 3; ++j) EXPECT_FLOAT_EQ(arr[j], 2.0f);
-  m.scale = "per_column";
+  m.scale = MappingScale::per_column;
   m.weight_clip = 0.75f;
   const WeightMatrix u = normalise_weights(w, mapping_scales(w, m), m);
   EXPECT_FLOAT_EQ(u(0, 0), 0.5f / 0.75f);
@@ -133,9 +133,7 @@ TEST(ProgrammedArray, InvalidMappingNamesTheParameter) {
   } catch (const ParameterError& e) {
     EXPECT_EQ(e.parameter(), "mapping.g_min_us");
   }
-  m = {};
-  m.scale = "per_row";
-  EXPECT_THROW(ProgrammedArray(*device, m, 1, 0), ParameterError);
+  EXPECT_THROW(mapping_scale_names().parse("per_row", "mapping.scale", "scale"), ParameterError);
   m = {};
   m.stuck_on_probability = 1.5f;
   EXPECT_THROW(ProgrammedArray(*device, m, 1, 0), ParameterError);

@@ -169,7 +169,7 @@ TEST(NetworkConfig, ValidateNamesTheField) {
             }),
             "interconnect.virtual_channels");
   EXPECT_EQ(field_of([](NetworkConfig& c) { c.max_packet_flits = 0; }), "interconnect.max_packet_flits");
-  EXPECT_EQ(field_of([](NetworkConfig& c) { c.mode = "ca"; }), "interconnect.mode");
+  EXPECT_THROW(network_mode_names().parse("ca", "interconnect.mode", "mode"), ParameterError);
   EXPECT_EQ(field_of([](NetworkConfig& c) { c.offchip_node = 64; }), "interconnect.offchip_node");
   NetworkConfig mesh_one_vc;
   mesh_one_vc.topology = Topology::mesh;

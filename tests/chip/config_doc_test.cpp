@@ -1,12 +1,11 @@
-// The configuration schema against its documentation: every key that `imcsim config show` prints (the resolved
-// configuration of a file without keys, i.e. the defaults) must have a row in docs/configuration.md's tables with
-// a unit, a range and the same default, and every documented key must exist.
+// The configuration schema against its documentation: every key of the table (chip/config_keys.h) must have a
+// row in docs/configuration.md's tables with the table's unit and range and the default that a file without keys
+// gets, and every documented key must exist.
 //
 // The tables: under "## Keys", one "### `section`" heading per section ("### top level" for keys without one),
 // then rows "| `key` | meaning | unit | range | default |"; the default cell's first `code` span is the value.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -15,15 +14,18 @@
 #include <string>
 #include <vector>
 
-#include "tests/apps/cli_run.h"
+#include "chip/config_keys.h"
 
 namespace {
 
-using imcsim::test::binary;
-using imcsim::test::read_file;
-using imcsim::test::run_imcsim;
-
 const std::string source_dir = IMCSIM_SOURCE_DIR;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");
@@ -44,28 +46,6 @@ std::string first_code(const std::string& cell) {
   if (b == std::string::npos) return "";
   const auto e = cell.find('`', b + 1);
   return e == std::string::npos ? "" : cell.substr(b + 1, e - b - 1);
-}
-
-/// `config show` output (two levels: "section:" and "  key: value") -> "section.key" -> value.
-std::map<std::string, std::string> shown_keys(const std::string& yaml) {
-  std::map<std::string, std::string> keys;
-  std::istringstream in(yaml);
-  std::string line, section;
-  while (std::getline(in, line)) {
-    if (trim(line).empty() || trim(line)[0] == '#') continue;
-    const bool nested = line[0] == ' ';
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    const std::string key = trim(line.substr(0, colon));
-    const std::string value = trim(line.substr(colon + 1));
-    if (!nested && value.empty()) {
-      section = key;
-      continue;
-    }
-    if (!nested) section.clear();
-    keys[section.empty() ? key : section + "." + key] = unquote(value);
-  }
-  return keys;
 }
 
 struct DocRow {
@@ -118,45 +98,47 @@ bool same_value(const std::string& documented, const std::string& shown) {
 class ConfigDoc : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(binary().empty()) << "IMCSIM_BINARY is not set";
-    const std::string empty = ::testing::TempDir() + "imcsim_empty_chip_" + std::to_string(getpid()) + ".yaml";
-    std::ofstream(empty) << "{}\n";
-    const imcsim::test::RunResult r = run_imcsim("config show --chip '" + empty + "'");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    shown = shown_keys(r.out);
-    ASSERT_GT(shown.size(), 50u) << r.out;
+    const imcsim::chip::ChipConfig defaults = imcsim::chip::parse_chip_config("{}", "empty.yaml");
+    for (const auto& key : imcsim::chip::config_keys()) shown[key.name] = key.value(defaults);
+    ASSERT_GT(shown.size(), 50u);
     const std::string doc = read_file(source_dir + "/docs/configuration.md");
     ASSERT_FALSE(doc.empty());
     documented = documented_keys(doc);
   }
-  std::map<std::string, std::string> shown;
+  std::map<std::string, std::string> shown;  ///< key -> default
   std::map<std::string, DocRow> documented;
 };
 
 TEST_F(ConfigDoc, EveryKeyOfTheConfigIsDocumentedWithUnitRangeAndDefault) {
-  for (const auto& [key, value] : shown) {
-    const auto it = documented.find(key);
+  for (const auto& key : imcsim::chip::config_keys()) {
+    const auto it = documented.find(key.name);
     if (it == documented.end()) {
-      ADD_FAILURE() << "'" << key << "' is a config key but has no row in docs/configuration.md";
+      ADD_FAILURE() << "'" << key.name << "' is a config key but has no row in docs/configuration.md";
       continue;
     }
     const DocRow& row = it->second;
-    ASSERT_EQ(row.cells.size(), 5u) << "docs/configuration.md:" << row.line << ": '" << key
+    ASSERT_EQ(row.cells.size(), 5u) << "docs/configuration.md:" << row.line << ": '" << key.name
                                     << "' needs | key | meaning | unit | range | default |";
     for (std::size_t c = 1; c < 5; ++c) {
-      EXPECT_FALSE(row.cells[c].empty()) << "docs/configuration.md:" << row.line << ": '" << key << "' column " << c;
+      EXPECT_FALSE(row.cells[c].empty()) << "docs/configuration.md:" << row.line << ": '" << key.name << "' column "
+                                         << c;
     }
+    EXPECT_EQ(row.cells[2], key.unit) << "docs/configuration.md:" << row.line << ": '" << key.name
+                                      << "' unit differs from chip/config_keys.cpp";
+    EXPECT_EQ(row.cells[3], key.range) << "docs/configuration.md:" << row.line << ": '" << key.name
+                                       << "' range differs from chip/config_keys.cpp";
     const std::string documented_default = first_code(row.cells[4]);
+    const std::string value = shown.at(key.name);
     EXPECT_TRUE(same_value(unquote(documented_default), value))
-        << "docs/configuration.md:" << row.line << ": '" << key << "' default is documented as `" << documented_default
-        << "`, config show gives '" << value << "'";
+        << "docs/configuration.md:" << row.line << ": '" << key.name << "' default is documented as `"
+        << documented_default << "`, config show gives '" << value << "'";
   }
 }
 
 TEST_F(ConfigDoc, EveryDocumentedKeyExists) {
   for (const auto& [key, row] : documented) {
     EXPECT_TRUE(shown.count(key) == 1) << "docs/configuration.md:" << row.line << ": '" << key
-                                       << "' is documented but config show has no such key";
+                                       << "' is documented but the config has no such key";
   }
 }
 
