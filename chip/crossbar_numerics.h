@@ -19,7 +19,6 @@ class CrossbarNumerics : public cores::CoreNumerics {
   CrossbarNumerics(const ChipConfig& config, int core_id);
   void execute(const cores::CoreCommand& command) override;
 
-  const hw::BatchMatrix& output_buffer() const { return m_output; }
 
  private:
   std::unique_ptr<hw::InferenceDeviceModel> m_device;

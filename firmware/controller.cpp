@@ -25,7 +25,6 @@ Controller::Controller(const sc_core::sc_module_name& name, Program program, int
       m_program(std::move(program)),
       m_offchip_node(offchip_node),
       m_order_transfers(order_transfers),
-      m_stream_finish_ns(static_cast<std::size_t>(core_count), -1.0),
       m_records(m_program.instructions.size()),
       m_instructions(stats.declare(std::string(this->name()) + ".instructions", "instructions executed", "count")) {
   m_program.validate(core_count, m_program.name);
@@ -232,7 +231,6 @@ void Controller::execute_stream(int core, const std::vector<const Instruction*>&
     keeper.set(ns(sync_limit_ns(state) - now_ns()));
     if (keeper.need_sync()) keeper.sync();
   }
-  m_stream_finish_ns[static_cast<std::size_t>(core)] = ready;
   m_finish_ns = std::max(m_finish_ns, ready);
   keeper.set(ns(ready - now_ns()));
   keeper.sync();

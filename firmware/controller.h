@@ -46,7 +46,6 @@ class Controller : public sc_core::sc_module {
   /// Completion time of the whole program (after sc_start has returned), ns.
   double finish_ns() const { return m_finish_ns; }
   /// Completion time of each core's stream, ns (-1 for cores without instructions).
-  const std::vector<double>& stream_finish_ns() const { return m_stream_finish_ns; }
   /// One record per instruction of the program, in program order (barriers keep the default record).
   const std::vector<InstructionRecord>& instruction_records() const { return m_records; }
   /// Rethrows an error raised while executing (streams stop the simulation on the first error).
@@ -105,7 +104,6 @@ class Controller : public sc_core::sc_module {
   sc_core::sc_event m_barrier_release;
   double m_finish_ns = 0;
   std::exception_ptr m_error;
-  std::vector<double> m_stream_finish_ns;
   std::vector<InstructionRecord> m_records;
   Stat& m_instructions;
 };

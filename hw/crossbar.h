@@ -55,9 +55,6 @@ class Crossbar {
 
   const CrossbarConfig& config() const { return m_config; }
   const Dac& dac() const { return m_dac; }
-  const Adc& column_adc() const { return m_column_adc; }
-  const Adc& row_adc() const { return m_row_adc; }
-  const WeightMatrix& normalised_weights() const { return m_weights; }
   const Vector& column_scales() const { return m_column_scales; }
 
  private:

@@ -39,7 +39,6 @@ class ProgrammedArray {
 
   int slots() const { return 2 * m_mapping.devices_per_polarity; }
   const WeightMatrix& target_us(int slot) const { return m_target_us[static_cast<std::size_t>(slot)]; }
-  const WeightMatrix& programmed_us(int slot) const { return m_programmed_us[static_cast<std::size_t>(slot)]; }
   const WeightMatrix& drift_exponent(int slot) const { return m_nu[static_cast<std::size_t>(slot)]; }
   const FaultMatrix& faults(int slot) const { return m_faults[static_cast<std::size_t>(slot)]; }
   /// Conductances of `slot` at time t (drift and one read-noise draw, faults applied).

@@ -62,7 +62,6 @@ class Network : public sc_core::sc_module {
           StatisticsRegistry& stats);
 
   const LinkReservations& links() const { return m_links; }
-  bool approximately_timed() const { return m_flits != nullptr; }
   const std::vector<TransferInterval>& transfers() const { return m_transfers; }
   /// Records transfers and, in lt mode, every link booking (links().bookings()).
   void record_transfers(bool on) {

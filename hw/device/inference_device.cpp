@@ -30,11 +30,6 @@ float InferenceDeviceModel::read_noise_time_factor(double t_s) const {
   return ratio > 1.0 ? static_cast<float>(std::sqrt(std::log(ratio))) : 0.0f;
 }
 
-float InferenceDeviceModel::drift_factor(double t_s, float nu) const {
-  if (t_s <= 0) return 1.0f;
-  return static_cast<float>(std::pow((t_s + m_params.t0_s) / m_params.t0_s, -static_cast<double>(nu)));
-}
-
 float InferenceDeviceModel::read_noise_std_us(float g_prog_us, float g_us, double t_s) const {
   return std::fabs(g_us) * m_params.read_noise_scale * read_noise_q(normalised(g_prog_us)) *
          read_noise_time_factor(t_s);

@@ -56,8 +56,6 @@ class InferenceDeviceModel {
   const InferenceDeviceParams& params() const { return m_params; }
   /// sqrt(ln((T + t_read) / (2 t_read))) with T = t + t0: growth of accumulated 1/f noise with time.
   float read_noise_time_factor(double t_s) const;
-  /// (T / t0)^(-nu) with T = t + t0.
-  float drift_factor(double t_s, float nu) const;
   /// Std of the read noise alone at time t of a device programmed to g_prog_us that now conducts g_us:
   /// |g| * Q_s(g_prog / g_max) * read_noise_time_factor(t).
   float read_noise_std_us(float g_prog_us, float g_us, double t_s) const;

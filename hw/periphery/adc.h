@@ -54,9 +54,6 @@ class Adc {
   int code(float v, int column) const;
 
   const Vector& gain() const { return m_gain; }
-  const Vector& offset_lsb() const { return m_offset_lsb; }
-  const Vector& correction_gain() const { return m_corr_gain; }
-  const Vector& correction_offset() const { return m_corr_offset; }
 
  private:
   float distort(float v, int column) const;
