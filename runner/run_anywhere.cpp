@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <mutex>
 
 #include "base/child_process.h"
 #include "base/errors.h"
 #include "base/output_file.h"
+#include "base/task_pool.h"
 #include "base/text.h"
 #include "chip/simulation.h"
 #include "runner/run_report.h"
@@ -29,7 +29,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::mutex in_process_mutex;
+/// Set by the first run_report() that may run in this process (the kernel elaborates once).
+std::atomic<bool> in_process_claimed{false};
 
 /// A directory of its own under the system's temporary directory, removed with everything in it at scope exit.
 class ScratchDirectory {
@@ -115,11 +116,14 @@ std::vector<std::string> run_arguments(const RunRequest& request, const std::str
 }
 
 nlohmann::ordered_json run_report(const RunRequest& request, const RunProgress& progress) {
-  {
-    const std::lock_guard<std::mutex> lock(in_process_mutex);
-    if (chip::can_simulate()) return report_json(run(request, progress));
-  }
+  if (!in_process_claimed.exchange(true) && chip::can_simulate()) return report_json(run(request, progress));
   return run_in_worker(request);
+}
+
+std::vector<nlohmann::ordered_json> run_reports(const std::vector<RunRequest>& requests, int jobs) {
+  std::vector<nlohmann::ordered_json> reports(requests.size());
+  run_tasks(requests.size(), jobs, [&](std::size_t k) { reports[k] = run_report(requests[k]); });
+  return reports;
 }
 
 }  // namespace imcsim::runner

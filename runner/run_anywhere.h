@@ -7,7 +7,8 @@
 // runner::evaluate_accuracy (runner/run.h), which never leaves the process.
 //
 // Contract: throws what run() throws (a worker's error is rethrown as imcsim::Error with the worker's message);
-// never exits or prints. Thread-safe: calls from several threads run at most one of them here.
+// never exits or prints. Thread-safe: of calls from several threads, at most the first runs here, the others
+// (at once, without waiting for it) in worker processes.
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -18,7 +19,12 @@
 namespace imcsim::runner {
 
 /// report_json() of run(request): in this process if it can still simulate, in a worker process otherwise.
+/// `progress` is told only about a run in this process.
 nlohmann::ordered_json run_report(const RunRequest& request, const RunProgress& progress = {});
+
+/// run_report() of every request, at most `jobs` at a time (each its own worker process but the first); the
+/// reports in the requests' order. The first error is rethrown once the runs under way have finished.
+std::vector<nlohmann::ordered_json> run_reports(const std::vector<RunRequest>& requests, int jobs);
 
 /// The imcsim executable that worker processes run: $IMCSIM_BINARY, else this process if it is imcsim, else the
 /// build tree's or the installed one. Throws imcsim::Error when none exists.

@@ -76,6 +76,22 @@ TEST(RunLibrary, LoopsGetTheSameReportHereAndFromAWorker) {
   EXPECT_EQ(timing["latency"], here["latency"]);
 }
 
+TEST(RunLibrary, ALoopOfCandidatesRunsOnWorkersInOrder) {
+  ASSERT_FALSE(imcsim::test::binary().empty()) << "IMCSIM_BINARY is not set";
+  std::vector<RunRequest> candidates;
+  for (const char* bits : {"adc.bits=6", "adc.bits=8", "adc.bits=6"}) {
+    RunRequest request = mlp_request(100);
+    request.chip = imcsim::chip::load_chip_config("hermes64", {bits});
+    candidates.push_back(request);
+  }
+  const std::vector<nlohmann::ordered_json> reports = imcsim::runner::run_reports(candidates, 2);
+  ASSERT_EQ(reports.size(), 3u);
+  EXPECT_FALSE(imcsim::chip::can_simulate()) << "one candidate ran in this process";
+  EXPECT_EQ(reports[0].dump(), reports[2].dump()) << "the same candidate, here and in a worker";
+  EXPECT_NE(reports[0]["energy"].dump(), reports[1]["energy"].dump()) << "6-bit and 8-bit ADCs cost the same";
+  for (const auto& r : reports) EXPECT_EQ(r["accuracy"]["images"], 100);
+}
+
 TEST(RunLibrary, BadInputThrowsBeforeAnythingRuns) {
   RunRequest unknown = mlp_request(10);
   unknown.model = "no-such-model";
