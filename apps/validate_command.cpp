@@ -10,7 +10,8 @@
 
 #include "apps/chip_options.h"
 #include "apps/commands.h"
-#include "apps/worker.h"
+#include "base/child_process.h"
+#include "bench/worker.h"
 #include "chip/peak_figures.h"
 
 namespace imcsim::apps {
@@ -40,7 +41,7 @@ nlohmann::json paper_layer(const ChipOptions& o, const std::string& read_mode, s
   const auto chip = chip_arguments(o);
   args.insert(args.end(), chip.begin(), chip.end());
   args.insert(args.end(), {"--set", "cores.read_mode=" + read_mode});
-  return run_worker(args);
+  return bench::run_worker(self_executable(), args);
 }
 
 std::vector<Row> hermes_rows(const ChipOptions& o) {

@@ -1,12 +1,12 @@
-#include "apps/worker.h"
+#include "bench/worker.h"
 
 #include "base/child_process.h"
 #include "base/errors.h"
 
-namespace imcsim::apps {
+namespace imcsim::bench {
 
-nlohmann::json run_worker(const std::vector<std::string>& arguments) {
-  const ChildResult r = run_child(self_executable(), arguments);
+nlohmann::json run_worker(const std::string& executable, const std::vector<std::string>& arguments) {
+  const ChildResult r = run_child(executable, arguments);
   if (r.exit_code != 0) {
     std::string command;
     for (const auto& a : arguments) command += " " + a;
@@ -15,4 +15,4 @@ nlohmann::json run_worker(const std::vector<std::string>& arguments) {
   return nlohmann::json::parse(r.out);
 }
 
-}  // namespace imcsim::apps
+}  // namespace imcsim::bench

@@ -1,0 +1,73 @@
+// The benchmarks of the plain bench library (bench/) called directly, on inputs small enough for a unit test: the
+// full-load Program, the replay and accuracy benchmarks' JSON (its keys in the order `imcsim bench` prints them),
+// and reading a worker process's JSON.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "base/errors.h"
+#include "bench/accuracy_bench.h"
+#include "bench/full_load.h"
+#include "bench/replay_bench.h"
+#include "bench/worker.h"
+#include "chip/chip_config.h"
+
+namespace {
+
+std::vector<std::string> keys_of(const nlohmann::ordered_json& j) {
+  std::vector<std::string> keys;
+  for (const auto& item : j.items()) keys.push_back(item.key());
+  return keys;
+}
+
+TEST(BenchLibrary, FullLoadProgramHasCoresTimesMvmsMvmsCoreByCore) {
+  const imcsim::firmware::Program p = imcsim::bench::full_load_program(4, 256, 128, 3);
+  EXPECT_EQ(p.name, "full_load");
+  ASSERT_EQ(p.instructions.size(), 12u);
+  for (std::size_t i = 0; i < p.instructions.size(); ++i) {
+    const imcsim::firmware::Instruction& in = p.instructions[i];
+    EXPECT_EQ(in.op, imcsim::firmware::Op::mvm) << i;
+    EXPECT_EQ(in.core, static_cast<int>(i / 3)) << i;
+    EXPECT_EQ(in.rows, 256) << i;
+    EXPECT_EQ(in.cols, 128) << i;
+  }
+}
+
+TEST(BenchLibrary, ReplayOnATinyTraceGivesItsKeysInOrder) {
+  const nlohmann::ordered_json j =
+      imcsim::bench::replay_benchmark(imcsim::chip::load_chip_config("hermes64"), 100);
+  EXPECT_EQ(keys_of(j), (std::vector<std::string>{"benchmark", "model", "chip", "inferences", "events", "build_s",
+                                                  "replay_s", "events_per_s", "replay_s_each", "events_per_s_first",
+                                                  "records_s", "events_per_s_with_records", "simulated_ns"}));
+  EXPECT_EQ(j["benchmark"], "replay");
+  EXPECT_EQ(j["chip"], "hermes64");
+  EXPECT_GE(j["inferences"].get<int>(), 1);
+  EXPECT_GE(j["events"].get<std::size_t>(), 100u);
+  EXPECT_EQ(j["replay_s_each"].size(), 3u);
+  EXPECT_GT(j["simulated_ns"].get<double>(), 0.0);
+}
+
+TEST(BenchLibrary, AccuracyOnFewImagesGivesItsKeysInOrder) {
+  const nlohmann::ordered_json j = imcsim::bench::accuracy_benchmark(20);
+  EXPECT_EQ(keys_of(j), (std::vector<std::string>{"benchmark", "model", "chip", "images", "threads", "reference_s",
+                                                  "chip_s", "programming_s", "ratio", "fp32_top1", "chip_top1"}));
+  EXPECT_EQ(j["benchmark"], "accuracy");
+  EXPECT_EQ(j["chip"], "hermes64");
+  EXPECT_EQ(j["images"].get<int>(), 20);
+  EXPECT_GE(j["chip_top1"].get<double>(), 0.0);
+  EXPECT_LE(j["chip_top1"].get<double>(), 1.0);
+}
+
+TEST(BenchLibrary, RunWorkerParsesStandardOutputAndRethrowsAFailureWithStandardError) {
+  EXPECT_EQ(imcsim::bench::run_worker("/bin/sh", {"-c", "echo '{\"a\": 1}'"})["a"], 1);
+  try {
+    imcsim::bench::run_worker("/bin/sh", {"-c", "echo broken >&2; exit 3"});
+    FAIL() << "no error";
+  } catch (const imcsim::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("broken"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
