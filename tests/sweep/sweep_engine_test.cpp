@@ -161,8 +161,12 @@ TEST_F(SweepEngine, RunsPointsWithTheGivenExecutable) {
   for (const auto& [point, o] : done) {
     EXPECT_EQ(o.row.status, PointStatus::ok) << o.row.error;
     for (std::size_t k = 0; k < frame.metrics.size(); ++k) {
-      if (frame.metrics[k] == "latency_ns") EXPECT_EQ(o.row.metrics[k], 100.0);
-      if (frame.metrics[k] == "cores_used") EXPECT_EQ(o.row.metrics[k], 7.0);
+      if (frame.metrics[k] == "latency_ns") {
+        EXPECT_EQ(o.row.metrics[k], 100.0);
+      }
+      if (frame.metrics[k] == "cores_used") {
+        EXPECT_EQ(o.row.metrics[k], 7.0);
+      }
     }
   }
   const PointOutcome failed = run_point(executable, spec, {1, true}, m_dir + "/fails", 1);
