@@ -343,15 +343,15 @@ TEST(ModelTiming, SmallModelGivesLatencyThroughputAndEnergyThatAddUp) {
   EXPECT_GT(t.inferences_per_s, 0);
   EXPECT_LE(t.interval_ns, t.per_inference_ns * 1.0001);  // pipelined: completions closer than one latency
   double parts = 0;
-  for (const chip::EnergyComponent c : t.energy_breakdown_pj.components()) {
-    EXPECT_GE(t.energy_breakdown_pj[c], 0) << chip::energy_component_names().name(c);
-    parts += t.energy_breakdown_pj[c];
+  for (const chip::EnergyComponent component : t.energy_breakdown_pj.components()) {
+    EXPECT_GE(t.energy_breakdown_pj[component], 0) << chip::energy_component_names().name(component);
+    parts += t.energy_breakdown_pj[component];
   }
   EXPECT_NEAR(parts, t.energy_per_inference_pj, 1e-9 * t.energy_per_inference_pj);
   for (const char* part : {"array", "adc", "dac", "digital", "sram", "network", "leakage"}) {
-    const auto* c = chip::energy_component_names().find(part);
-    ASSERT_NE(c, nullptr) << part;
-    EXPECT_TRUE(t.energy_breakdown_pj.carries(*c)) << part;
+    const auto* component = chip::energy_component_names().find(part);
+    ASSERT_NE(component, nullptr) << part;
+    EXPECT_TRUE(t.energy_breakdown_pj.carries(*component)) << part;
   }
   // Layers carry all dynamic energy; leakage is the chip's.
   double layers = 0;
