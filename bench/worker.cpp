@@ -12,7 +12,12 @@ nlohmann::json run_worker(const std::string& executable, const std::vector<std::
     for (const auto& a : arguments) command += " " + a;
     throw Error("worker 'imcsim" + command + "' failed: " + r.err);
   }
-  return nlohmann::json::parse(r.out);
+  try {
+    return nlohmann::json::parse(r.out);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("worker 'imcsim " + (arguments.empty() ? std::string() : arguments.front()) +
+                "' printed no JSON: " + e.what());
+  }
 }
 
 }  // namespace imcsim::bench

@@ -18,7 +18,7 @@
 //   the grid left to right, then down); when none is left, the free cores in index order.
 //
 // Contract: a model that needs more cores than the chip has is a ParameterError("model") saying how many cores
-// it needs, layer by layer; an unknown placement policy is a ParameterError("compiler.placement").
+// it needs, layer by layer. The placement policy is an enum: its names are checked where the config is read.
 
 #include <cstdint>
 #include <string>

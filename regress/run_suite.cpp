@@ -1,7 +1,5 @@
 #include "regress/run_suite.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -9,6 +7,7 @@
 #include "base/child_process.h"
 #include "base/errors.h"
 #include "base/output_file.h"
+#include "base/scratch_directory.h"
 #include "base/task_pool.h"
 #include "base/text.h"
 
@@ -27,7 +26,8 @@ CaseResult run_case(const RegressCase& c, const std::string& out_dir, const Suit
     return r;
   }
   const std::string report_path = out_dir + "/report.json";
-  if (!fs::is_regular_file(report_path)) {
+  std::error_code ec;
+  if (!fs::is_regular_file(report_path, ec)) {
     r.error = "imcsim run wrote no " + report_path;
     return r;
   }
@@ -63,8 +63,7 @@ void compare_with_golden(const Suite& suite, const RegressCase& c, CaseResult& r
 
 std::vector<CaseResult> run_suite(const Suite& suite, const SuiteRunOptions& options,
                                   const std::function<void(std::size_t)>& started) {
-  const std::string scratch = (fs::temp_directory_path() / ("imcsim_regress_" + std::to_string(getpid()))).string();
-  fs::create_directories(scratch);
+  const ScratchDirectory scratch("imcsim_regress");
   std::vector<CaseResult> results(suite.cases.size());
   std::mutex started_mutex;
   run_tasks(suite.cases.size(), options.jobs, [&](std::size_t k) {
@@ -74,13 +73,11 @@ std::vector<CaseResult> run_suite(const Suite& suite, const SuiteRunOptions& opt
       started(k);
     }
     try {
-      results[k] = run_case(c, scratch + "/" + c.name, options);
-    } catch (const Error& e) {
+      results[k] = run_case(c, scratch.path() + "/" + c.name, options);
+    } catch (const std::exception& e) {
       results[k].error = e.what();
     }
   });
-  std::error_code ignore_error;
-  fs::remove_all(scratch, ignore_error);
   for (std::size_t k = 0; k < suite.cases.size(); ++k) {
     if (results[k].status == CaseStatus::compared) {
       compare_with_golden(suite, suite.cases[k], results[k]);

@@ -4,7 +4,8 @@
 //
 // Contract: run_suite() never prints; it reports each case as it starts through a callback and returns what
 // happened to every case, in the suite's order. A case that fails to run, or has no or an unreadable golden, is
-// a result, not an exception; only a failure to create the scratch directory throws.
+// a result, not an exception; only a failure to create the scratch directory throws (and what `started` throws,
+// once the cases under way have finished; the scratch directory is removed either way).
 
 #include <cstddef>
 #include <functional>

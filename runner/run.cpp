@@ -1,5 +1,7 @@
 #include "runner/run.h"
 
+#include <cmath>
+#include <mutex>
 #include <utility>
 
 #include "base/errors.h"
@@ -20,6 +22,18 @@ namespace imcsim::runner {
 const char* version() { return IMCSIM_VERSION; }
 
 PreparedRun prepare(const RunRequest& request) {
+  // The limits of `imcsim run`'s options, so that a request runs here exactly when it runs in a worker.
+  if (request.images < 0) throw ParameterError("images", "must be >= 0 (0: all)");
+  if (request.threads < 1 || request.threads > 256) throw ParameterError("threads", "must be in 1..256");
+  if (request.calibration_images < 1 || request.calibration_images > 60000) {
+    throw ParameterError("calibration_images", "must be in 1..60000");
+  }
+  if (!request.timing_only && request.workload.empty() && request.drift_times_s.empty()) {
+    throw ParameterError("drift_times_s", "the accuracy path needs at least one drift time");
+  }
+  for (const double t : request.drift_times_s) {
+    if (!(t >= 0.0) || !std::isfinite(t)) throw ParameterError("drift_times_s", "a drift time must be finite and >= 0");
+  }
   PreparedRun p;
   p.request = request;
   p.chip = request.chip;
@@ -51,7 +65,8 @@ PreparedRun prepare(const RunRequest& request) {
 RunAccuracy evaluate_accuracy(const PreparedRun& run, const RunProgress& progress) {
   if (run.timing_only) throw Error("evaluate_accuracy(): the run " + run.model_name + " is timing only");
   // One GEMM thread: the reduction order of every product, and so every number, whatever the thread count.
-  hw::use_single_threaded_gemm();
+  static std::once_flag gemm_pinned;
+  std::call_once(gemm_pinned, hw::use_single_threaded_gemm);
   const RunRequest& q = run.request;
   const workloads::Dataset data = workloads::load_dataset(q.dataset, q.images);
   workloads::check_dataset_fits(*run.graph, data, run.model_file);

@@ -1,7 +1,5 @@
 #include "runner/run_anywhere.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +8,7 @@
 #include "base/child_process.h"
 #include "base/errors.h"
 #include "base/output_file.h"
+#include "base/scratch_directory.h"
 #include "base/task_pool.h"
 #include "base/text.h"
 #include "chip/simulation.h"
@@ -32,28 +31,6 @@ namespace fs = std::filesystem;
 /// Set by the first run_report() that may run in this process (the kernel elaborates once).
 std::atomic<bool> in_process_claimed{false};
 
-/// A directory of its own under the system's temporary directory, removed with everything in it at scope exit.
-class ScratchDirectory {
- public:
-  ScratchDirectory() {
-    static std::atomic<int> counter{0};
-    m_path = (fs::temp_directory_path() /
-              ("imcsim_run_" + std::to_string(getpid()) + "_" + std::to_string(counter++)))
-                 .string();
-    fs::create_directories(m_path);
-  }
-  ScratchDirectory(const ScratchDirectory&) = delete;
-  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
-  ~ScratchDirectory() {
-    std::error_code ec;
-    fs::remove_all(m_path, ec);
-  }
-  const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;
-};
-
 std::string duration_list(const std::vector<double>& times_s) {
   std::string list;
   for (const double t : times_s) {
@@ -65,20 +42,34 @@ std::string duration_list(const std::vector<double>& times_s) {
 }
 
 nlohmann::ordered_json run_in_worker(const RunRequest& request) {
-  const ScratchDirectory scratch;
+  const ScratchDirectory scratch("imcsim_run");
+  // The worker reads the chip from a file in another directory: its technology file by absolute path.
+  chip::ChipConfig chip = request.chip;
+  if (!chip.technology_file.empty()) chip.technology_file = fs::absolute(chip.technology_file).string();
   const std::string chip_file = scratch.path() + "/chip.yaml";
-  write_file_atomically(chip_file, chip::to_yaml(request.chip));
+  write_file_atomically(chip_file, chip::to_yaml(chip));
   std::string model_file;
   if (request.graph) {
-    model_file = scratch.path() + "/" + request.graph->name + ".onnx";
+    model_file = scratch.path() + "/model.onnx";
     workloads::export_onnx(*request.graph, model_file);
   }
   const std::string out = scratch.path() + "/out";
   const ChildResult child = run_child(imcsim_executable(), run_arguments(request, chip_file, model_file, out));
   if (child.exit_code != 0) throw Error("worker 'imcsim run' failed: " + child.err);
-  nlohmann::ordered_json report = nlohmann::ordered_json::parse(read_file_text(out + "/report.json"));
+  nlohmann::ordered_json report;
+  try {
+    report = nlohmann::ordered_json::parse(read_file_text(out + "/report.json"));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("worker 'imcsim run' wrote no readable report.json: " + std::string(e.what()));
+  }
   // The worker named the files it was given; the report names what the request named.
-  if (request.graph) report["model_file"] = "";
+  if (request.graph) {
+    report["model"] = request.graph->name;
+    report["model_file"] = "";
+  }
+  chip.technology_file = request.chip.technology_file;
+  if (request.seed) chip.sim.seed = *request.seed;
+  report["config"] = chip::to_yaml(chip);
   return report;
 }
 
@@ -105,10 +96,10 @@ std::vector<std::string> run_arguments(const RunRequest& request, const std::str
   } else if (!request.model.empty()) {
     a.insert(a.end(), {"--model", request.model});
   }
-  a.insert(a.end(), {"--dataset", request.dataset, "--images", std::to_string(request.images), "--drift-times",
-                     duration_list(request.drift_times_s), "--threads", std::to_string(request.threads),
-                     "--calibration-images", std::to_string(request.calibration_images), "--out", out_dir,
-                     "--no-timeline"});
+  a.insert(a.end(), {"--dataset", request.dataset, "--images", std::to_string(request.images), "--threads",
+                     std::to_string(request.threads), "--calibration-images",
+                     std::to_string(request.calibration_images), "--out", out_dir, "--no-timeline"});
+  if (!request.drift_times_s.empty()) a.insert(a.end(), {"--drift-times", duration_list(request.drift_times_s)});
   if (request.seed) a.insert(a.end(), {"--seed", std::to_string(*request.seed)});
   if (request.timing_only) a.emplace_back("--timing-only");
   if (!request.trace_path.empty()) a.insert(a.end(), {"--trace", request.trace_path});

@@ -7,7 +7,8 @@
 // runner::evaluate_accuracy (runner/run.h), which never leaves the process.
 //
 // Contract: throws what run() throws (a worker's error is rethrown as imcsim::Error with the worker's message);
-// never exits or prints. Thread-safe: of calls from several threads, at most the first runs here, the others
+// never exits or prints. A worker reads the chip from chip::to_yaml(request.chip): a technology table changed in
+// code, not loaded from request.chip.technology_file, does not reach it. Thread-safe: of calls from several threads, at most the first runs here, the others
 // (at once, without waiting for it) in worker processes.
 
 #include <nlohmann/json.hpp>

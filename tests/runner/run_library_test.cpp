@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "base/errors.h"
@@ -92,6 +94,26 @@ TEST(RunLibrary, ALoopOfCandidatesRunsOnWorkersInOrder) {
   for (const auto& r : reports) EXPECT_EQ(r["accuracy"]["images"], 100);
 }
 
+TEST(RunLibrary, AWorkerFindsATechnologyFileNamedRelativeToTheChipFile) {
+  ASSERT_FALSE(imcsim::test::binary().empty()) << "IMCSIM_BINARY is not set";
+  namespace fs = std::filesystem;
+  const fs::path dir = imcsim::test::scratch_path("runner_chip");
+  fs::create_directories(dir);
+  fs::copy_file(imcsim::chip::preset_directory() + "/technology/hermes14nm.yaml", dir / "tech.yaml",
+                fs::copy_options::overwrite_existing);
+  std::ofstream(dir / "chip.yaml") << "name: relative\ntechnology: tech.yaml\n";
+  const fs::path before = fs::current_path();
+  fs::current_path(dir);
+  RunRequest request = mlp_request(10);
+  request.chip = imcsim::chip::load_chip_config("chip.yaml");
+  request.timing_only = true;
+  ASSERT_EQ(request.chip.technology_file, "tech.yaml");
+  const nlohmann::ordered_json here = imcsim::runner::run_report(request);
+  const nlohmann::ordered_json worker = imcsim::runner::run_report(request);
+  fs::current_path(before);
+  EXPECT_EQ(here.dump(2), worker.dump(2));
+}
+
 TEST(RunLibrary, BadInputThrowsBeforeAnythingRuns) {
   RunRequest unknown = mlp_request(10);
   unknown.model = "no-such-model";
@@ -103,6 +125,12 @@ TEST(RunLibrary, BadInputThrowsBeforeAnythingRuns) {
   too_small.chip = imcsim::chip::load_chip_config("hermes64", {"cores.count=1", "interconnect.grid_x=1",
                                                                "interconnect.grid_y=1"});
   EXPECT_THROW(imcsim::runner::prepare(too_small), imcsim::ParameterError);
+  RunRequest no_drift = mlp_request(10);
+  no_drift.drift_times_s.clear();
+  EXPECT_THROW(imcsim::runner::prepare(no_drift), imcsim::ParameterError);
+  RunRequest no_calibration = mlp_request(10);
+  no_calibration.calibration_images = 0;
+  EXPECT_THROW(imcsim::runner::prepare(no_calibration), imcsim::ParameterError);
   EXPECT_TRUE(imcsim::chip::can_simulate());
 }
 

@@ -18,12 +18,12 @@ void NodeContext::fail_attribute(const std::string& key, const std::string& mess
 }
 
 const Tensor& NodeContext::in(std::size_t k) const {
-  if (k >= node.inputs.size()) fail("input " + std::to_string(k) + " is missing");
+  if (k >= node.inputs.size() || node.inputs[k].empty()) fail("input " + std::to_string(k) + " is missing");
   return graph.tensors.at(node.inputs[k]);
 }
 
 bool NodeContext::constant(std::size_t k) const {
-  return k < node.inputs.size() && graph.tensor(node.inputs[k]).constant;
+  return k < node.inputs.size() && !node.inputs[k].empty() && graph.tensor(node.inputs[k]).constant;
 }
 
 std::vector<std::int64_t> NodeContext::constant_ints(std::size_t k, bool allow_batch) const {

@@ -69,7 +69,7 @@ struct NodeContext {
 
   [[noreturn]] void fail(const std::string& message) const;
   [[noreturn]] void fail_attribute(const std::string& key, const std::string& message) const;
-  /// Input k's tensor; fails when the node has no input k.
+  /// Input k's tensor; fails when the node has no input k or omits it (an empty name).
   const Tensor& in(std::size_t k) const;
   bool has_input(std::size_t k) const { return k < node.inputs.size(); }
   /// Input k is given (not omitted) and a constant.
