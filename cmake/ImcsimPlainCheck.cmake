@@ -11,7 +11,8 @@
 #   a fact the build checks.
 
 set(IMCSIM_PLAIN_TARGETS imcsim_base imcsim_hw imcsim_workloads imcsim_core_model imcsim_network_model
-                         imcsim_compiler imcsim_accuracy imcsim_traces imcsim_bench)
+                         imcsim_compiler imcsim_accuracy imcsim_traces imcsim_bench imcsim_report imcsim_regress
+                         imcsim_sweep)
 
 function(imcsim_check_no_systemc_link target)
   set(queue ${target})

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "chip/simulation.h"
+#include "chip/simulation_result.h"
 #include "firmware/program.h"
 
 namespace imcsim::report {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "chip/simulation.h"
+#include "chip/simulation_result.h"
 
 namespace imcsim::report {
 
