@@ -1,4 +1,5 @@
-// imcsim layer: one fully connected layer mapped onto the chip, run on the timed model (JSON).
+// imcsim layer: one fully connected layer (or LSTM step) as a one-layer model, mapped and compiled like any model
+// (firmware/model_mapping.h, firmware/model_compiler.h) and run on the timed model (JSON).
 
 #include <algorithm>
 #include <fstream>
@@ -10,11 +11,13 @@
 #include "base/errors.h"
 #include "base/output_file.h"
 #include "chip/accuracy.h"
+#include "chip/model_timing.h"
 #include "chip/simulation.h"
-#include "firmware/layer_compiler.h"
+#include "firmware/model_compiler.h"
 #include "report/statistics_json.h"
 #include "report/timeline.h"
 #include "report/vcd.h"
+#include "workloads/single_layer.h"
 
 namespace imcsim::apps {
 
@@ -22,23 +25,40 @@ namespace {
 
 struct LayerOptions {
   ChipOptions chip;
-  firmware::FcLayer layer;
+  int in = 256;
+  int out = 256;
+  int batch = 1;
+  bool program_weights = false;
+  bool preloaded_inputs = false;
+  bool keep_outputs = false;
+  bool lstm_cell = false;
   std::string program_out;
   std::string trace_out;
   std::string stats_out;
   std::string vcd_out;
 };
 
+/// The layer as a one-layer model: an --in x --out MatMul over --batch vectors, or one LSTM time step with
+/// --in = input + hidden and --out = 4 x hidden.
+workloads::Graph layer_graph(const LayerOptions& o) {
+  if (!o.lstm_cell) return workloads::matmul_layer(o.in, o.out, o.batch);
+  if (o.out % 4 != 0 || o.in <= o.out / 4)
+    throw ParameterError("layer.out", "an LSTM step needs --out = 4 x hidden and --in = inputs + hidden > hidden");
+  if (o.batch != 1) throw ParameterError("layer.batch", "an LSTM step takes one input vector");
+  return workloads::lstm_step(o.in - o.out / 4, o.out / 4);
+}
+
 void run_layer(const LayerOptions& o) {
   const chip::ChipConfig config = o.chip.load();
-  const firmware::LayerMapping mapping = firmware::map_fc_layer(o.layer, chip::chip_geometry(config));
-  // As many vectors per pass as the input and output buffers hold.
-  firmware::FcLayer layer = o.layer;
-  const int rows = mapping.tiles.front().rows;
-  const int cols = mapping.tiles.front().cols;
-  layer.vectors_per_pass = std::max(1, static_cast<int>(std::min(config.cores.input_buffer_kib * 1024 / rows,
-                                                                 config.cores.output_buffer_kib * 1024 / cols)));
-  const firmware::Program program = firmware::compile_fc_layer(layer, mapping);
+  // The same mapper and compiler as `imcsim run`: one inference of a one-layer model.
+  const workloads::Graph graph = layer_graph(o);
+  const firmware::ModelMapping mapping = firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config),
+                                                             firmware::Replication::none);
+  firmware::ModelProgramOptions program_options = chip::model_program_options(config, 1, o.program_weights);
+  program_options.inputs_preloaded = o.preloaded_inputs;
+  program_options.outputs_kept = o.keep_outputs;
+  const firmware::Program program = firmware::compile_model(graph, mapping, program_options).program;
+  const firmware::LayerPlacement& layer = mapping.layers.front();
   chip::SimulationOptions options;
   options.timeline = !o.trace_out.empty() || !o.vcd_out.empty();
   const chip::SimulationResult r = chip::simulate(config, program, options);
@@ -52,21 +72,21 @@ void run_layer(const LayerOptions& o) {
   nlohmann::ordered_json j;
   j["chip"] = config.name;
   j["read_mode"] = chip::read_mode_name(config.cores.read_mode);
-  j["layer"] = {{"in", o.layer.in},
-                {"out", o.layer.out},
-                {"batch", o.layer.batch},
-                {"inputs", o.layer.preloaded_inputs ? "preloaded" : "offchip"},
-                {"outputs", o.layer.store_outputs ? "offchip" : "kept"},
-                {"kind", o.layer.lstm_cell ? "lstm_step" : "fully_connected"}};
+  j["layer"] = {{"in", o.in},
+                {"out", o.out},
+                {"batch", o.batch},
+                {"inputs", o.preloaded_inputs ? "preloaded" : "offchip"},
+                {"outputs", o.keep_outputs ? "kept" : "offchip"},
+                {"kind", o.lstm_cell ? "lstm_step" : "fully_connected"}};
   j["cores_used"] = mapping.cores_used();
-  j["row_tiles"] = mapping.row_tiles;
-  j["col_tiles"] = mapping.col_tiles;
+  j["row_tiles"] = layer.row_tiles;
+  j["col_tiles"] = layer.col_tiles;
   j["placement"] = nlohmann::ordered_json::array();
-  for (const auto& t : mapping.tiles) {
+  for (const auto& t : layer.tiles) {
     j["placement"].push_back(
         {{"core", t.core}, {"rows", {t.row0, t.row0 + t.rows}}, {"cols", {t.col0, t.col0 + t.cols}}});
   }
-  j["cell_utilisation"] = mapping.cell_utilisation;
+  j["cell_utilisation"] = layer.cell_utilisation(mapping.chip);
   j["latency_ns"] = r.latency_ns;
   j["energy_uj"] = r.energy_pj * 1e-6;
   nlohmann::ordered_json breakdown;
@@ -79,8 +99,9 @@ void run_layer(const LayerOptions& o) {
   j["energy_breakdown_uj"] = breakdown;
   j["busy_utilisation"] = r.latency_ns > 0 ? r.busy_ns / (mapping.cores_used() * r.latency_ns) : 0.0;
   j["mvm_vectors"] = r.mvm_vectors;
-  j["ops"] = 2.0 * o.layer.in * o.layer.out * o.layer.batch;
-  j["tops_per_w"] = r.energy_pj > 0 ? 2.0 * o.layer.in * o.layer.out * o.layer.batch / r.energy_pj : 0.0;
+  const double ops = 2.0 * o.in * o.out * o.batch;
+  j["ops"] = ops;
+  j["tops_per_w"] = r.energy_pj > 0 ? ops / r.energy_pj : 0.0;
   std::cout << j.dump(2) << "\n";
 }
 
@@ -90,19 +111,17 @@ void add_layer_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<LayerOptions>();
   CLI::App* cmd = app.add_subcommand("layer", "Map one fully connected layer onto the chip and run it (JSON)");
   add_chip_options(cmd, o->chip);
-  cmd->add_option("--in", o->layer.in, "Inputs of the layer")->check(CLI::Range(1, 1 << 24))->capture_default_str();
-  cmd->add_option("--out", o->layer.out, "Outputs of the layer")->check(CLI::Range(1, 1 << 24))->capture_default_str();
-  cmd->add_option("--batch", o->layer.batch, "Input vectors per pass")
+  cmd->add_option("--in", o->in, "Inputs of the layer")->check(CLI::Range(1, 1 << 24))->capture_default_str();
+  cmd->add_option("--out", o->out, "Outputs of the layer")->check(CLI::Range(1, 1 << 24))->capture_default_str();
+  cmd->add_option("--batch", o->batch, "Input vectors per pass")
       ->check(CLI::Range(1, 1 << 20))
       ->capture_default_str();
-  cmd->add_flag("--program-weights", o->layer.program_weights, "Include programming the weights");
-  cmd->add_flag("--preloaded-inputs", o->layer.preloaded_inputs,
+  cmd->add_flag("--program-weights", o->program_weights, "Include programming the weights");
+  cmd->add_flag("--preloaded-inputs", o->preloaded_inputs,
                 "Inputs already in the cores' input buffers (no load from the off-chip port)");
-  cmd->add_flag("--lstm", o->layer.lstm_cell,
+  cmd->add_flag("--lstm", o->lstm_cell,
                 "One LSTM time step: --in input+hidden, --out 4 x hidden, cell outputs in the global digital units");
-  cmd->add_flag(
-      "--keep-outputs", [o](std::int64_t) { o->layer.store_outputs = false; },
-      "Leave the outputs in the last cores (no store to the off-chip port)");
+  cmd->add_flag("--keep-outputs", o->keep_outputs, "Leave the outputs in the last cores (no store to the off-chip port)");
   cmd->add_option("--program-out", o->program_out, "Write the compiled program (text form) to this file");
   cmd->add_option("--trace-out", o->trace_out, "Write a Chrome/Perfetto timeline (trace-event JSON) to this file");
   cmd->add_option("--stats-out", o->stats_out, "Write every statistic (JSON) to this file");

@@ -511,6 +511,7 @@ void Compiler::emit_inference(int inference) {
               }
             }
             for (const Edge& edge : m_edges) {
+              if (m_options.inputs_preloaded) break;
               if (edge.to != layer || edge.from >= 0 || edge.kind != EdgeKind::input) continue;
               const Range rows = consumer_range(s, t, EdgeKind::input, true);
               const double input = sample_elements(m_graph.tensor(m_graph.nodes[s.node].inputs[0]));
@@ -544,12 +545,12 @@ void Compiler::emit_inference(int inference) {
             ins.layer = layer;
             if (op.kind == PostOp::acc) {
               const Edge& edge = m_edges[static_cast<std::size_t>(op.edge)];
-              if (edge.from < 0) {
+              if (edge.from < 0 && !m_options.inputs_preloaded) {
                 Instruction load{Op::load, end};
                 load.bytes = std::max(1, ceil_bytes(values));
                 load.layer = layer;
                 add(load, inference);
-              } else if (received != m_receives.end()) {
+              } else if (edge.from >= 0 && received != m_receives.end()) {
                 const Stage& p = m_stages[static_cast<std::size_t>(edge.from)];
                 for (const Delivery& d : received->second) {
                   if (d.edge != op.edge) continue;
@@ -605,7 +606,7 @@ void Compiler::emit_inference(int inference) {
               }
             }
           }
-          if (s.stores) {
+          if (s.stores && !m_options.outputs_kept) {
             Instruction store{Op::store, end};
             store.bytes = std::max(1, ceil_bytes(values));
             store.layer = layer;

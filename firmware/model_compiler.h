@@ -53,6 +53,11 @@ struct ModelProgramOptions {
   int in_flight = 0;
   double input_buffer_bytes = 512;    ///< per core: input vectors of 8-bit codes
   double output_buffer_bytes = 1024;  ///< per core: 16-bit outputs; also the largest message a core sends
+  /// The graph inputs are already in the input buffers of the cores that read them (no `load` from the off-chip
+  /// port), as in the published layer measurements of HERMES; `imcsim layer --preloaded-inputs`.
+  bool inputs_preloaded = false;
+  /// The model outputs stay in the chain ends' output buffers (no `store`); `imcsim layer --keep-outputs`.
+  bool outputs_kept = false;
 };
 
 /// What the compiler made of one weight layer (Program::layers[k] is its name).
