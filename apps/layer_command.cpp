@@ -93,7 +93,7 @@ void run_layer(const LayerOptions& o) {
   using chip::EnergyComponent;
   for (const EnergyComponent c :
        {EnergyComponent::array, EnergyComponent::adc, EnergyComponent::dac, EnergyComponent::digital,
-        EnergyComponent::sram, EnergyComponent::network, EnergyComponent::programming, EnergyComponent::leakage}) {
+        EnergyComponent::sram, EnergyComponent::network, EnergyComponent::programming, EnergyComponent::static_power}) {
     breakdown[chip::energy_component_names().name(c)] = r.energy_breakdown_pj[c] * 1e-6;
   }
   j["energy_breakdown_uj"] = breakdown;

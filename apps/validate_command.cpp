@@ -1,8 +1,6 @@
-// imcsim validate hermes: published figures of IBM's 64-core PCM chip next to the simulated ones.
-//
-// Sources: Le Gallo et al., Nat. Electron. 2023 (Table I and Methods; the ResNet-9 deep layer is the
-// 2016 x 224 weight matrix split into 8 tiles of 252 x 224; the LSTM step is the image-captioning network with
-// 504 inputs, 504 hidden units and 2016 gate outputs on 32 cores); Khaddam-Aljameh et al., JSSC 2022.
+// imcsim validate hermes [--fit]: published figures of IBM's 64-core PCM chip next to the simulated ones, each with
+// its tolerance (exit 1 when one is outside), or the fit of the unpublished parameters to the ResNet-9 layer
+// (runner/hermes_validation.h). The layer runs are `imcsim layer` worker processes.
 
 #include <cstdio>
 #include <iostream>
@@ -12,79 +10,92 @@
 #include "apps/commands.h"
 #include "base/child_process.h"
 #include "bench/worker.h"
-#include "chip/peak_figures.h"
+#include "runner/hermes_validation.h"
 
 namespace imcsim::apps {
 
 namespace {
 
-struct Row {
-  std::string figure;
-  std::string unit;
-  double published = 0;
-  double simulated = 0;
-  std::string note;
-};
-
-std::vector<std::string> chip_arguments(const ChipOptions& o) {
-  std::vector<std::string> args{"--chip", o.chip};
-  for (const auto& s : o.overrides) {
-    args.push_back("--set");
-    args.push_back(s);
-  }
-  return args;
-}
-
-/// A layer of the paper with one input, inputs already in the cores, outputs left in the last cores.
-nlohmann::json paper_layer(const ChipOptions& o, const std::string& read_mode, std::vector<std::string> args) {
-  args.insert(args.end(), {"--preloaded-inputs", "--keep-outputs"});
-  const auto chip = chip_arguments(o);
-  args.insert(args.end(), chip.begin(), chip.end());
-  args.insert(args.end(), {"--set", "cores.read_mode=" + read_mode});
-  return bench::run_worker(self_executable(), args);
-}
-
-std::vector<Row> hermes_rows(const ChipOptions& o) {
-  const chip::ChipConfig config = o.load();
-  const chip::PeakFigures f = chip::peak_figures(config);
-  std::vector<Row> rows = {
-      {"peak throughput, one-phase", "TOPS", 63.1, f.one_phase.peak_tops, ""},
-      {"peak efficiency, one-phase", "TOPS/W", 9.76, f.one_phase.peak_tops_per_w, ""},
-      {"peak area efficiency, one-phase", "TOPS/mm2", 1.55, f.one_phase.peak_tops_per_mm2, "MVM area"},
-      {"peak throughput, four-phase", "TOPS", 16.1, f.four_phase.peak_tops, ""},
-      {"peak efficiency, four-phase", "TOPS/W", 2.48, f.four_phase.peak_tops_per_w, ""},
-      {"peak area efficiency, four-phase", "TOPS/mm2", 0.40, f.four_phase.peak_tops_per_mm2, "MVM area"},
-      {"MVM latency, one-phase", "ns", 133, f.one_phase.mvm_latency_ns, ""},
-      {"MVM latency, four-phase", "ns", 520, f.four_phase.mvm_latency_ns, ""},
-      {"MVM energy per core, one-phase", "nJ", 0.86e3 / 64, f.one_phase.mvm_energy_nj, "0.86 uJ / 64 cores"},
-      {"MVM energy per core, four-phase", "nJ", 3.38e3 / 64, f.four_phase.mvm_energy_nj, "3.38 uJ / 64 cores"},
-      {"core area", "mm2", 1.392, f.core_area_mm2, ""},
-      {"core MVM area", "mm2", 0.635, f.mvm_area_mm2, ""},
-      {"weight capacity", "weights", 4194304, static_cast<double>(f.weights_capacity), "64 x 256 x 256"},
+/// One published layer in an `imcsim layer` worker with the chip options and the extra overrides.
+runner::LayerRunner worker_layer_runner(const ChipOptions& o) {
+  return [o](runner::PaperLayer layer, const std::string& read_mode, const std::vector<std::string>& overrides) {
+    std::vector<std::string> args = layer == runner::PaperLayer::resnet9_layer
+                                        ? std::vector<std::string>{"layer", "--in", "2016", "--out", "224"}
+                                        : std::vector<std::string>{"layer", "--in", "1008", "--out", "2016", "--lstm"};
+    args.insert(args.end(), {"--preloaded-inputs", "--keep-outputs", "--chip", o.chip});
+    for (const auto& s : o.overrides) args.insert(args.end(), {"--set", s});
+    args.insert(args.end(), {"--set", "cores.read_mode=" + read_mode});
+    for (const auto& s : overrides) args.insert(args.end(), {"--set", s});
+    const nlohmann::json j = bench::run_worker(self_executable(), args);
+    runner::LayerFigures f;
+    f.latency_ns = j["latency_ns"].get<double>();
+    f.energy_uj = j["energy_uj"].get<double>();
+    f.static_uj = j["energy_breakdown_uj"]["static"].get<double>();
+    f.cores_used = j["cores_used"].get<int>();
+    f.cell_utilisation = j["cell_utilisation"].get<double>();
+    return f;
   };
-  // The ResNet-9 deep layer: a 3 x 3 convolution of 224 channels, 2016 x 224 weights on 8 cores.
-  const std::vector<std::string> resnet{"layer", "--in", "2016", "--out", "224"};
-  const nlohmann::json one = paper_layer(o, "one_phase", resnet);
-  const nlohmann::json four = paper_layer(o, "four_phase", resnet);
-  // One time step of the image-captioning LSTM: input and hidden gates (504 + 504) x 2016 on 32 cores.
-  const std::vector<std::string> lstm{"layer", "--in", "1008", "--out", "2016", "--lstm"};
-  const nlohmann::json lstm_one = paper_layer(o, "one_phase", lstm);
-  const nlohmann::json lstm_four = paper_layer(o, "four_phase", lstm);
-  rows.push_back({"ResNet-9 layer latency, one-phase", "ns", 1131, one["latency_ns"].get<double>(),
-                  "2016x224 on 8 cores, check only"});
-  rows.push_back({"ResNet-9 layer energy, one-phase", "uJ", 0.97, one["energy_uj"].get<double>(), "check only"});
-  rows.push_back({"ResNet-9 layer latency, four-phase", "ns", 1518, four["latency_ns"].get<double>(), "check only"});
-  rows.push_back({"ResNet-9 layer energy, four-phase", "uJ", 1.51, four["energy_uj"].get<double>(), "check only"});
-  rows.push_back({"ResNet-9 layer cores", "cores", 8, one["cores_used"].get<double>(), ""});
-  rows.push_back({"ResNet-9 layer utilisation", "fraction", 0.86, one["cell_utilisation"].get<double>(), ""});
-  rows.push_back({"LSTM step latency, one-phase", "ns", 1043, lstm_one["latency_ns"].get<double>(),
-                  "1008x2016 on 32 cores, check only"});
-  rows.push_back({"LSTM step energy, one-phase", "uJ", 3.46, lstm_one["energy_uj"].get<double>(), "check only"});
-  rows.push_back({"LSTM step latency, four-phase", "ns", 1430, lstm_four["latency_ns"].get<double>(), "check only"});
-  rows.push_back({"LSTM step energy, four-phase", "uJ", 5.24, lstm_four["energy_uj"].get<double>(), "check only"});
-  rows.push_back({"LSTM step cores", "cores", 32, lstm_one["cores_used"].get<double>(), ""});
-  rows.push_back({"LSTM step utilisation", "fraction", 0.97, lstm_one["cell_utilisation"].get<double>(), ""});
-  return rows;
+}
+
+int print_validation(const std::vector<runner::ValidationRow>& rows, bool json) {
+  int outside = 0;
+  for (const auto& r : rows) outside += r.within() ? 0 : 1;
+  if (json) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::array();
+    for (const auto& r : rows) {
+      j.push_back({{"figure", r.figure},
+                   {"unit", r.unit},
+                   {"published", r.published},
+                   {"simulated", r.simulated},
+                   {"ratio", r.ratio()},
+                   {"tolerance", r.tolerance},
+                   {"within", r.within()},
+                   {"note", r.note}});
+    }
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::printf("%-38s %-9s %12s %12s %7s %6s %-7s %s\n", "figure", "unit", "published", "simulated", "ratio", "tol",
+                "status", "note");
+    for (const auto& r : rows) {
+      std::printf("%-38s %-9s %12.4g %12.4g %7.3f %5.0f%% %-7s %s\n", r.figure.c_str(), r.unit.c_str(), r.published,
+                  r.simulated, r.ratio(), r.tolerance * 100, r.within() ? "ok" : "OUTSIDE", r.note.c_str());
+    }
+    if (outside > 0) std::printf("%d figure(s) outside their tolerance\n", outside);
+  }
+  return outside > 0 ? 1 : 0;
+}
+
+nlohmann::ordered_json hypothesis_json(const runner::FitHypothesis& h) {
+  nlohmann::ordered_json residuals;
+  for (std::size_t i = 0; i < h.figures.size(); ++i) residuals[h.figures[i]] = h.residuals[i];
+  return {{"hypothesis", h.name}, {"key", h.key},           {"value", h.value},        {"unit", h.unit},
+          {"chosen", h.chosen},   {"residuals", residuals}, {"rms_residual", h.rms()}};
+}
+
+void print_fit(const runner::HermesFit& fit, bool json) {
+  if (json) {
+    nlohmann::ordered_json j;
+    for (const auto& h : fit.latency) j["latency"].push_back(hypothesis_json(h));
+    for (const auto& h : fit.static_power) j["static_power"].push_back(hypothesis_json(h));
+    j["linearity_ns"] = fit.linearity_ns;
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::printf("Fit to the ResNet-9 layer figures (Le Gallo et al. 2023); nothing is written.\n\n");
+  std::printf("%-32s %-38s %10s %-7s %-8s %s\n", "hypothesis", "key", "value", "unit", "chosen", "residuals");
+  for (const auto* group : {&fit.latency, &fit.static_power}) {
+    for (const auto& h : *group) {
+      std::string residuals;
+      for (std::size_t i = 0; i < h.figures.size(); ++i) {
+        char part[96];
+        std::snprintf(part, sizeof part, "%s%+.2f%% (%s)", i ? ", " : "", h.residuals[i] * 100, h.figures[i].c_str());
+        residuals += part;
+      }
+      std::printf("%-32s %-38s %10.4g %-7s %-8s %s\n", h.name.c_str(), h.key.c_str(), h.value, h.unit.c_str(),
+                  h.chosen ? "yes" : "no", residuals.c_str());
+    }
+  }
+  std::printf("\nlatency is linear in the hop depth to within %.3g ns\n", fit.linearity_ns);
 }
 
 }  // namespace
@@ -92,32 +103,24 @@ std::vector<Row> hermes_rows(const ChipOptions& o) {
 void add_validate_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ChipOptions>();
   auto json = std::make_shared<bool>(false);
+  auto fit = std::make_shared<bool>(false);
   auto target = std::make_shared<std::string>("hermes");
-  CLI::App* cmd = app.add_subcommand("validate", "Published figures of a reference chip next to the simulated ones");
+  CLI::App* cmd = app.add_subcommand(
+      "validate", "Published figures of a reference chip next to the simulated ones (exit 1 if one is off)");
   cmd->add_option("reference", *target, "Reference chip")->check(CLI::IsMember({"hermes"}))->capture_default_str();
   add_chip_options(cmd, *options);
   cmd->add_flag("--json", *json, "Print JSON instead of a table");
-  cmd->callback([options, json, target, &exit_code]() {
-    const std::vector<Row> rows = hermes_rows(*options);
-    if (*json) {
-      nlohmann::ordered_json j = nlohmann::ordered_json::array();
-      for (const auto& r : rows) {
-        j.push_back({{"figure", r.figure},
-                     {"unit", r.unit},
-                     {"published", r.published},
-                     {"simulated", r.simulated},
-                     {"ratio", r.simulated / r.published},
-                     {"note", r.note}});
-      }
-      std::cout << j.dump(2) << "\n";
-    } else {
-      std::printf("%-38s %-9s %12s %12s %7s  %s\n", "figure", "unit", "published", "simulated", "ratio", "note");
-      for (const auto& r : rows) {
-        std::printf("%-38s %-9s %12.4g %12.4g %7.3f  %s\n", r.figure.c_str(), r.unit.c_str(), r.published, r.simulated,
-                    r.simulated / r.published, r.note.c_str());
-      }
+  cmd->add_flag("--fit", *fit,
+                "Fit the unpublished parameters to the ResNet-9 layer figures and print them with their residuals");
+  cmd->callback([options, json, fit, &exit_code]() {
+    const runner::LayerRunner run_layer = worker_layer_runner(*options);
+    if (*fit) {
+      options->load();  // the chip options are checked before any worker starts
+      print_fit(runner::fit_hermes(run_layer), *json);
+      exit_code = 0;
+      return;
     }
-    exit_code = 0;
+    exit_code = print_validation(runner::hermes_validation(options->load(), run_layer), *json);
   });
 }
 

@@ -64,7 +64,11 @@ struct NoiseConfig {
 struct DigitalConfig {
   double clock_mhz = 400.0;               ///< local digital units: one datum per clock
   int global_unit_slices = 8;             ///< parallel slices of each core's global digital unit (FP16, tanh/sigmoid)
-  int global_unit_cycles_per_output = 4;  ///< clocks one slice needs per output
+  int global_unit_cycles_per_output = 5;  ///< clocks one slice needs per output
+  /// Pipeline depths (clocks from a datum in to the datum out; docs/technology.md says where each value comes from):
+  double pipeline_stages = 6;              ///< act and pool: FP16 affine correction, activation, requantisation
+  double accumulate_pipeline_stages = 22.17;  ///< acc of a streamed partial sum: receive, align, add, pass on
+  double global_unit_pipeline_stages = 13; ///< gdu: one output's dependent FP16 gate operations
 };
 
 /// Choices of the model compiler (firmware/model_mapping.h, firmware/model_compiler.h).

@@ -12,6 +12,9 @@ cores::CoreParams core_params(const ChipConfig& config) {
   p.input_buffer_kib = config.cores.input_buffer_kib;
   p.output_buffer_kib = config.cores.output_buffer_kib;
   p.global_unit_cycles_per_output = config.digital.global_unit_cycles_per_output;
+  p.pipeline_stages = config.digital.pipeline_stages;
+  p.accumulate_pipeline_stages = config.digital.accumulate_pipeline_stages;
+  p.global_unit_pipeline_stages = config.digital.global_unit_pipeline_stages;
   p.technology = config.technology;
   p.design = config.design_point();
   return p;

@@ -9,10 +9,10 @@ const NameTable<EnergyComponent>& energy_component_names() {
                                                 {EnergyComponent::array, "array"},
                                                 {EnergyComponent::dac, "dac"},
                                                 {EnergyComponent::digital, "digital"},
-                                                {EnergyComponent::leakage, "leakage"},
                                                 {EnergyComponent::network, "network"},
                                                 {EnergyComponent::programming, "programming"},
-                                                {EnergyComponent::sram, "sram"}};
+                                                {EnergyComponent::sram, "sram"},
+                                                {EnergyComponent::static_power, "static"}};
   return table;
 }
 
@@ -56,17 +56,21 @@ double EnergyBreakdown::total_pj() const {
 
 EnergyBreakdown every_energy_component() {
   using C = EnergyComponent;
-  return EnergyBreakdown{C::adc, C::array, C::dac, C::digital, C::leakage, C::network, C::programming, C::sram};
+  return EnergyBreakdown{C::adc, C::array, C::dac, C::digital, C::network, C::programming, C::sram, C::static_power};
 }
 
 EnergyBreakdown inference_energy_components() {
   using C = EnergyComponent;
-  return EnergyBreakdown{C::adc, C::array, C::dac, C::digital, C::leakage, C::network, C::sram};
+  return EnergyBreakdown{C::adc, C::array, C::dac, C::digital, C::network, C::sram, C::static_power};
 }
 
 EnergyBreakdown layer_energy_components() {
   using C = EnergyComponent;
   return EnergyBreakdown{C::adc, C::array, C::dac, C::digital, C::network, C::sram};
+}
+
+double static_energy_pj(const hw::TechnologyTable& technology, int powered_cores, double duration_ns) {
+  return powered_cores * technology.core_static_power_mw * 1e-3 * duration_ns * 1e3;
 }
 
 }  // namespace imcsim::chip

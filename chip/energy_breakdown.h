@@ -12,11 +12,11 @@ namespace imcsim::chip {
 
 /// The components, in the order reports list them and totals are summed (alphabetical: report.json has always
 /// listed them so).
-enum class EnergyComponent { adc, array, dac, digital, leakage, network, programming, sram };
-/// adc, array, dac, digital, leakage, network, programming, sram (report.json's energy.breakdown keys).
+enum class EnergyComponent { adc, array, dac, digital, network, programming, sram, static_power };
+/// adc, array, dac, digital, network, programming, sram, static (report.json's energy.breakdown keys).
 const NameTable<EnergyComponent>& energy_component_names();
 
-/// Energy by component, pJ, over a fixed set of components: a layer's dynamic energy has no leakage, an
+/// Energy by component, pJ, over a fixed set of components: a layer's dynamic energy has no static part, an
 /// inference's no programming (every_energy_component, inference_energy_components, layer_energy_components).
 /// Contract: only the components it carries can be read or written (an Error otherwise), and it reports and sums
 /// only those, in EnergyComponent order, so two runs of the same kind list the same components.
@@ -43,9 +43,14 @@ class EnergyBreakdown {
 
 /// A whole run (chip::simulate, trace replay): every component.
 EnergyBreakdown every_energy_component();
-/// One inference of a pipelined run: the cores, the network and the chip's leakage.
+/// One inference of a pipelined run: the cores, the network and the powered cores' static energy.
 EnergyBreakdown inference_energy_components();
 /// One layer's dynamic energy: its cores and the network.
 EnergyBreakdown layer_energy_components();
+
+/// Static energy: `powered_cores` cores drawing the technology's static.core_power_mw each for `duration_ns`
+/// (W x ns x 1e3 = pJ). A powered core is one the program uses (it has instructions); the others are
+/// power-gated and draw nothing (docs/technology.md, "Static power").
+double static_energy_pj(const hw::TechnologyTable& technology, int powered_cores, double duration_ns);
 
 }  // namespace imcsim::chip

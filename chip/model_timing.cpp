@@ -111,14 +111,13 @@ ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::Com
   }
   t.inferences_per_s = t.interval_ns > 0 ? 1e9 / t.interval_ns : 0.0;
 
-  const double leakage_w = config.cores.count * config.technology.core_leakage_mw * 1e-3;
   for (const EnergyComponent c : inference_energy.components()) {
     const double scale = c == EnergyComponent::network ? network_scale : 1.0;
     t.energy_breakdown_pj[c] = inference_energy[c] * scale / n;
   }
-  t.energy_breakdown_pj[EnergyComponent::leakage] = leakage_w * t.interval_ns * 1e3;  // W x ns = nJ; x 1e3: pJ
+  t.energy_breakdown_pj[EnergyComponent::static_power] = static_energy_pj(config.technology, t.cores_used, t.interval_ns);
   t.energy_per_inference_pj = t.energy_breakdown_pj.total_pj();
-  t.programming_energy_pj += leakage_w * t.programming_ns * 1e3;
+  t.programming_energy_pj += static_energy_pj(config.technology, t.cores_used, t.programming_ns);
 
   for (std::size_t k = 0; k < layers; ++k) {
     LayerTiming& l = t.layers[k];

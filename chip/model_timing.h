@@ -13,8 +13,10 @@
 //   the second half of the run (the first half fills the pipeline; run 8 or more inferences, more for deep
 //   pipelines: completion_ns shows whether the spacing has settled);
 // - energy per inference: the inference phase's dynamic energy (cores, network) divided by the inferences, plus
-//   the whole chip's leakage over one steady-state interval; the breakdown sums to the total;
-// - programming (time to program every tile, its energy with leakage over that time) is reported apart, once;
+//   the static energy of the cores the model uses over one steady-state interval (the other cores are power-gated,
+//   chip::static_energy_pj); the breakdown sums to the total;
+// - programming (time to program every tile, its energy with the static energy over that time) is reported apart,
+//   once;
 // - TOPS and TOPS/W count 2 ops per MAC of the model (workloads::node_macs), at the steady-state rate and the
 //   energy per inference;
 // - core utilisation: busy time / (cores used x inference phase); link utilisation: busy time of the links

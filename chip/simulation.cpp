@@ -133,19 +133,19 @@ SimulationResult simulate(const ChipConfig& config, const firmware::Program& pro
   chip.controller().rethrow_error();
   r.latency_ns = chip.controller().finish_ns();
   r.instructions = chip.controller().instruction_records();
-  // Every component but leakage is a statistic of the cores (and the network): "<module>.energy_<component>_pj".
+  // Every component but the static energy is a statistic of the cores (and the network): "<module>.energy_<component>_pj".
   for (const EnergyComponent c : r.energy_breakdown_pj.components()) {
-    if (c == EnergyComponent::leakage) continue;
+    if (c == EnergyComponent::static_power) continue;
     r.energy_breakdown_pj[c] = r.stats.sum_suffix(".energy_" + energy_component_names().name(c) + "_pj");
   }
-  r.energy_breakdown_pj[EnergyComponent::leakage] =
-      config.cores.count * config.technology.core_leakage_mw * 1e-3 * r.latency_ns * 1e3;
-  r.energy_pj = r.energy_breakdown_pj.total_pj();
-  r.busy_ns = r.stats.sum_suffix(".busy_ns");
-  r.mvm_vectors = r.stats.sum_suffix(".mvm_vectors");
   for (int i = 0; i < chip.core_count(); ++i) {
     if (r.stats.get(chip.core(i).name() + std::string(".commands")).value > 0) ++r.cores_active;
   }
+  r.energy_breakdown_pj[EnergyComponent::static_power] =
+      static_energy_pj(config.technology, r.cores_active, r.latency_ns);
+  r.energy_pj = r.energy_breakdown_pj.total_pj();
+  r.busy_ns = r.stats.sum_suffix(".busy_ns");
+  r.mvm_vectors = r.stats.sum_suffix(".mvm_vectors");
   if (options.timeline) record_timeline(chip, program, config.interconnect.offchip_node, r);
   return r;
 }

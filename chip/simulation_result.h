@@ -29,7 +29,7 @@ struct TimelineEvent {
 
 struct SimulationResult {
   double latency_ns = 0;                              ///< completion of the program
-  double energy_pj = 0;                               ///< all components, leakage included
+  double energy_pj = 0;                               ///< all components, static energy included
   EnergyBreakdown energy_breakdown_pj = every_energy_component();  ///< its components
   double busy_ns = 0;                                 ///< sum over cores of the time they were busy
   int cores_active = 0;                               ///< cores that executed at least one command

@@ -30,10 +30,6 @@ std::string op_name(CoreOp op) {
   return "unknown";
 }
 
-namespace {
-constexpr int digital_pipeline_stages = 2;
-}
-
 CoreCosts::CoreCosts(const CoreParams& params)
     : m_params(params),
       m_model(params.technology, params.design),
@@ -95,8 +91,9 @@ CommandCost CoreCosts::cost(const CoreCommand& c) const {
     }
     case CoreOp::digital:
     case CoreOp::accumulate:
-      // One datum per clock through a pipeline a few stages deep.
-      out.pipeline_ns = digital_pipeline_stages * clock_ns;
+      // One datum per clock through a pipeline; an acc's (a streamed partial sum added) is deeper than an act's.
+      out.pipeline_ns =
+          (c.op == CoreOp::accumulate ? m_params.accumulate_pipeline_stages : m_params.pipeline_stages) * clock_ns;
       out.latency_ns = c.elements > 0 ? c.elements * clock_ns + out.pipeline_ns : 0;
       out.energy.digital_pj = c.elements * m_digital.energy_pj;
       out.energy.sram_pj = sram_energy_pj(c.op == CoreOp::accumulate ? 2.0 * c.elements : c.elements);
@@ -105,7 +102,7 @@ CommandCost CoreCosts::cost(const CoreCommand& c) const {
       // Outputs spread over the slices; each slice needs cycles_per_output clocks per output (FP16 pipeline).
       const int slices = std::max(1, m_params.global_unit_slices);
       const double rounds = std::ceil(static_cast<double>(c.elements) / slices);
-      out.pipeline_ns = digital_pipeline_stages * clock_ns;
+      out.pipeline_ns = m_params.global_unit_pipeline_stages * clock_ns;
       out.latency_ns =
           c.elements > 0 ? rounds * m_params.global_unit_cycles_per_output * clock_ns + out.pipeline_ns : 0;
       out.energy.digital_pj = c.elements * m_model.table().global_op_energy_pj;

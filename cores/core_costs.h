@@ -31,7 +31,10 @@ struct CoreParams {
   double input_buffer_kib = 0;  ///< capacity checks of buffer commands; 0: unchecked
   double output_buffer_kib = 0;
   int global_unit_slices = 8;
-  int global_unit_cycles_per_output = 4;
+  int global_unit_cycles_per_output = 5;
+  double pipeline_stages = 6;  ///< clocks: act and pool (chip config digital.*_pipeline_stages)
+  double accumulate_pipeline_stages = 22.17;
+  double global_unit_pipeline_stages = 13;
   hw::TechnologyTable technology;
   hw::DesignPoint design;  ///< rows, cols, converters, phases, SRAM of this core
 };

@@ -61,7 +61,9 @@ struct TechnologyTable {
   double link_bit_energy_pj = 0;    ///< one bit over one hop (link wires)
   double router_bit_energy_pj = 0;  ///< one bit through one router (the network's timing is the chip config's)
   // Static.
-  double core_leakage_mw = 0;
+  /// Power of one powered core whatever it does: its clocked digital units and controller, periphery bias and
+  /// leakage; unused cores are power-gated (chip::static_energy_pj).
+  double core_static_power_mw = 0;
 };
 
 /// The built-in HERMES-calibrated table (identical to configs/technology/hermes14nm.yaml).
@@ -117,7 +119,6 @@ class CostModel {
   ActionCost digital_op() const;
   /// One 64-bit SRAM word access at the design point's capacity; throws when the design has no SRAM.
   ActionCost sram_access() const;
-  double core_leakage_w() const { return m_table.core_leakage_mw * 1e-3; }
 
   double adc_area_mm2() const;  ///< one converter
   double dac_area_mm2() const;  ///< one row driver

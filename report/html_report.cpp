@@ -509,10 +509,10 @@ std::string html_report(const Json& r) {
                     "From the first instruction of the first inference on the layer to its last, queueing included.");
   h +=
       svg::section("layer-energy", "Energy per layer", layer_energy_chart(r),
-                   "Dynamic energy of one inference per layer by component (leakage is the chip's, in the breakdown).");
+                   "Dynamic energy of one inference per layer by component (the static energy is the powered cores', in the breakdown).");
   h += svg::section(
       "energy-breakdown", "Energy by component", energy_breakdown_chart(r),
-      "One inference: dynamic energy of every layer plus the chip's leakage over one steady-state interval.");
+      "One inference: dynamic energy of every layer plus the static energy of the powered cores over one steady-state interval.");
   h += svg::section(
       "core-utilisation", "Core utilisation", core_heatmap(r),
       "Each cell is a core at its place on the network grid (y = 0 at the bottom); its colour is the share "

@@ -102,7 +102,7 @@ std::string heat(double t) {
 std::string component_colour(const std::string& component, int index) {
   static const std::map<std::string, std::string> fixed_colours = {
       {"array", "#4e79a7"}, {"adc", "#f28e2b"},     {"dac", "#e15759"},     {"digital", "#76b7b2"},
-      {"sram", "#59a14f"},  {"network", "#edc948"}, {"leakage", "#b07aa1"}, {"programming", "#ff9da7"}};
+      {"sram", "#59a14f"},  {"network", "#edc948"}, {"static", "#b07aa1"}, {"programming", "#ff9da7"}};
   static const std::array<const char*, 4> others = {"#9c755f", "#bab0ac", "#86bcb6", "#d37295"};
   const auto it = fixed_colours.find(component);
   return it != fixed_colours.end() ? it->second : others[static_cast<std::size_t>(index) % others.size()];

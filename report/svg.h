@@ -28,7 +28,7 @@ std::string blues(double t);
 std::string heat(double t);
 /// Whether text on `blues(t)` should be white.
 bool dark_on_blues(double t);
-/// A fixed colour for each energy component (array, adc, dac, digital, sram, network, leakage, programming);
+/// A fixed colour for each energy component (array, adc, dac, digital, sram, network, programming, static);
 /// other names get a palette colour by `index`.
 std::string component_colour(const std::string& component, int index);
 

@@ -310,11 +310,11 @@ class Engine {
     r.latency_ns = m_finish;
     r.energy_breakdown_pj = m_energy;
     r.energy_breakdown_pj[chip::EnergyComponent::network] = m_bit_hops * m_bit_hop_pj;
-    r.energy_breakdown_pj[chip::EnergyComponent::leakage] =
-        config.cores.count * config.technology.core_leakage_mw * 1e-3 * m_finish * 1e3;
+    r.cores_active = static_cast<int>(m_streams.size());
+    r.energy_breakdown_pj[chip::EnergyComponent::static_power] =
+        chip::static_energy_pj(config.technology, r.cores_active, m_finish);
     r.energy_pj = r.energy_breakdown_pj.total_pj();
     r.busy_ns = m_busy;
-    r.cores_active = static_cast<int>(m_streams.size());
     r.mvm_vectors = m_mvm_vectors;
     const auto& links = m_links.topology().links();
     for (const auto& b : m_links.bookings()) {

@@ -32,6 +32,8 @@ const std::map<std::string, std::string> moves_no_figure = {
 /// Settings under which a key acts at all: the flit-level network's buffers and virtual channels.
 const std::map<std::string, std::string> context = {
     {"interconnect.buffer_flits", "interconnect.mode=at"},
+    // The LSTM's 156 rows on cores of 128 rows: two row tiles, so its chains add partial sums.
+    {"digital.accumulate_pipeline_stages", "cores.rows=128"},
     {"interconnect.virtual_channels", "interconnect.mode=at"},
 };
 
@@ -54,7 +56,7 @@ class TimingOnlyKeys : public ::testing::Test {
     if (key.name == "technology") {
       // Every technology key is optional (the built-in table's value); one changed value is a different table.
       const std::string path = scratch_path("technology") + ".yaml";
-      std::ofstream(path) << "name: leaky\nstatic:\n  core_leakage_mw: 10\n";
+      std::ofstream(path) << "name: leaky\nstatic:\n  core_power_mw: 10\n";
       return path;
     }
     if (key.type == "choice") {

@@ -49,11 +49,12 @@ TEST(ChipSimulation, TiledLayerAccumulatesPartialSumsOverTheNetwork) {
   EXPECT_DOUBLE_EQ(r.mvm_vectors, 9.0);
   EXPECT_GT(r.energy_breakdown_pj[EnergyComponent::network], 0.0);
   EXPECT_EQ(r.stats.get("chip.network.transfers").value, 8.0);  // the 8 partial-sum streams of the chain
-  // The chain streams: one pass of 256 data at one per clock after the MVMs, plus a few cycles per core,
-  // far less than nine store-and-forward passes through the digital units.
+  // The chain streams: one pass of 256 data at one per clock after the MVMs, plus a pipeline and a few cycles
+  // per core, far less than nine store-and-forward passes through the digital units.
   const double clock_ns = 2.5;
-  EXPECT_GT(r.latency_ns, 133.0 + 256 * clock_ns);
-  EXPECT_LT(r.latency_ns, 133.0 + 256 * clock_ns + 9 * 10 * clock_ns);
+  const double per_core_ns = (config.digital.accumulate_pipeline_stages + 4) * clock_ns;
+  EXPECT_GT(r.latency_ns, 133.0 + 256 * clock_ns + 8 * config.digital.accumulate_pipeline_stages * clock_ns);
+  EXPECT_LT(r.latency_ns, 133.0 + 256 * clock_ns + 9 * per_core_ns);
 }
 
 TEST(ChipSimulation, RecvWaitsForTheDataAndBarrierJoinsStreams) {
@@ -116,7 +117,7 @@ TEST(ChipSimulation, LooselyTimedNetworkMatchesItsZeroLoadFormula) {
   const double cycle_ns = 2.5;
   const double mvm_and_read = 133.0 + 32 * 2.5;
   const double network = 14 * 2 * cycle_ns + (256 - 1) * cycle_ns;
-  const double acc = (256 + 2) * cycle_ns;
+  const double acc = (256 + config.digital.accumulate_pipeline_stages) * cycle_ns;
   EXPECT_NEAR(r.latency_ns, mvm_and_read + network + acc, 1e-6);
   EXPECT_DOUBLE_EQ(r.stats.get("chip.network.bit_hops").value, 2048.0 * 14);
 }

@@ -52,8 +52,13 @@ TEST(CoreCosts, DigitalUnitStreamsOneDatumPerClock) {
   CoreCommand act = command(CoreOp::digital);
   act.elements = 256;
   const CommandCost c = costs.cost(act);
-  EXPECT_NEAR(c.latency_ns, (256 + 2) * 2.5, 1e-9);  // 400 MHz, two pipeline stages
+  EXPECT_NEAR(c.latency_ns, (256 + 6) * 2.5, 1e-9);  // 400 MHz, six pipeline stages
   EXPECT_NEAR(c.energy.digital_pj, 256 * 1.5, 1e-9);
+  // Adding a streamed partial sum goes through the deeper accumulate pipeline (fitted, docs/technology.md).
+  CoreCommand acc = command(CoreOp::accumulate);
+  acc.elements = 256;
+  EXPECT_NEAR(costs.cost(acc).latency_ns, (256 + 22.17) * 2.5, 1e-9);
+  EXPECT_NEAR(costs.cost(acc).pipeline_ns, 22.17 * 2.5, 1e-9);
 }
 
 TEST(CoreCosts, GlobalDigitalUnitSpreadsOutputsOverItsSlices) {
@@ -61,9 +66,9 @@ TEST(CoreCosts, GlobalDigitalUnitSpreadsOutputsOverItsSlices) {
   CoreCommand gdu = command(CoreOp::global_digital);
   gdu.elements = 63;
   const CommandCost c = costs.cost(gdu);
-  // 63 outputs over 8 slices: 8 rounds of 4 clocks, plus the pipeline.
-  EXPECT_NEAR(c.latency_ns, (8 * 4 + 2) * 2.5, 1e-9);
-  EXPECT_NEAR(c.energy.digital_pj, 63 * 20.0, 1e-9);
+  // 63 outputs over 8 slices: 8 rounds of 5 clocks, plus the 13-stage pipeline.
+  EXPECT_NEAR(c.latency_ns, (8 * 5 + 13) * 2.5, 1e-9);
+  EXPECT_NEAR(c.energy.digital_pj, 63 * 6.0, 1e-9);
 }
 
 TEST(CoreCosts, ProgrammingIsRowByRowProgramAndVerify) {

@@ -348,19 +348,19 @@ TEST(ModelTiming, SmallModelGivesLatencyThroughputAndEnergyThatAddUp) {
     parts += t.energy_breakdown_pj[component];
   }
   EXPECT_NEAR(parts, t.energy_per_inference_pj, 1e-9 * t.energy_per_inference_pj);
-  for (const char* part : {"array", "adc", "dac", "digital", "sram", "network", "leakage"}) {
+  for (const char* part : {"array", "adc", "dac", "digital", "sram", "network", "static"}) {
     const auto* component = chip::energy_component_names().find(part);
     ASSERT_NE(component, nullptr) << part;
     EXPECT_TRUE(t.energy_breakdown_pj.carries(*component)) << part;
   }
-  // Layers carry all dynamic energy; leakage is the chip's.
+  // Layers carry all dynamic energy; the static energy is the powered cores'.
   double layers = 0;
   for (const auto& l : t.layers) {
     EXPECT_GT(l.busy_ns, 0) << l.name;
     EXPECT_GT(l.energy_pj, 0) << l.name;
     layers += l.energy_pj;
   }
-  EXPECT_NEAR(layers + t.energy_breakdown_pj[chip::EnergyComponent::leakage], t.energy_per_inference_pj,
+  EXPECT_NEAR(layers + t.energy_breakdown_pj[chip::EnergyComponent::static_power], t.energy_per_inference_pj,
               1e-6 * t.energy_per_inference_pj);
   // MVMs: 784x256 on 4 cores, 256x128 on 1, 128x10 on 1: 6 vectors per inference.
   EXPECT_DOUBLE_EQ(t.mvm_vectors_per_inference, 6.0);
@@ -368,11 +368,10 @@ TEST(ModelTiming, SmallModelGivesLatencyThroughputAndEnergyThatAddUp) {
   EXPECT_GT(t.programming_energy_pj, 0);
   // Attribution loses nothing: the phases' dynamic energy is the run's (cores and network).
   const chip::ChipConfig config = chip::default_chip_config();
-  const double leakage_w = config.cores.count * config.technology.core_leakage_mw * 1e-3;
-  const double run_dynamic = t.simulation.energy_pj - t.simulation.energy_breakdown_pj[chip::EnergyComponent::leakage];
+  const double run_dynamic = t.simulation.energy_pj - t.simulation.energy_breakdown_pj[chip::EnergyComponent::static_power];
   const double attributed =
-      (t.energy_per_inference_pj - t.energy_breakdown_pj[chip::EnergyComponent::leakage]) * t.inferences +
-      t.programming_energy_pj - leakage_w * t.programming_ns * 1e3;
+      (t.energy_per_inference_pj - t.energy_breakdown_pj[chip::EnergyComponent::static_power]) * t.inferences +
+      t.programming_energy_pj - chip::static_energy_pj(config.technology, t.cores_used, t.programming_ns);
   EXPECT_NEAR(attributed, run_dynamic, 1e-6 * run_dynamic);
   EXPECT_NEAR(t.ops_per_inference, 2.0 * (784 * 256 + 256 * 128 + 128 * 10), 1e-9);
   EXPECT_NEAR(t.tops_per_w, t.ops_per_inference / t.energy_per_inference_pj, 1e-12);

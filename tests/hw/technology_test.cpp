@@ -141,7 +141,6 @@ TEST(TechnologyHermes, DigitalAndLeakageActions) {
   slow.digital_clock_mhz = 200;  // the design point's clock, not the table's
   EXPECT_DOUBLE_EQ(model_at(slow).digital_op().latency_ns, 5.0);
   EXPECT_DOUBLE_EQ(model_at(slow).digital_op().energy_pj, m.table().digital_op_energy_pj);
-  EXPECT_DOUBLE_EQ(m.core_leakage_w(), m.table().core_leakage_mw * 1e-3);
 }
 
 // --- The YAML preset equals the built-in table --------------------------------------------------------------
@@ -183,7 +182,7 @@ void expect_same_table(const TechnologyTable& a, const TechnologyTable& b) {
   EXPECT_EQ(a.global_digital_area_mm2, b.global_digital_area_mm2);
   EXPECT_EQ(a.link_bit_energy_pj, b.link_bit_energy_pj);
   EXPECT_EQ(a.router_bit_energy_pj, b.router_bit_energy_pj);
-  EXPECT_EQ(a.core_leakage_mw, b.core_leakage_mw);
+  EXPECT_EQ(a.core_static_power_mw, b.core_static_power_mw);
 }
 
 TEST(TechnologyYaml, PresetFileEqualsBuiltInTable) {
@@ -529,7 +528,7 @@ TEST(TechnologyYamlErrors, OutOfRangeReferenceAndFraction) {
   EXPECT_EQ(load_error("tech_ref_rows.yaml", "reference:\n  rows: 0\n").key(), "reference.rows");
   EXPECT_EQ(load_error("tech_fraction.yaml", "adc:\n  counter_area_fraction: 1.5\n").key(),
             "adc.counter_area_fraction");
-  EXPECT_EQ(load_error("tech_nan.yaml", "static:\n  core_leakage_mw: .nan\n").key(), "static.core_leakage_mw");
+  EXPECT_EQ(load_error("tech_nan.yaml", "static:\n  core_power_mw: .nan\n").key(), "static.core_power_mw");
 }
 
 TEST(TechnologyYamlErrors, MalformedYamlNamesFileAndLine) {
