@@ -117,6 +117,7 @@ struct Stage {
   double out_offset = 0;     ///< where those start in the node's output channels
   double node_channels = 0;  ///< the node's output channels (all its stages)
   bool windowed = false;     ///< each step reads a window of its input's steps (Conv)
+  bool blocks = false;       ///< its replicas serve blocks of consecutive steps (else steps round robin)
   Window window;             ///< windowed: the Conv's geometry (its steps are the output pixels)
   /// Windowed: per replica and chunk, the input pixels it is the first of its replica's chunks to read.
   std::vector<std::vector<std::vector<int>>> chunk_pixels;
@@ -131,6 +132,17 @@ struct Stage {
 
   /// Steps replica r serves, and its chunks.
   int replica_steps(int r) const { return r < steps ? (steps - r + replicas - 1) / replicas : 0; }
+  /// Step k of replica r: a block of consecutive steps per replica (windowed stages), else every replicas-th step.
+  int step_at(int r, int k) const {
+    return blocks ? r * (steps / replicas) + std::min(r, steps % replicas) + k : r + k * replicas;
+  }
+  /// The replica serving `step`, and where in its steps it comes.
+  int replica_of(int step) const {
+    if (!blocks) return step % replicas;
+    const int q = steps / replicas, boundary = (steps % replicas) * (q + 1);
+    return step < boundary ? step / (q + 1) : steps % replicas + (step - boundary) / q;
+  }
+  int index_of(int step) const { return step - step_at(replica_of(step), 0); }
   int chunks(int r) const { return (replica_steps(r) + vectors - 1) / vectors; }
   int chunk_vectors(int r, int m) const { return std::min(vectors, replica_steps(r) - m * vectors); }
   /// The share of the input map that chunk m of replica r is the first of its replica's chunks to read: windowed,
@@ -143,7 +155,7 @@ struct Stage {
   /// Fraction of the inference's steps done once chunk m of replica r is done.
   double chunk_end(int r, int m) const {
     const int last = std::min((m + 1) * vectors, replica_steps(r)) - 1;
-    return static_cast<double>(r + last * replicas + 1) / steps;
+    return static_cast<double>(step_at(r, last) + 1) / steps;
   }
 };
 
@@ -275,6 +287,7 @@ void Compiler::build_stages() {
     s.groups = streaming.input_parts;
     s.group = streaming.input_part;
     s.windowed = streaming.windowed;
+    s.blocks = s.windowed;
     if (s.windowed) s.window = workloads::operators::convolution_window(m_graph, n, m_graph.name, n.name);
     s.rec_source = streaming.recurrent_source < 0 ? -1 : first + streaming.recurrent_source;
     s.merge_into = streaming.merge_into < 0 ? -1 : first + streaming.merge_into;
@@ -306,7 +319,7 @@ void Compiler::build_stages() {
     for (int r = 0; r < s.replicas; ++r) {
       std::vector<std::vector<int>> outputs(static_cast<std::size_t>(s.chunks(r)));
       for (int k = 0; k < s.replica_steps(r); ++k)
-        outputs[static_cast<std::size_t>(k / s.vectors)].push_back(r + k * s.replicas);
+        outputs[static_cast<std::size_t>(k / s.vectors)].push_back(s.step_at(r, k));
       s.chunk_pixels.push_back(first_reads(s.window, outputs));
     }
   }
@@ -409,26 +422,26 @@ void Compiler::plan_deliveries() {
         for (int m = 0; m < s.chunks(r); ++m) {
           for (const int q : s.chunk_pixels[static_cast<std::size_t>(r)][static_cast<std::size_t>(m)]) {
             const int step = step_of[static_cast<std::size_t>(q)];
-            groups[{step % p.replicas, r, m}][(step / p.replicas) / p.vectors] += steps_per_pixel;
+            groups[{p.replica_of(step), r, m}][p.index_of(step) / p.vectors] += steps_per_pixel;
           }
         }
       }
     }
     for (int rp = 0; rp < p.replicas && !windowed; ++rp) {
       for (int k = 0; k < p.replica_steps(rp); ++k) {
-        const int step = rp + k * p.replicas;
+        const int step = p.step_at(rp, k);
         const int mp = k / p.vectors;
         if (pointwise) {
           const int target = step + shift;
           if (target >= s.steps) continue;
-          groups[{rp, target % s.replicas, (target / s.replicas) / s.vectors}][mp] += 1;
+          groups[{rp, s.replica_of(target), s.index_of(target) / s.vectors}][mp] += 1;
         }
       }
       if (pointwise) continue;
       // A Gemm after a feature map: every consumer replica gets each producer chunk whole, with the first of its
       // chunks that has progressed as far through the inference as the chunk's first step.
       for (int mp = 0; mp < p.chunks(rp); ++mp) {
-        const double done = static_cast<double>(rp + mp * p.vectors * p.replicas + 1) / p.steps;
+        const double done = static_cast<double>(p.step_at(rp, mp * p.vectors) + 1) / p.steps;
         for (int r = 0; r < s.replicas; ++r) {
           for (int m = 0; m < s.chunks(r); ++m) {
             if (s.chunk_end(r, m) >= done - 1e-12 || m + 1 == s.chunks(r)) {

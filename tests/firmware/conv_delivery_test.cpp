@@ -1,6 +1,6 @@
 // How a convolution stage receives its input (firmware/model_compiler.h, "Data between stages"): the receptive-field
 // index math (firmware/conv_windows.h), a chunk's wait for the input rows below it (its halo), a replica's share of
-// the input map, and the pooled pixels a producer completes. Graphs are built in code; the timed test runs one per
+// the input map (its block of output pixels' windows), and the pooled pixels a producer completes. Graphs are built in code; the timed test runs one per
 // process.
 
 #include <gtest/gtest.h>
@@ -207,11 +207,11 @@ TEST(ConvDelivery, APooledProducerSendsAPixelWithTheChunkThatCompletesIt) {
   EXPECT_EQ(got[0].bytes, 2 * 4 * 4);  // pooled rows 0 and 1, 4 channels
 }
 
-/// The input pixels (of in_h x in_w) that the outputs s % replicas == r of a 3 x 3 window read, counted directly.
-int union_of_windows(int in_h, int in_w, int stride, int pad, int replicas, int r) {
-  const int out_h = (in_h + 2 * pad - 3) / stride + 1, out_w = (in_w + 2 * pad - 3) / stride + 1;
+/// The input pixels (of in_h x in_w) that the outputs [first, last) of a 3 x 3 window read, counted directly.
+int union_of_windows(int in_h, int in_w, int stride, int pad, int first, int last) {
+  const int out_w = (in_w + 2 * pad - 3) / stride + 1;
   std::set<std::pair<int, int>> read;
-  for (int s = r; s < out_h * out_w; s += replicas) {
+  for (int s = first; s < last; ++s) {
     for (int dy = 0; dy < 3; ++dy) {
       for (int dx = 0; dx < 3; ++dx) {
         const int y = (s / out_w) * stride - pad + dy, x = (s % out_w) * stride - pad + dx;
@@ -222,8 +222,8 @@ int union_of_windows(int in_h, int in_w, int stride, int pad, int replicas, int 
   return static_cast<int>(read.size());
 }
 
-// conv1 (stride 2, 4 x 4 outputs) on 2 replicas: replica 0 serves output columns 0 and 2 (input columns 0-1, 3-5),
-// replica 1 columns 1 and 3 (1-3, 5-7): 40 and 48 of the 64 input pixels, not the whole map as before.
+// conv1 (stride 2, 4 x 4 outputs) on 2 replicas: replica 0 serves output rows 0-1 (input rows 0-3), replica 1 rows
+// 2-3 (input rows 3-7): 32 and 40 of the 64 input pixels, not the whole map as before.
 TEST(ConvDelivery, EachReplicaReceivesTheUnionOfItsWindows) {
   const workloads::Graph g = conv_graph({{}, {4, 2, false}});
   const ModelMapping m = mapping_of(g, 1, 2);
@@ -236,15 +236,15 @@ TEST(ConvDelivery, EachReplicaReceivesTheUnionOfItsWindows) {
     if (i.op == Op::send && i.layer == 0 && replica_of_core.count(i.peer) > 0) bytes[replica_of_core[i.peer]] += i.bytes;
   }
   for (int r = 0; r < 2; ++r) {
-    const int expected = union_of_windows(8, 8, 2, 1, 2, r) * 4;
+    const int expected = union_of_windows(8, 8, 2, 1, 8 * r, 8 * r + 8) * 4;
     EXPECT_EQ(bytes[r], expected) << "replica " << r;
     EXPECT_LT(bytes[r], 8 * 8 * 4) << "replica " << r;
   }
-  EXPECT_EQ(union_of_windows(8, 8, 2, 1, 2, 0), 40);
-  EXPECT_EQ(union_of_windows(8, 8, 2, 1, 2, 1), 48);
+  EXPECT_EQ(union_of_windows(8, 8, 2, 1, 0, 8), 32);
+  EXPECT_EQ(union_of_windows(8, 8, 2, 1, 8, 16), 40);
 }
 
-// A graph-input convolution loads what its windows read first: 2 replicas of a stride-2 conv0 load 40 and 48
+// A graph-input convolution loads what its windows read first: 2 replicas of a stride-2 conv0 load 32 and 40
 // pixels of the 8 x 8 x 4 input, not half of it each.
 TEST(ConvDelivery, LoadsFollowTheWindowsToo) {
   const workloads::Graph g = conv_graph({{4, 2, false}});
@@ -254,8 +254,8 @@ TEST(ConvDelivery, LoadsFollowTheWindowsToo) {
   for (const Instruction& i : c.program.instructions) {
     if (i.op == Op::load) bytes[i.core] += i.bytes;
   }
-  EXPECT_EQ(bytes[m.layers[0].tile(0, 0, 0).core], 40 * 4);
-  EXPECT_EQ(bytes[m.layers[0].tile(1, 0, 0).core], 48 * 4);
+  EXPECT_EQ(bytes[m.layers[0].tile(0, 0, 0).core], 32 * 4);
+  EXPECT_EQ(bytes[m.layers[0].tile(1, 0, 0).core], 40 * 4);
 }
 
 // The halo and the replicas' shares through a timed run: every send finds its recv and the run ends.
