@@ -7,8 +7,8 @@ namespace imcsim::firmware {
 namespace {
 
 /// The input coordinates one output coordinate reads along an axis: o x stride - pad + k x dilation, inside [0, in).
-std::vector<int> axis_reads(std::int64_t o, std::int64_t in, std::int64_t kernel, std::int64_t stride,
-                            std::int64_t pad, std::int64_t dilation) {
+std::vector<int> axis_reads(std::int64_t o, std::int64_t in, std::int64_t kernel, std::int64_t stride, std::int64_t pad,
+                            std::int64_t dilation) {
   std::vector<int> out;
   for (std::int64_t k = 0; k < kernel; ++k) {
     const std::int64_t i = o * stride - pad + k * dilation;

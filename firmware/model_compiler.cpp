@@ -119,9 +119,6 @@ struct Stage {
   bool windowed = false;     ///< each step reads a window of its input's steps (Conv)
   bool blocks = false;       ///< its replicas serve blocks of consecutive steps (else steps round robin)
   Window window;             ///< windowed: the Conv's geometry (its steps are the output pixels)
-  /// Windowed: per replica and chunk, the input pixels it is the first of its replica's chunks to read.
-  std::vector<std::vector<std::vector<int>>> chunk_pixels;
-  std::vector<std::optional<Window>> pools;  ///< its pooling passes' sliding windows, in order (none: global)
   int rec_source = -1;       ///< stage whose output feeds the recurrent rows
   int merge_into = -1;       ///< GRU W and R_zr: their sums go to R_h's chain ends
   double gdu_per_value = 0;  ///< gdu outputs per chain output (LSTM 1/4, GRU R_h 1)
@@ -129,6 +126,9 @@ struct Stage {
   double pool_factor = 1;
   bool stores = false;
   std::vector<std::string> digital_ops;
+  std::vector<std::optional<Window>> pools;  ///< its pooling passes' sliding windows, in order (none: global)
+  /// Windowed: per replica and chunk, the input pixels it is the first of its replica's chunks to read.
+  std::vector<std::vector<std::vector<int>>> chunk_pixels;
 
   /// Steps replica r serves, and its chunks.
   int replica_steps(int r) const { return r < steps ? (steps - r + replicas - 1) / replicas : 0; }

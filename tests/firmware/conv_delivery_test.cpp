@@ -1,7 +1,7 @@
 // How a convolution stage receives its input (firmware/model_compiler.h, "Data between stages"): the receptive-field
 // index math (firmware/conv_windows.h), a chunk's wait for the input rows below it (its halo), a replica's share of
-// the input map (its block of output pixels' windows), and the pooled pixels a producer completes. Graphs are built in code; the timed test runs one per
-// process.
+// the input map (the windows of its block of output pixels), and the pooled pixels a producer completes. Graphs are
+// built in code; the timed test runs one per process.
 
 #include <gtest/gtest.h>
 
@@ -125,8 +125,8 @@ workloads::Graph conv_graph(const std::vector<ConvSpec>& specs) {
 
 /// The graph mapped without replication, then layer `layer` given `replicas` replicas on unused cores.
 ModelMapping mapping_of(const workloads::Graph& g, int layer = 0, int replicas = 1) {
-  ModelMapping m = map_model(chip::layer_shapes(g), chip::chip_geometry(chip::default_chip_config()),
-                             Replication::none);
+  ModelMapping m =
+      map_model(chip::layer_shapes(g), chip::chip_geometry(chip::default_chip_config()), Replication::none);
   LayerPlacement& l = m.layers[static_cast<std::size_t>(layer)];
   const std::vector<Tile> one = l.tiles;
   int next = m.cores_used();
@@ -233,7 +233,8 @@ TEST(ConvDelivery, EachReplicaReceivesTheUnionOfItsWindows) {
   for (int r = 0; r < l.replicas; ++r) replica_of_core[l.tile(r, 0, 0).core] = r;
   std::map<int, int> bytes;
   for (const Instruction& i : c.program.instructions) {
-    if (i.op == Op::send && i.layer == 0 && replica_of_core.count(i.peer) > 0) bytes[replica_of_core[i.peer]] += i.bytes;
+    if (i.op == Op::send && i.layer == 0 && replica_of_core.count(i.peer) > 0)
+      bytes[replica_of_core[i.peer]] += i.bytes;
   }
   for (int r = 0; r < 2; ++r) {
     const int expected = union_of_windows(8, 8, 2, 1, 8 * r, 8 * r + 8) * 4;
