@@ -142,7 +142,7 @@ struct Stage {
     const int q = steps / replicas, boundary = (steps % replicas) * (q + 1);
     return step < boundary ? step / (q + 1) : steps % replicas + (step - boundary) / q;
   }
-  int index_of(int step) const { return step - step_at(replica_of(step), 0); }
+  int index_of(int step) const { return blocks ? step - step_at(replica_of(step), 0) : step / replicas; }
   int chunks(int r) const { return (replica_steps(r) + vectors - 1) / vectors; }
   int chunk_vectors(int r, int m) const { return std::min(vectors, replica_steps(r) - m * vectors); }
   /// The share of the input map that chunk m of replica r is the first of its replica's chunks to read: windowed,
