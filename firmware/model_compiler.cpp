@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include "base/check.h"
 #include "base/errors.h"
+#include "firmware/conv_windows.h"
 #include "firmware/layer_compiler.h"
 #include "workloads/operators/operator.h"
+#include "workloads/operators/window.h"
 #include "workloads/shape_inference.h"
 #include "workloads/weight_layers.h"
 
@@ -21,10 +24,17 @@ using workloads::Graph;
 using workloads::Node;
 
 using workloads::operators::Mapping;
+using workloads::operators::Window;
 
 /// How the compiler maps the node: its operator's registry entry says (workloads/operators/operator.h).
 Mapping mapping_of(const Graph& g, const Node& n) {
   return workloads::operators::operator_of(n, g.name, "node '" + n.name + "' (" + n.op + ")").mapping;
+}
+
+/// A pooling node's sliding window; none for a global pooling (no kernel_shape).
+std::optional<Window> pool_window(const Graph& g, const Node& n) {
+  if (n.attributes.count("kernel_shape") == 0) return std::nullopt;
+  return workloads::operators::pooling_window(g, n, g.name, n.name);
 }
 
 /// Elements of one sample of a tensor (the batch axis and unknown dimensions left out).
@@ -107,6 +117,8 @@ struct Stage {
   double out_offset = 0;     ///< where those start in the node's output channels
   double node_channels = 0;  ///< the node's output channels (all its stages)
   bool windowed = false;     ///< each step reads a window of its input's steps (Conv)
+  bool blocks = false;       ///< its replicas serve blocks of consecutive steps (else steps round robin)
+  Window window;             ///< windowed: the Conv's geometry (its steps are the output pixels)
   int rec_source = -1;       ///< stage whose output feeds the recurrent rows
   int merge_into = -1;       ///< GRU W and R_zr: their sums go to R_h's chain ends
   double gdu_per_value = 0;  ///< gdu outputs per chain output (LSTM 1/4, GRU R_h 1)
@@ -114,15 +126,36 @@ struct Stage {
   double pool_factor = 1;
   bool stores = false;
   std::vector<std::string> digital_ops;
+  std::vector<std::optional<Window>> pools;  ///< its pooling passes' sliding windows, in order (none: global)
+  /// Windowed: per replica and chunk, the input pixels it is the first of its replica's chunks to read.
+  std::vector<std::vector<std::vector<int>>> chunk_pixels;
 
   /// Steps replica r serves, and its chunks.
   int replica_steps(int r) const { return r < steps ? (steps - r + replicas - 1) / replicas : 0; }
+  /// Step k of replica r: a block of consecutive steps per replica (windowed stages), else every replicas-th step.
+  int step_at(int r, int k) const {
+    return blocks ? r * (steps / replicas) + std::min(r, steps % replicas) + k : r + k * replicas;
+  }
+  /// The replica serving `step`, and where in its steps it comes.
+  int replica_of(int step) const {
+    if (!blocks) return step % replicas;
+    const int q = steps / replicas, boundary = (steps % replicas) * (q + 1);
+    return step < boundary ? step / (q + 1) : steps % replicas + (step - boundary) / q;
+  }
+  int index_of(int step) const { return blocks ? step - step_at(replica_of(step), 0) : step / replicas; }
   int chunks(int r) const { return (replica_steps(r) + vectors - 1) / vectors; }
   int chunk_vectors(int r, int m) const { return std::min(vectors, replica_steps(r) - m * vectors); }
+  /// The share of the input map that chunk m of replica r is the first of its replica's chunks to read: windowed,
+  /// the input pixels its windows read first; else its share of the steps.
+  double input_share(int r, int m) const {
+    if (!windowed) return static_cast<double>(chunk_vectors(r, m)) / steps;
+    return static_cast<double>(chunk_pixels[static_cast<std::size_t>(r)][static_cast<std::size_t>(m)].size()) /
+           static_cast<double>(window.in_h * window.in_w);
+  }
   /// Fraction of the inference's steps done once chunk m of replica r is done.
   double chunk_end(int r, int m) const {
     const int last = std::min((m + 1) * vectors, replica_steps(r)) - 1;
-    return static_cast<double>(r + last * replicas + 1) / steps;
+    return static_cast<double>(step_at(r, last) + 1) / steps;
   }
 };
 
@@ -162,7 +195,8 @@ Range consumer_range(const Stage& s, const Tile& t, EdgeKind kind, bool node_spa
   return {t.col0 / cols, (t.col0 + t.cols) / cols};
 }
 
-/// Data sent after producer chunk (rp, mp) for consumer chunk (r, m) over one edge: `steps` producer steps.
+/// Data sent after producer chunk (rp, mp) for consumer chunk (r, m) over one edge: `steps` producer steps' worth
+/// (one pixel of a windowed consumer's input map is producer steps / pixels of them).
 struct Delivery {
   int edge = 0;
   int rp = 0, mp = 0;
@@ -183,6 +217,8 @@ class Compiler {
   void build_stages();
   void build_edges();
   void plan_deliveries();
+  /// Per pixel of windowed stage s's input map, the producer step that completes it (see plan_deliveries).
+  std::vector<int> completing_steps(const Stage& p, const Stage& s) const;
   /// Bytes one delivery carries from producer column tile j to consumer tile t (0: nothing it needs).
   int bytes_of(const Delivery& d, int j, const Tile& t) const;
   int chain_end(const Stage& s, int r, int j) const { return s.place->tile(r, j, s.place->row_tiles - 1).core; }
@@ -251,6 +287,8 @@ void Compiler::build_stages() {
     s.groups = streaming.input_parts;
     s.group = streaming.input_part;
     s.windowed = streaming.windowed;
+    s.blocks = s.windowed;
+    if (s.windowed) s.window = workloads::operators::convolution_window(m_graph, n, m_graph.name, n.name);
     s.rec_source = streaming.recurrent_source < 0 ? -1 : first + streaming.recurrent_source;
     s.merge_into = streaming.merge_into < 0 ? -1 : first + streaming.merge_into;
     s.gdu_per_value = streaming.gate_outputs_per_value;
@@ -275,6 +313,15 @@ void Compiler::build_stages() {
     }
     if (s.rec_source >= 0) v = 1;
     s.vectors = std::max(1, std::min(v, s.replica_steps(0)));
+  }
+  for (auto& s : m_stages) {
+    if (!s.windowed) continue;
+    for (int r = 0; r < s.replicas; ++r) {
+      std::vector<std::vector<int>> outputs(static_cast<std::size_t>(s.chunks(r)));
+      for (int k = 0; k < s.replica_steps(r); ++k)
+        outputs[static_cast<std::size_t>(k / s.vectors)].push_back(s.step_at(r, k));
+      s.chunk_pixels.push_back(first_reads(s.window, outputs));
+    }
   }
 }
 
@@ -320,6 +367,7 @@ void Compiler::build_edges() {
             sample_elements(m_graph.tensor(d.outputs[0])) / sample_elements(m_graph.tensor(operands[0]));
         s.post.push_back({PostOp::pool, factor});
         s.pool_factor *= factor;
+        s.pools.push_back(pool_window(m_graph, d));
         fused = false;
       } else if (operands.size() >= 2 && mapping == Mapping::combine) {
         // A residual (or gating) operand from another branch: its producer sends it to the chain ends.
@@ -361,24 +409,39 @@ void Compiler::plan_deliveries() {
     const Stage& p = m_stages[static_cast<std::size_t>(edge.from)];
     const Stage& s = m_stages[static_cast<std::size_t>(edge.to)];
     const int shift = edge.kind == EdgeKind::recurrent ? 1 : 0;
+    const bool windowed = edge.kind == EdgeKind::input && s.windowed;
     const bool pointwise = edge.kind != EdgeKind::input || (p.steps == s.steps && !s.windowed);
     // Producer steps per (producer replica, consumer replica, consumer chunk), by producer chunk.
     std::map<std::tuple<int, int, int>, std::map<int, double>> groups;
-    for (int rp = 0; rp < p.replicas; ++rp) {
+    if (windowed) {
+      // Every input pixel a consumer replica's windows read goes to it once, with the first of its chunks that reads
+      // it, from the producer chunk that completes the pixel: a chunk waits for its halo, a replica gets its part.
+      const std::vector<int> step_of = completing_steps(p, s);
+      const double steps_per_pixel = static_cast<double>(p.steps) / static_cast<double>(step_of.size());
+      for (int r = 0; r < s.replicas; ++r) {
+        for (int m = 0; m < s.chunks(r); ++m) {
+          for (const int q : s.chunk_pixels[static_cast<std::size_t>(r)][static_cast<std::size_t>(m)]) {
+            const int step = step_of[static_cast<std::size_t>(q)];
+            groups[{p.replica_of(step), r, m}][p.index_of(step) / p.vectors] += steps_per_pixel;
+          }
+        }
+      }
+    }
+    for (int rp = 0; rp < p.replicas && !windowed; ++rp) {
       for (int k = 0; k < p.replica_steps(rp); ++k) {
-        const int step = rp + k * p.replicas;
+        const int step = p.step_at(rp, k);
         const int mp = k / p.vectors;
         if (pointwise) {
           const int target = step + shift;
           if (target >= s.steps) continue;
-          groups[{rp, target % s.replicas, (target / s.replicas) / s.vectors}][mp] += 1;
+          groups[{rp, s.replica_of(target), s.index_of(target) / s.vectors}][mp] += 1;
         }
       }
       if (pointwise) continue;
-      // Every consumer replica gets each producer chunk whole, with the first of its chunks that has progressed as
-      // far through the inference as the chunk's first step.
+      // A Gemm after a feature map: every consumer replica gets each producer chunk whole, with the first of its
+      // chunks that has progressed as far through the inference as the chunk's first step.
       for (int mp = 0; mp < p.chunks(rp); ++mp) {
-        const double done = static_cast<double>(rp + mp * p.vectors * p.replicas + 1) / p.steps;
+        const double done = static_cast<double>(p.step_at(rp, mp * p.vectors) + 1) / p.steps;
         for (int r = 0; r < s.replicas; ++r) {
           for (int m = 0; m < s.chunks(r); ++m) {
             if (s.chunk_end(r, m) >= done - 1e-12 || m + 1 == s.chunks(r)) {
@@ -416,6 +479,37 @@ void Compiler::plan_deliveries() {
       m_receives[{edge.to, r, m}].push_back(d);
     }
   }
+}
+
+std::vector<int> Compiler::completing_steps(const Stage& p, const Stage& s) const {
+  const Window& in = s.window;
+  // Exactly: the producer's steps are a Conv's output pixels and its pooling windows take them to s's input map.
+  bool exact = p.windowed && p.window.out_h * p.window.out_w == p.steps;
+  std::vector<int> step_of;
+  if (exact) {
+    step_of.resize(static_cast<std::size_t>(p.steps));
+    for (int k = 0; k < p.steps; ++k) step_of[static_cast<std::size_t>(k)] = k;
+    std::int64_t h = p.window.out_h, w = p.window.out_w;
+    for (const auto& pool : p.pools) {
+      if (!pool || pool->in_h != h || pool->in_w != w) {
+        exact = false;
+        break;
+      }
+      std::vector<int> pooled;
+      for (const int last : completing_pixels(*pool)) pooled.push_back(step_of[static_cast<std::size_t>(last)]);
+      step_of = std::move(pooled);
+      h = pool->out_h;
+      w = pool->out_w;
+    }
+    exact = exact && h == in.in_h && w == in.in_w;
+  }
+  if (exact) return step_of;
+  // Else in proportion: pixel q of P needs the producer's steps up to (q + 1) x steps / P.
+  const std::int64_t pixels = in.in_h * in.in_w, steps = p.steps;
+  step_of.clear();
+  for (std::int64_t q = 0; q < pixels; ++q)
+    step_of.push_back(static_cast<int>(((q + 1) * steps + pixels - 1) / pixels - 1));
+  return step_of;
 }
 
 int Compiler::bytes_of(const Delivery& d, int j, const Tile& t) const {
@@ -515,7 +609,7 @@ void Compiler::emit_inference(int inference) {
               if (edge.to != layer || edge.from >= 0 || edge.kind != EdgeKind::input) continue;
               const Range rows = consumer_range(s, t, EdgeKind::input, true);
               const double input = sample_elements(m_graph.tensor(m_graph.nodes[s.node].inputs[0]));
-              const int bytes = ceil_bytes(input * (rows.hi - rows.lo) * v / s.steps);
+              const int bytes = ceil_bytes(input * (rows.hi - rows.lo) * s.input_share(r, m));
               if (bytes <= 0) continue;
               Instruction load{Op::load, t.core};
               load.bytes = bytes;

@@ -3,12 +3,13 @@
 // becomes one Program that pipelines a representative number of inferences through the chip.
 //
 // Stages. Every weight layer of the graph (workloads/weight_layers.h) is one stage, in graph order. Its MVM steps
-// (output pixels of a Conv, time steps of an LSTM/GRU, vectors of a Gemm) are served round robin by its replicas
-// (step % replicas) and batched into chunks of up to `vectors` steps, one `mvm ... vectors=V` per tile and chunk:
-// V is what the input buffer (V x tile rows bytes) and the output buffer (V x tile cols x 2 bytes) hold, and 1 for
-// recurrent layers (step t needs h_{t-1}). Per chunk, every tile of the replica receives its inputs (from the
-// previous stage's chain ends, `recv`; the first stage `load`s from the off-chip port), runs its `mvm`, and the
-// row tiles of each column tile accumulate their partial sums along a streaming chain (emit_accumulation_chain,
+// (output pixels of a Conv in raster order, time steps of an LSTM/GRU, vectors of a Gemm) are served by its replicas,
+// a Conv's in blocks of consecutive pixels (replica r the r-th block, so it reads one stripe of its input map), the
+// others round robin (step % replicas), and batched into chunks of up to `vectors` steps, one `mvm ... vectors=V` per
+// tile and chunk: V is what the input buffer (V x tile rows bytes) and the output buffer (V x tile cols x 2 bytes)
+// hold, and 1 for recurrent layers (step t needs h_{t-1}). Per chunk, every tile of the replica receives its inputs
+// (from the previous stage's chain ends, `recv`; the first stage `load`s from the off-chip port), runs its `mvm`, and
+// the row tiles of each column tile accumulate their partial sums along a streaming chain (emit_accumulation_chain,
 // shared with the layer compiler). The chain's last core then runs the digital operators that follow the weight
 // layer in the graph up to the next weight layer: bias, folded BatchNorm and activation ride in the chain's own
 // digital pass; a residual Add is an `acc` of the other branch's data (received from the stage that produced it);
@@ -16,13 +17,19 @@
 // It then sends its outputs to the tiles of the consuming stages (or `store`s them when they are model outputs).
 //
 // Data between stages. A consumer tile receives from a producer chain end the part of the producer's output that
-// its rows read (channel ranges; a Conv's rows are C/group x kH x kW, a Gemm after Flatten reads C x H x W). When
-// producer and consumer have the same number of steps and the consumer is not a Conv, step s goes to the replica
-// and chunk serving step s; otherwise (convolutions, a Gemm after a whole feature map) a producer step is sent, to
-// every consumer replica, with the first consumer chunk that has progressed as far through the inference. Sends
-// for one consumer chunk are coalesced while they fit the output buffer. Recurrent layers send h_t to their own
-// tiles for step t + 1. Simplifications: the halo of a convolution's window and the reverse direction of a
-// bidirectional RNN are not modelled (steps run forwards); a GRU's R_h does not wait for its reset gate.
+// its rows read (channel ranges; a Conv's rows are C/group x kH x kW, a Gemm after Flatten reads C x H x W). Into a
+// Conv, by pixel (firmware/conv_windows.h): each input pixel that the windows of a replica's output pixels read is
+// sent to that replica once, with the first of its chunks that reads it, by the producer chunk that completes the
+// pixel (a producer's pooling windows map a pooled pixel to the last step it pools; a producer that is not a Conv
+// on the same map completes pixels in proportion to its steps); so a chunk waits for the input rows its windows
+// reach below it (the halo), and a replica receives the union of its windows, not the whole map. A Conv on the
+// graph input loads the same pixels per chunk. Same number of steps and not into a Conv: step s goes to the replica
+// and chunk serving step s; otherwise (a Gemm after a whole feature map) a producer step is sent, to every consumer
+// replica, with the first consumer chunk that has progressed as far through the inference. Sends for one consumer
+// chunk are coalesced while they fit the output buffer. Recurrent layers send h_t to their own tiles for step t + 1.
+// Simplifications: the reverse direction of a bidirectional RNN is not modelled (steps run forwards); a GRU's R_h
+// does not wait for its reset gate; a pooled pixel is sent by the replica that computes its last pooled step, as if
+// that replica held all of its window.
 //
 // Inferences are issued one after another; streams synchronise only through send/recv, so inference i + 1 enters
 // the first stage while inference i is in later ones (a pipeline). Credits (in_flight) keep a producer from
