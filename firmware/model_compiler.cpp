@@ -10,7 +10,7 @@
 #include "base/check.h"
 #include "base/errors.h"
 #include "firmware/conv_windows.h"
-#include "firmware/layer_compiler.h"
+#include "firmware/accumulation_chain.h"
 #include "workloads/operators/operator.h"
 #include "workloads/operators/window.h"
 #include "workloads/shape_inference.h"

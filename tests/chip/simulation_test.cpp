@@ -7,7 +7,7 @@
 #include "base/errors.h"
 #include "chip/chip.h"
 #include "cores/core_costs.h"
-#include "firmware/layer_compiler.h"
+#include "tests/support/one_layer.h"
 
 namespace imcsim::chip {
 namespace {
@@ -24,9 +24,8 @@ double cost_ns(const ChipConfig& config, cores::CoreOp op, int rows, int cols, i
 
 TEST(ChipSimulation, SingleCoreLayerLatencyIsTheSumOfItsSteps) {
   const ChipConfig config = default_chip_config();
-  const firmware::FcLayer layer{256, 256, 1, false};
-  const auto mapping = firmware::map_fc_layer(layer, firmware::ChipGeometry{256, 256, 8, 8});
-  const SimulationResult r = simulate(config, firmware::compile_fc_layer(layer, mapping));
+  const SimulationResult r =
+      simulate(config, test::compile_one_layer(workloads::matmul_layer(256, 256, 1), chip_geometry(config)).program);
   const double expected =
       cost_ns(config, cores::CoreOp::buffer_write, 0, 0, 0, 256) + cost_ns(config, cores::CoreOp::mvm, 256, 256, 0, 0) +
       cost_ns(config, cores::CoreOp::digital, 0, 0, 256, 0) + cost_ns(config, cores::CoreOp::buffer_read, 0, 0, 0, 256);
@@ -40,11 +39,8 @@ TEST(ChipSimulation, SingleCoreLayerLatencyIsTheSumOfItsSteps) {
 
 TEST(ChipSimulation, TiledLayerAccumulatesPartialSumsOverTheNetwork) {
   const ChipConfig config = default_chip_config();
-  firmware::FcLayer layer{2304, 256, 1, false};
-  layer.preloaded_inputs = true;
-  layer.store_outputs = false;
-  const auto mapping = firmware::map_fc_layer(layer, firmware::ChipGeometry{256, 256, 8, 8});
-  const SimulationResult r = simulate(config, firmware::compile_fc_layer(layer, mapping));
+  const SimulationResult r = simulate(
+      config, test::compile_one_layer(workloads::matmul_layer(2304, 256, 1), chip_geometry(config), true, true).program);
   EXPECT_EQ(r.cores_active, 9);
   EXPECT_DOUBLE_EQ(r.mvm_vectors, 9.0);
   EXPECT_GT(r.energy_breakdown_pj[EnergyComponent::network], 0.0);

@@ -11,7 +11,6 @@
 #include "base/errors.h"
 #include "chip/accuracy.h"
 #include "chip/chip_config.h"
-#include "firmware/layer_compiler.h"
 #include "firmware/model_mapping.h"
 #include "tests/support/thrown.h"
 
@@ -53,16 +52,6 @@ TEST(Placement, SnakeIsTheDefaultEverywhere) {
   const chip::ChipConfig config = chip::default_chip_config();
   EXPECT_EQ(config.compiler.placement, PlacementPolicy::snake);
   EXPECT_EQ(chip::chip_geometry(config).placement, PlacementPolicy::snake);
-}
-
-TEST(Placement, OneLayerTakesACompactBlockWalkedByThePolicy) {
-  const FcLayer layer{2304, 256, 1, false};  // 9 row tiles in a 3 x 3 block
-  const LayerMapping snake = map_fc_layer(layer, grid_8x8(PlacementPolicy::snake));
-  const LayerMapping raster = map_fc_layer(layer, grid_8x8(PlacementPolicy::raster));
-  EXPECT_EQ(cores_of(snake.tiles), (std::vector<int>{0, 1, 2, 10, 9, 8, 16, 17, 18}));
-  EXPECT_EQ(cores_of(raster.tiles), (std::vector<int>{0, 1, 2, 8, 9, 10, 16, 17, 18}));
-  EXPECT_EQ(cores_of(map_fc_layer(layer, ChipGeometry{}).tiles), cores_of(snake.tiles));
-  EXPECT_EQ(raster.accumulators, std::vector<int>{18});
 }
 
 TEST(Placement, AModelFollowsOneWalkOfTheWholeGrid) {

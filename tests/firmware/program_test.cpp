@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "base/errors.h"
-#include "firmware/layer_compiler.h"
+#include "tests/support/one_layer.h"
 #include "tests/support/thrown.h"
 
 namespace imcsim::firmware {
@@ -62,62 +62,60 @@ TEST(Program, ValidationPairsSendsWithReceives) {
   EXPECT_EQ(thrown_by([&] { too_big.validate(4); }).key(), "core");
 }
 
-TEST(LayerCompiler, TilesLargeLayersOverCores) {
-  const FcLayer layer{2304, 256, 1, false};
-  const LayerMapping m = map_fc_layer(layer, ChipGeometry{256, 256, 8, 8});
-  EXPECT_EQ(m.cores_used(), 9);
-  EXPECT_EQ(m.row_tiles, 9);
-  EXPECT_EQ(m.col_tiles, 1);
-  EXPECT_DOUBLE_EQ(m.cell_utilisation, 1.0);
-  // A compact 3 x 3 block walked as a snake (0 1 2, 10 9 8, 16 17 18): the chain ends at core 18.
-  EXPECT_EQ(m.accumulators[0], 18);
-  for (std::size_t k = 1; k < m.tiles.size(); ++k) {
-    const int a = m.tiles[k - 1].core, b = m.tiles[k].core;
+TEST(OneLayerModel, TilesLargeLayersOverChainsOfNeighbours) {
+  const test::OneLayer m = test::compile_one_layer(workloads::matmul_layer(2304, 256, 1), ChipGeometry{256, 256, 8, 8});
+  EXPECT_EQ(m.mapping.cores_used(), 9);
+  EXPECT_EQ(m.layer().row_tiles, 9);
+  EXPECT_EQ(m.layer().col_tiles, 1);
+  EXPECT_DOUBLE_EQ(m.layer().cell_utilisation(m.mapping.chip), 1.0);
+  // One walk of the grid as a snake (0 .. 7, then 15): the chain ends at core 15.
+  EXPECT_EQ(m.layer().tile(0, 0, 8).core, 15);
+  for (std::size_t k = 1; k < m.layer().tiles.size(); ++k) {
+    const int a = m.layer().tiles[k - 1].core, b = m.layer().tiles[k].core;
     EXPECT_EQ(std::abs(a % 8 - b % 8) + std::abs(a / 8 - b / 8), 1) << "chain step " << k << " is not a neighbour";
   }
-  const Program p = compile_fc_layer(layer, m);
-  EXPECT_NO_THROW(p.validate(64));
+  EXPECT_NO_THROW(m.program.validate(64));
   int sends = 0, mvms = 0;
-  for (const auto& i : p.instructions) {
+  for (const auto& i : m.program.instructions) {
     sends += i.op == Op::send;
     mvms += i.op == Op::mvm;
   }
   EXPECT_EQ(sends, 8);
   EXPECT_EQ(mvms, 9);
   // The HERMES split: 2016 x 224 becomes 8 tiles of 252 x 224.
-  const LayerMapping resnet = map_fc_layer({2016, 224, 1, false}, ChipGeometry{256, 256, 8, 8});
-  EXPECT_EQ(resnet.cores_used(), 8);
-  for (const Tile& t : resnet.tiles) EXPECT_EQ(t.rows, 252);
-  EXPECT_NEAR(resnet.cell_utilisation, 0.861, 0.001);
+  const test::OneLayer resnet = test::compile_one_layer(workloads::matmul_layer(2016, 224, 1), ChipGeometry{});
+  EXPECT_EQ(resnet.mapping.cores_used(), 8);
+  for (const Tile& t : resnet.layer().tiles) EXPECT_EQ(t.rows, 252);
+  EXPECT_NEAR(resnet.layer().cell_utilisation(resnet.mapping.chip), 0.861, 0.001);
 }
 
-TEST(LayerCompiler, LstmStepEndsEveryChainInTheGlobalDigitalUnit) {
-  FcLayer lstm{1008, 2016, 1, false};
-  lstm.lstm_cell = true;
-  const LayerMapping m = map_fc_layer(lstm, ChipGeometry{256, 256, 8, 8});
-  EXPECT_EQ(m.cores_used(), 32);
-  EXPECT_NEAR(m.cell_utilisation, 0.969, 0.001);
-  const Program p = compile_fc_layer(lstm, m);
-  EXPECT_NO_THROW(p.validate(64));
-  int gdus = 0;
-  for (const auto& i : p.instructions) {
+TEST(OneLayerModel, LstmStepEndsEveryChainInTheGlobalDigitalUnit) {
+  const test::OneLayer m = test::compile_one_layer(workloads::lstm_step(504, 504), ChipGeometry{}, true, true);
+  EXPECT_EQ(m.mapping.cores_used(), 32);
+  EXPECT_NEAR(m.layer().cell_utilisation(m.mapping.chip), 0.969, 0.001);
+  EXPECT_NO_THROW(m.program.validate(64));
+  int gdus = 0, loads = 0, stores = 0;
+  for (const auto& i : m.program.instructions) {
+    loads += i.op == Op::load;
+    stores += i.op == Op::store;
     if (i.op != Op::gdu) continue;
     ++gdus;
     EXPECT_EQ(i.elements, 63);  // 252 gate values = 63 hidden units per column tile
   }
   EXPECT_EQ(gdus, 8);
-  EXPECT_EQ(parse_program(to_text(p), "again").instructions.size(), p.instructions.size());
-  EXPECT_THROW(map_fc_layer({1008, 2014, 1, false, false, true, true}, ChipGeometry{256, 256, 8, 8}), ParameterError);
+  EXPECT_EQ(loads, 0);  // inputs preloaded, outputs kept
+  EXPECT_EQ(stores, 0);
+  EXPECT_EQ(parse_program(to_text(m.program), "again").instructions.size(), m.program.instructions.size());
 }
 
-TEST(LayerCompiler, PartialTilesAndUtilisation) {
-  const LayerMapping m = map_fc_layer({300, 100, 1, false}, ChipGeometry{256, 256, 8, 8});
-  EXPECT_EQ(m.cores_used(), 2);
-  EXPECT_EQ(m.tiles[0].rows, 150);  // equal tiles, as on HERMES
-  EXPECT_EQ(m.tiles[1].rows, 150);
-  EXPECT_EQ(m.tiles[1].cols, 100);
-  EXPECT_NEAR(m.cell_utilisation, 300.0 * 100 / (2 * 65536.0), 1e-12);
-  EXPECT_THROW(map_fc_layer({256 * 65, 256, 1, false}, ChipGeometry{256, 256, 8, 8}), ParameterError);
+TEST(OneLayerModel, PartialTilesAndUtilisation) {
+  const test::OneLayer m = test::compile_one_layer(workloads::matmul_layer(300, 100, 1), ChipGeometry{});
+  EXPECT_EQ(m.mapping.cores_used(), 2);
+  EXPECT_EQ(m.layer().tiles[0].rows, 150);  // equal tiles, as on HERMES
+  EXPECT_EQ(m.layer().tiles[1].rows, 150);
+  EXPECT_EQ(m.layer().tiles[1].cols, 100);
+  EXPECT_NEAR(m.layer().cell_utilisation(m.mapping.chip), 300.0 * 100 / (2 * 65536.0), 1e-12);
+  EXPECT_THROW(test::compile_one_layer(workloads::matmul_layer(256 * 65, 256, 1), ChipGeometry{}), ParameterError);
 }
 
 }  // namespace
