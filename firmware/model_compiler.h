@@ -8,9 +8,10 @@
 // others round robin (step % replicas), and batched into chunks of up to `vectors` steps, one `mvm ... vectors=V` per
 // tile and chunk: V is what the input buffer (V x tile rows bytes) and the output buffer (V x tile cols x 2 bytes)
 // hold, and 1 for recurrent layers (step t needs h_{t-1}). Per chunk, every tile of the replica receives its inputs
-// (from the previous stage's chain ends, `recv`; the first stage `load`s from the off-chip port), runs its `mvm`, and
+// (from the previous stage's chain ends, `recv`; the first stage `load`s from the off-chip port unless
+// inputs_preloaded), runs its `mvm`, and
 // the row tiles of each column tile accumulate their partial sums along a streaming chain (emit_accumulation_chain,
-// shared with the layer compiler). The chain's last core then runs the digital operators that follow the weight
+// firmware/accumulation_chain.h). The chain's last core then runs the digital operators that follow the weight
 // layer in the graph up to the next weight layer: bias, folded BatchNorm and activation ride in the chain's own
 // digital pass; a residual Add is an `acc` of the other branch's data (received from the stage that produced it);
 // pooling is a `pool` pass; an elementwise operator after those is another `act` pass; LSTM/GRU gates are `gdu`.

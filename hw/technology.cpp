@@ -26,7 +26,7 @@ TechnologyTable hermes_technology() {
   t.adc[AdcKind::flash] = {2.0, 0.002, 1.0, false};
   t.adc_counter_area_fraction = 0.25;
   t.digital_op_energy_pj = 1.5;
-  t.global_op_energy_pj = 6.0;
+  t.global_op_energy_pj = 6.0;  // estimated (docs/technology.md)
   t.sram_access_energy_pj = 8.0;
   t.sram_energy_capacity_exponent = 0.78;
   t.sram_access_ns = 2.5;
@@ -35,7 +35,7 @@ TechnologyTable hermes_technology() {
   t.global_digital_area_mm2 = 0.281;
   t.link_bit_energy_pj = 0.15;
   t.router_bit_energy_pj = 0.05;
-  t.core_static_power_mw = 94.7;
+  t.core_static_power_mw = 94.7;  // fitted to the ResNet-9 layer energies (imcsim validate hermes --fit)
   return t;
 }
 
