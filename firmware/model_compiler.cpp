@@ -125,8 +125,9 @@ struct Stage {
   int merge_into = -1;       ///< GRU W and R_zr: their sums go to R_h's chain ends
   double gdu_per_value = 0;  ///< gdu outputs per chain output (LSTM 1/4, GRU R_h 1)
   bool reversed = false;     ///< step k runs time step steps - 1 - k (an RNN's reverse direction)
-  bool gate_before_product = false;  ///< its chain ends run `pre` and feed its recurrent rows before its MVMs
-  std::vector<PostOp> pre;           ///< chain-end passes before the chunk's MVMs (a GRU's reset gate)
+  /// Its chain ends run `pre` and feed its recurrent rows before its MVMs (a GRU's R_h, linear_before_reset = 0).
+  bool gate_before_product = false;
+  std::vector<PostOp> pre;  ///< chain-end passes before the chunk's MVMs (a GRU's reset gate)
   std::vector<PostOp> post;
   double pool_factor = 1;
   bool stores = false;
@@ -463,12 +464,13 @@ void Compiler::plan_deliveries() {
       }
       if (pointwise) continue;
       // A Gemm after a feature map: every consumer replica gets each producer chunk whole, with the first of its
-      // chunks that has progressed as far through the inference as the chunk's first step.
+      // chunks that has progressed as far through the inference as the chunk's first step (a reverse direction's
+      // first chunk runs the last time step, so it needs them all).
       for (int mp = 0; mp < p.chunks(rp); ++mp) {
         const double done = static_cast<double>(p.step_at(rp, mp * p.vectors) + 1) / p.steps;
         for (int r = 0; r < s.replicas; ++r) {
           for (int m = 0; m < s.chunks(r); ++m) {
-            if (s.chunk_end(r, m) >= done - 1e-12 || m + 1 == s.chunks(r)) {
+            if (s.reversed || s.chunk_end(r, m) >= done - 1e-12 || m + 1 == s.chunks(r)) {
               groups[{rp, r, m}][mp] += p.chunk_vectors(rp, mp);
               break;
             }
@@ -596,8 +598,7 @@ void Compiler::emit_tokens(int inference, int stage, bool receive) {
   }
 }
 
-double Compiler::emit_chain_end_passes(const std::vector<PostOp>& ops, int stage, int r, int m, int j,
-                                       int inference) {
+double Compiler::emit_chain_end_passes(const std::vector<PostOp>& ops, int stage, int r, int m, int j, int inference) {
   const Stage& s = m_stages[static_cast<std::size_t>(stage)];
   const LayerPlacement& l = *s.place;
   const Tile& end_tile = l.tile(r, j, l.row_tiles - 1);
@@ -655,7 +656,8 @@ void Compiler::emit_sends(const std::vector<Delivery>& deliveries, int stage, in
     const Stage& c = m_stages[static_cast<std::size_t>(edge.to)];
     std::vector<const Tile*> targets;
     if (edge.kind == EdgeKind::addend) {
-      for (int jc = 0; jc < c.place->col_tiles; ++jc) targets.push_back(&c.place->tile(d.r, jc, c.place->row_tiles - 1));
+      for (int jc = 0; jc < c.place->col_tiles; ++jc)
+        targets.push_back(&c.place->tile(d.r, jc, c.place->row_tiles - 1));
     } else {
       for (int jc = 0; jc < c.place->col_tiles; ++jc) {
         for (int ic = 0; ic < c.place->row_tiles; ++ic) targets.push_back(&c.place->tile(d.r, jc, ic));

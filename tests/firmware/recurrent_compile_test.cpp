@@ -69,15 +69,37 @@ workloads::Graph recurrent_graph(const std::string& op, std::int64_t steps, std:
   return g;
 }
 
-/// x [batch, 6, 8] -> MatMul (8 x 8, one MVM per time step) -> a bidirectional LSTM (hidden 80: 2 column tiles).
-workloads::Graph matmul_then_bidirectional_lstm() {
+/// p = x M: a MatMul of 8 x 8 (M) on every time step of x.
+workloads::Node projection() {
   workloads::Node mm;
   mm.name = "proj";
   mm.op = "MatMul";
   mm.inputs = {"x", "M"};
   mm.outputs = {"p"};
-  workloads::Graph g = recurrent_graph("LSTM", kSteps, 80, "bidirectional", "p", {mm});
+  return mm;
+}
+
+/// x [batch, 6, 8] -> MatMul (8 x 8, one MVM per time step) -> a bidirectional LSTM (hidden 80: 2 column tiles).
+workloads::Graph matmul_then_bidirectional_lstm() {
+  workloads::Graph g = recurrent_graph("LSTM", kSteps, 80, "bidirectional", "p", {projection()});
   add_tensor(g, "M", {8, 8}, true);
+  workloads::infer_graph_shapes(g);
+  return g;
+}
+
+/// x [batch, 6, 8] -> MatMul (6 MVMs) -> Reshape to [batch, 3, 16] -> an LSTM of 3 steps in `direction`: the
+/// producer's steps are not the LSTM's.
+workloads::Graph matmul_reshape_lstm(const std::string& direction) {
+  workloads::Node reshape;
+  reshape.name = "fold";
+  reshape.op = "Reshape";
+  reshape.inputs = {"p", "target"};
+  reshape.outputs = {"q"};
+  workloads::Graph g = recurrent_graph("LSTM", kSteps, 16, direction, "q", {projection(), reshape});
+  add_tensor(g, "M", {8, 8}, true);
+  add_tensor(g, "target", {3}, true);
+  g.tensors["target"].data = {0, 3, 16};
+  add_tensor(g, "W", {1, 4 * 16, 16}, true);
   workloads::infer_graph_shapes(g);
   return g;
 }
@@ -220,6 +242,18 @@ TEST(RecurrentCompile, ReverseDirectionSendsItsStateToTheEarlierTimeStep) {
   }
 }
 
+TEST(RecurrentCompile, ReverseDirectionOfAnotherStepCountWaitsForTheWholeSequence) {
+  for (const std::string direction : {"forward", "reverse"}) {
+    const CompiledModel c = compile(matmul_reshape_lstm(direction));
+    ASSERT_EQ(c.layers.size(), 2u);
+    ASSERT_EQ(c.layers[1].mvms_per_inference, 3);
+    const Flow flow(c.program);
+    const std::size_t last_producer_mvm = flow.of(c.layers[0].core_ids.front(), 0, Op::mvm).back();
+    const std::size_t first_mvm = flow.of(c.layers[1].core_ids.front(), 1, Op::mvm).front();
+    EXPECT_EQ(flow.after(last_producer_mvm, first_mvm), direction == "reverse") << direction;
+  }
+}
+
 /// Layers of the one-direction GRU: W, R_zr, R_h.
 constexpr int kRzr = 1, kRh = 2;
 
@@ -232,7 +266,8 @@ std::vector<int> rh_tiles_waiting_for_rzr(const CompiledModel& c) {
     waiting.resize(rh.size(), 0);
     for (std::size_t t = 0; t < rh.size(); ++t) {
       bool waits = false;
-      for (const int rzr_core : c.layers[kRzr].core_ids) waits = waits || flow.after(flow.of(rzr_core, kRzr, Op::mvm)[t], rh[t]);
+      for (const int rzr_core : c.layers[kRzr].core_ids)
+        waits = waits || flow.after(flow.of(rzr_core, kRzr, Op::mvm)[t], rh[t]);
       waiting[t] += waits ? 1 : 0;
     }
   }
