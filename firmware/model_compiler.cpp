@@ -95,6 +95,8 @@ struct Edge {
   int to = 0;
   EdgeKind kind = EdgeKind::input;
   bool node_space = true;  ///< channel fractions over the producer node's output (else over the stage's own)
+  /// Recurrent: the producer's gate pass sends it before the product of the same step (else after the previous).
+  bool before_product = false;
 };
 
 struct PostOp {
@@ -122,6 +124,10 @@ struct Stage {
   int rec_source = -1;       ///< stage whose output feeds the recurrent rows
   int merge_into = -1;       ///< GRU W and R_zr: their sums go to R_h's chain ends
   double gdu_per_value = 0;  ///< gdu outputs per chain output (LSTM 1/4, GRU R_h 1)
+  bool reversed = false;     ///< step k runs time step steps - 1 - k (an RNN's reverse direction)
+  /// Its chain ends run `pre` and feed its recurrent rows before its MVMs (a GRU's R_h, linear_before_reset = 0).
+  bool gate_before_product = false;
+  std::vector<PostOp> pre;  ///< chain-end passes before the chunk's MVMs (a GRU's reset gate)
   std::vector<PostOp> post;
   double pool_factor = 1;
   bool stores = false;
@@ -130,6 +136,8 @@ struct Stage {
   /// Windowed: per replica and chunk, the input pixels it is the first of its replica's chunks to read.
   std::vector<std::vector<std::vector<int>>> chunk_pixels;
 
+  /// The time step that step k runs; its own inverse, so also the step that runs time step k.
+  int time_step(int k) const { return reversed ? steps - 1 - k : k; }
   /// Steps replica r serves, and its chunks.
   int replica_steps(int r) const { return r < steps ? (steps - r + replicas - 1) / replicas : 0; }
   /// Step k of replica r: a block of consecutive steps per replica (windowed stages), else every replicas-th step.
@@ -235,6 +243,11 @@ class Compiler {
     return out;
   }
   void emit_tokens(int inference, int stage, bool receive);
+  /// Emits the passes `ops` at the chain end of column tile j for chunk (r, m) of `stage`, with the receives of
+  /// the addends they add; returns the values per chunk that the passes leave.
+  double emit_chain_end_passes(const std::vector<PostOp>& ops, int stage, int r, int m, int j, int inference);
+  /// Emits the sends of `deliveries` from the chain end of column tile j of replica r of `stage`.
+  void emit_sends(const std::vector<Delivery>& deliveries, int stage, int r, int j, int inference);
   void emit_inference(int inference);
   void add(Instruction ins, int inference) {
     m_out.program.instructions.push_back(std::move(ins));
@@ -252,8 +265,9 @@ class Compiler {
   std::vector<Stage> m_stages;
   std::vector<Edge> m_edges;
   std::map<std::size_t, std::vector<int>> m_stages_of_node;
-  /// Per stage, replica, chunk: deliveries it sends after the chunk / receives before it.
-  std::map<std::tuple<int, int, int>, std::vector<Delivery>> m_sends, m_receives;
+  /// Per stage, replica, chunk: deliveries it sends after the chunk / receives before it; m_pre_sends: sends
+  /// after the chain ends' `pre` passes, before the chunk's MVMs.
+  std::map<std::tuple<int, int, int>, std::vector<Delivery>> m_sends, m_pre_sends, m_receives;
   CompiledModel m_out;
 };
 
@@ -292,6 +306,8 @@ void Compiler::build_stages() {
     s.rec_source = streaming.recurrent_source < 0 ? -1 : first + streaming.recurrent_source;
     s.merge_into = streaming.merge_into < 0 ? -1 : first + streaming.merge_into;
     s.gdu_per_value = streaming.gate_outputs_per_value;
+    s.reversed = streaming.reversed;
+    s.gate_before_product = streaming.gate_before_product;
     m_stages_of_node[w.node].push_back(static_cast<int>(k));
     m_stages.push_back(s);
   }
@@ -340,16 +356,22 @@ void Compiler::build_edges() {
         }
       }
     }
-    if (s.rec_source >= 0) m_edges.push_back({s.rec_source, to, EdgeKind::recurrent, false});
+    if (s.rec_source >= 0) {
+      m_edges.push_back({s.rec_source, to, EdgeKind::recurrent, false, s.gate_before_product && s.rec_source == to});
+    }
     if (s.merge_into >= 0) continue;
-    // The digital operators its chain ends run: the nodes its output passes before the next weight layer.
+    // The sums of the node's other parts are added at its chain ends, before the gates; a gate pass before the
+    // product (GRU reset gate) adds them and gates first.
+    std::vector<PostOp>& merged = s.gate_before_product ? s.pre : s.post;
     for (const int id : m_stages_of_node.at(s.node)) {
       const Stage& part = m_stages[static_cast<std::size_t>(id)];
       if (part.merge_into == to) {
         m_edges.push_back({id, to, EdgeKind::addend, false});
-        s.post.push_back({PostOp::acc, 1, static_cast<int>(m_edges.size()) - 1});
+        merged.push_back({PostOp::acc, 1, static_cast<int>(m_edges.size()) - 1});
       }
     }
+    if (s.gate_before_product) s.pre.push_back({PostOp::gdu});
+    // The digital operators its chain ends run: the nodes its output passes before the next weight layer.
     if (s.gdu_per_value > 0) {
       s.post.push_back({PostOp::gdu});
       s.digital_ops.push_back(s.op + " gates");
@@ -408,7 +430,9 @@ void Compiler::plan_deliveries() {
     if (edge.from < 0) continue;  // loads from the off-chip port, emitted with the chunk
     const Stage& p = m_stages[static_cast<std::size_t>(edge.from)];
     const Stage& s = m_stages[static_cast<std::size_t>(edge.to)];
-    const int shift = edge.kind == EdgeKind::recurrent ? 1 : 0;
+    // A recurrent edge feeds the consumer's next step, unless its gate pass sends it before the product.
+    const int shift = edge.kind == EdgeKind::recurrent && !edge.before_product ? 1 : 0;
+    auto& sends = edge.before_product ? m_pre_sends : m_sends;
     const bool windowed = edge.kind == EdgeKind::input && s.windowed;
     const bool pointwise = edge.kind != EdgeKind::input || (p.steps == s.steps && !s.windowed);
     // Producer steps per (producer replica, consumer replica, consumer chunk), by producer chunk.
@@ -432,19 +456,21 @@ void Compiler::plan_deliveries() {
         const int step = p.step_at(rp, k);
         const int mp = k / p.vectors;
         if (pointwise) {
-          const int target = step + shift;
+          // The consumer's step for the same time step (each stage runs its own order), then the shift.
+          const int target = s.time_step(p.time_step(step)) + shift;
           if (target >= s.steps) continue;
           groups[{rp, s.replica_of(target), s.index_of(target) / s.vectors}][mp] += 1;
         }
       }
       if (pointwise) continue;
       // A Gemm after a feature map: every consumer replica gets each producer chunk whole, with the first of its
-      // chunks that has progressed as far through the inference as the chunk's first step.
+      // chunks that has progressed as far through the inference as the chunk's first step (a reverse direction's
+      // first chunk runs the last time step, so it needs them all).
       for (int mp = 0; mp < p.chunks(rp); ++mp) {
         const double done = static_cast<double>(p.step_at(rp, mp * p.vectors) + 1) / p.steps;
         for (int r = 0; r < s.replicas; ++r) {
           for (int m = 0; m < s.chunks(r); ++m) {
-            if (s.chunk_end(r, m) >= done - 1e-12 || m + 1 == s.chunks(r)) {
+            if (s.reversed || s.chunk_end(r, m) >= done - 1e-12 || m + 1 == s.chunks(r)) {
               groups[{rp, r, m}][mp] += p.chunk_vectors(rp, mp);
               break;
             }
@@ -468,14 +494,14 @@ void Compiler::plan_deliveries() {
       for (auto it = by_chunk.begin(); it != by_chunk.end(); ++it) {
         const double more = it->second;
         if (d.steps > 0 && (d.steps + more) * values_per_step > m_options.output_buffer_bytes) {
-          m_sends[{edge.from, rp, d.mp}].push_back(d);
+          sends[{edge.from, rp, d.mp}].push_back(d);
           m_receives[{edge.to, r, m}].push_back(d);
           d.steps = 0;
         }
         d.steps += more;
         d.mp = it->first;
       }
-      m_sends[{edge.from, rp, d.mp}].push_back(d);
+      sends[{edge.from, rp, d.mp}].push_back(d);
       m_receives[{edge.to, r, m}].push_back(d);
     }
   }
@@ -572,6 +598,84 @@ void Compiler::emit_tokens(int inference, int stage, bool receive) {
   }
 }
 
+double Compiler::emit_chain_end_passes(const std::vector<PostOp>& ops, int stage, int r, int m, int j, int inference) {
+  const Stage& s = m_stages[static_cast<std::size_t>(stage)];
+  const LayerPlacement& l = *s.place;
+  const Tile& end_tile = l.tile(r, j, l.row_tiles - 1);
+  const int end = end_tile.core;
+  const auto received = m_receives.find({stage, r, m});
+  double values = static_cast<double>(end_tile.cols) * s.chunk_vectors(r, m);
+  for (const PostOp& op : ops) {
+    Instruction ins{Op::act, end};
+    ins.layer = stage;
+    if (op.kind == PostOp::acc) {
+      const Edge& edge = m_edges[static_cast<std::size_t>(op.edge)];
+      if (edge.from < 0 && !m_options.inputs_preloaded) {
+        Instruction load{Op::load, end};
+        load.bytes = std::max(1, ceil_bytes(values));
+        load.layer = stage;
+        add(load, inference);
+      } else if (edge.from >= 0 && received != m_receives.end()) {
+        const Stage& p = m_stages[static_cast<std::size_t>(edge.from)];
+        for (const Delivery& d : received->second) {
+          if (d.edge != op.edge) continue;
+          for (int jp = 0; jp < p.place->col_tiles; ++jp) {
+            const int src = chain_end(p, d.rp, jp);
+            if (src == end || bytes_of(d, jp, end_tile) == 0) continue;
+            Instruction recv{Op::recv, end};
+            recv.peer = src;
+            recv.tag = delivery_tag(inference, d);
+            recv.layer = stage;
+            add(recv, inference);
+          }
+        }
+      }
+      ins.op = Op::acc;
+      ins.elements = ceil_bytes(values);
+    } else if (op.kind == PostOp::gdu) {
+      ins.op = Op::gdu;
+      ins.elements = std::max(1, ceil_bytes(values * s.gdu_per_value));
+      values *= s.gdu_per_value;
+    } else if (op.kind == PostOp::pool) {
+      ins.op = Op::pool;
+      ins.elements = ceil_bytes(values);
+      values *= op.factor;
+    } else {
+      ins.elements = ceil_bytes(values);
+    }
+    add(ins, inference);
+  }
+  return values;
+}
+
+void Compiler::emit_sends(const std::vector<Delivery>& deliveries, int stage, int r, int j, int inference) {
+  const Stage& s = m_stages[static_cast<std::size_t>(stage)];
+  const int end = chain_end(s, r, j);
+  for (const Delivery& d : deliveries) {
+    const Edge& edge = m_edges[static_cast<std::size_t>(d.edge)];
+    const Stage& c = m_stages[static_cast<std::size_t>(edge.to)];
+    std::vector<const Tile*> targets;
+    if (edge.kind == EdgeKind::addend) {
+      for (int jc = 0; jc < c.place->col_tiles; ++jc)
+        targets.push_back(&c.place->tile(d.r, jc, c.place->row_tiles - 1));
+    } else {
+      for (int jc = 0; jc < c.place->col_tiles; ++jc) {
+        for (int ic = 0; ic < c.place->row_tiles; ++ic) targets.push_back(&c.place->tile(d.r, jc, ic));
+      }
+    }
+    for (const Tile* t : targets) {
+      const int bytes = bytes_of(d, j, *t);
+      if (t->core == end || bytes == 0) continue;
+      Instruction send{Op::send, end};
+      send.peer = t->core;
+      send.bytes = bytes;
+      send.tag = delivery_tag(inference, d);
+      send.layer = stage;
+      add(send, inference);
+    }
+  }
+}
+
 void Compiler::emit_inference(int inference) {
   const std::string inf = "i" + std::to_string(inference);
   for (std::size_t k = 0; k < m_stages.size(); ++k) {
@@ -584,6 +688,14 @@ void Compiler::emit_inference(int inference) {
       for (int m = 0; m < s.chunks(r); ++m) {
         const int v = s.chunk_vectors(r, m);
         const auto received = m_receives.find({layer, r, m});
+        // The chain ends' passes before the MVMs, and what they send to the tiles.
+        if (!s.pre.empty()) {
+          const auto pre_sends = m_pre_sends.find({layer, r, m});
+          for (int j = 0; j < l.col_tiles; ++j) {
+            emit_chain_end_passes(s.pre, layer, r, m, j, inference);
+            if (pre_sends != m_pre_sends.end()) emit_sends(pre_sends->second, layer, r, j, inference);
+          }
+        }
         // Inputs and MVMs of every tile.
         for (int j = 0; j < l.col_tiles; ++j) {
           for (int i = 0; i < l.row_tiles; ++i) {
@@ -631,77 +743,11 @@ void Compiler::emit_inference(int inference) {
               m_out.program, chain, l.tile(r, j, 0).cols * v,
               [&](int link) { return prefix + "r" + std::to_string(link); }, layer);
           m_out.instruction_inference.resize(m_out.program.instructions.size(), inference);
-          const int end = chain.back();
-          const Tile& end_tile = l.tile(r, j, l.row_tiles - 1);
-          double values = static_cast<double>(end_tile.cols) * v;
-          for (const PostOp& op : s.post) {
-            Instruction ins{Op::act, end};
-            ins.layer = layer;
-            if (op.kind == PostOp::acc) {
-              const Edge& edge = m_edges[static_cast<std::size_t>(op.edge)];
-              if (edge.from < 0 && !m_options.inputs_preloaded) {
-                Instruction load{Op::load, end};
-                load.bytes = std::max(1, ceil_bytes(values));
-                load.layer = layer;
-                add(load, inference);
-              } else if (edge.from >= 0 && received != m_receives.end()) {
-                const Stage& p = m_stages[static_cast<std::size_t>(edge.from)];
-                for (const Delivery& d : received->second) {
-                  if (d.edge != op.edge) continue;
-                  for (int jp = 0; jp < p.place->col_tiles; ++jp) {
-                    const int src = chain_end(p, d.rp, jp);
-                    if (src == end || bytes_of(d, jp, end_tile) == 0) continue;
-                    Instruction recv{Op::recv, end};
-                    recv.peer = src;
-                    recv.tag = delivery_tag(inference, d);
-                    recv.layer = layer;
-                    add(recv, inference);
-                  }
-                }
-              }
-              ins.op = Op::acc;
-              ins.elements = ceil_bytes(values);
-            } else if (op.kind == PostOp::gdu) {
-              ins.op = Op::gdu;
-              values *= s.gdu_per_value;
-              ins.elements = std::max(1, ceil_bytes(values));
-            } else if (op.kind == PostOp::pool) {
-              ins.op = Op::pool;
-              ins.elements = ceil_bytes(values);
-              values *= op.factor;
-            } else {
-              ins.elements = ceil_bytes(values);
-            }
-            add(ins, inference);
-          }
+          const double values = emit_chain_end_passes(s.post, layer, r, m, j, inference);
           const auto sends = m_sends.find({layer, r, m});
-          if (sends != m_sends.end()) {
-            for (const Delivery& d : sends->second) {
-              const Edge& edge = m_edges[static_cast<std::size_t>(d.edge)];
-              const Stage& c = m_stages[static_cast<std::size_t>(edge.to)];
-              std::vector<const Tile*> targets;
-              if (edge.kind == EdgeKind::addend) {
-                for (int jc = 0; jc < c.place->col_tiles; ++jc)
-                  targets.push_back(&c.place->tile(d.r, jc, c.place->row_tiles - 1));
-              } else {
-                for (int jc = 0; jc < c.place->col_tiles; ++jc) {
-                  for (int ic = 0; ic < c.place->row_tiles; ++ic) targets.push_back(&c.place->tile(d.r, jc, ic));
-                }
-              }
-              for (const Tile* t : targets) {
-                const int bytes = bytes_of(d, j, *t);
-                if (t->core == end || bytes == 0) continue;
-                Instruction send{Op::send, end};
-                send.peer = t->core;
-                send.bytes = bytes;
-                send.tag = delivery_tag(inference, d);
-                send.layer = layer;
-                add(send, inference);
-              }
-            }
-          }
+          if (sends != m_sends.end()) emit_sends(sends->second, layer, r, j, inference);
           if (s.stores && !m_options.outputs_kept) {
-            Instruction store{Op::store, end};
+            Instruction store{Op::store, chain.back()};
             store.bytes = std::max(1, ceil_bytes(values));
             store.layer = layer;
             add(store, inference);

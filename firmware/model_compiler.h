@@ -16,6 +16,9 @@
 // digital pass; a residual Add is an `acc` of the other branch's data (received from the stage that produced it);
 // pooling is a `pool` pass; an elementwise operator after those is another `act` pass; LSTM/GRU gates are `gdu`.
 // It then sends its outputs to the tiles of the consuming stages (or `store`s them when they are model outputs).
+// A GRU's R_h chain ends add the W and R_zr sums; with linear_before_reset = 0 they do so before R_h's MVMs of the
+// step, compute the reset gate (`gdu`) and send r_t * h_{t-1} to R_h's rows, whose MVM waits for it, then run the
+// other gates after the product; with 1, R_h reads h_{t-1} and all the gates follow its product.
 //
 // Data between stages. A consumer tile receives from a producer chain end the part of the producer's output that
 // its rows read (channel ranges; a Conv's rows are C/group x kH x kW, a Gemm after Flatten reads C x H x W). Into a
@@ -24,13 +27,14 @@
 // pixel (a producer's pooling windows map a pooled pixel to the last step it pools; a producer that is not a Conv
 // on the same map completes pixels in proportion to its steps); so a chunk waits for the input rows its windows
 // reach below it (the halo), and a replica receives the union of its windows, not the whole map. A Conv on the
-// graph input loads the same pixels per chunk. Same number of steps and not into a Conv: step s goes to the replica
-// and chunk serving step s; otherwise (a Gemm after a whole feature map) a producer step is sent, to every consumer
-// replica, with the first consumer chunk that has progressed as far through the inference. Sends for one consumer
-// chunk are coalesced while they fit the output buffer. Recurrent layers send h_t to their own tiles for step t + 1.
-// Simplifications: the reverse direction of a bidirectional RNN is not modelled (steps run forwards); a GRU's R_h
-// does not wait for its reset gate; a pooled pixel is sent by the replica that computes its last pooled step, as if
-// that replica held all of its window.
+// graph input loads the same pixels per chunk. Same number of steps and not into a Conv: time step s goes to the
+// replica and chunk of the consumer step that runs time step s (an RNN's reverse direction runs its steps
+// backwards: its step k is time step steps - 1 - k); otherwise (a Gemm after a whole feature map) a producer step
+// is sent, to every consumer replica, with the first consumer chunk that has progressed as far through the
+// inference (a reverse direction's first chunk: it runs the last time step). Sends for one consumer chunk are
+// coalesced while they fit the output buffer. Recurrent layers send h to their own tiles for their next step (time
+// step t + 1, or t - 1 in a reverse direction). Simplification: a pooled pixel is sent by the replica that computes
+// its last pooled step, as if that replica held all of its window.
 //
 // Inferences are issued one after another; streams synchronise only through send/recv, so inference i + 1 enters
 // the first stage while inference i is in later ones (a pipeline). Credits (in_flight) keep a producer from

@@ -8,7 +8,9 @@
 //   LSTM            one matrix per direction: rows = input + hidden ([x_t, h_{t-1}] stacked), columns = 4 x hidden
 //                   in ONNX's gate order i, o, f, c; one MVM per time step
 //   GRU             per direction three: W (input x 3 hidden), R_zr (hidden x 2 hidden), R_h (hidden x hidden),
-//                   since the candidate's recurrent product reads r * h (or is gated after it)
+//                   since the candidate's recurrent product reads r * h (linear_before_reset = 0, the default:
+//                   R_h waits for the reset gate) or is gated after it (linear_before_reset = 1)
+// An RNN's reverse direction (direction = reverse, or the second of bidirectional) runs its steps backwards.
 // Biases stay digital (added by the local digital unit after the ADC). Each operator's entry
 // (workloads/operators/impl/) builds its matrices.
 
@@ -33,6 +35,13 @@ struct LayerStreaming {
   int merge_into = -1;                ///< part whose chain ends add this layer's sums (-1: none)
   double gate_outputs_per_value = 0;  ///< global-digital-unit outputs per chain output (0: no gate pass)
   bool windowed = false;              ///< each step reads a window of the input's steps (Conv), not one step
+  /// Its MVM steps run the time steps backwards: step k is time step steps - 1 - k (an RNN's reverse direction).
+  bool reversed = false;
+  /// Its chain ends first run a gate pass on the sums merged into them (one gate output per chain output) and
+  /// send the gate times their state to its recurrent rows for the same step, whose product waits for it (a
+  /// GRU's R_h with linear_before_reset = 0 reads r_t * h_{t-1}). Else the recurrent rows read the state of the
+  /// previous step and the merged sums wait for the product.
+  bool gate_before_product = false;
 };
 
 struct WeightLayer {

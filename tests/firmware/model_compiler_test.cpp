@@ -262,7 +262,7 @@ TEST(ModelCompiler, GruGatesRunWhereTheThreeProductsMeet) {
       }
       if (i.op == Op::store) ++stores;
     }
-    EXPECT_EQ(gdus, 2 * 6);    // per direction and step
+    EXPECT_EQ(gdus, 2 * 2 * 6);  // per direction and step: the reset gate before R_h's product, the rest after
     EXPECT_EQ(stores, 2 * 6);  // Y: every step of both directions
   }
 }

@@ -121,6 +121,13 @@ std::string direction_suffix(std::int64_t dirs, std::int64_t d) {
   return dirs > 1 ? "/direction " + std::to_string(d) : "";
 }
 
+/// Whether direction d of the node runs from the last time step to the first (ONNX: reverse, or bidirectional's
+/// second direction).
+bool reverse_direction(const Node& n, std::int64_t d) {
+  const std::string direction = n.string_attribute("direction", "forward");
+  return direction == "reverse" || (direction == "bidirectional" && d == 1);
+}
+
 /// Per direction one matrix: rows = input + hidden ([x_t, h_{t-1}] stacked), columns = 4 x hidden (gates i, o, f,
 /// c); its chain ends feed the global digital units, one gate output per four values, and its own rows.
 void lstm_layers(const Graph& graph, std::size_t index, std::vector<WeightLayer>& layers) {
@@ -138,16 +145,20 @@ void lstm_layers(const Graph& graph, std::size_t index, std::vector<WeightLayer>
     s.output_offset = static_cast<double>(d) * hidden;
     s.recurrent_source = static_cast<int>(d);
     s.gate_outputs_per_value = 0.25;
+    s.reversed = reverse_direction(n, d);
     layers.push_back(std::move(layer));
   }
 }
 
 /// Per direction three: W (input x 3 hidden), R_zr (hidden x 2 hidden), R_h (hidden x hidden), since the
 /// candidate's recurrent product reads r * h (or is gated after it). W's and R_zr's sums go to R_h's chain ends,
-/// which feed the global digital units and both recurrent products.
+/// which feed the global digital units and both recurrent products. With linear_before_reset = 0 they compute the
+/// reset gate r_t there first and send r_t * h_{t-1} to R_h's rows; with 1, R_h reads h_{t-1} and r_t gates its
+/// sums after the product.
 void gru_layers(const Graph& graph, std::size_t index, std::vector<WeightLayer>& layers) {
   const Node& n = graph.nodes[index];
   const RecurrentWeights p = recurrent_weights(graph, n);
+  const bool reset_before_product = n.int_attribute("linear_before_reset", 0) == 0;
   for (std::int64_t d = 0; d < p.dirs; ++d) {
     const std::string dir = direction_suffix(p.dirs, d);
     const auto wd = view(p.w, d * p.gh * p.input, p.gh, p.input);
@@ -166,6 +177,8 @@ void gru_layers(const Graph& graph, std::size_t index, std::vector<WeightLayer>&
       if (which > 0) s.recurrent_source = base + 2;
       if (which < 2) s.merge_into = base + 2;
       if (which == 2) s.gate_outputs_per_value = 1;
+      s.gate_before_product = which == 2 && reset_before_product;
+      s.reversed = reverse_direction(n, d);
       layers.push_back(std::move(layer));
     }
   }
