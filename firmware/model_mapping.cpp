@@ -91,7 +91,11 @@ double LayerPlacement::cell_utilisation(const ChipGeometry& chip) const {
 }
 
 double LayerPlacement::steps_per_replica() const {
-  return static_cast<double>(shape.mvms_per_inference) / static_cast<double>(replicas);
+  if (!shape.chained_steps || replicas >= shape.mvms_per_inference) {
+    return static_cast<double>(shape.mvms_per_inference) / static_cast<double>(replicas);
+  }
+  const std::int64_t per_replica = (shape.mvms_per_inference + replicas - 1) / replicas;
+  return static_cast<double>(replicas * (per_replica - 1) + 1);
 }
 
 double LayerPlacement::replica_load() const {

@@ -12,8 +12,10 @@
 // full copy while spare cores allow, and stops when the heaviest does not fit or when another copy would not
 // lower its load (each replica already serves at most one MVM step); `fill`, which goes on with the next-heaviest
 // layers that fit until no further copy does. Replica r serves the MVM steps (output pixels, time steps) with
-// index % replicas == r, so a replica's load is its layer's time per step x steps / replicas. A shape without
-// time estimates (all zero, as `imcsim layer` and hand-built shapes have them) weighs 1 per step: its MVMs.
+// index % replicas == r, so a replica's load is its layer's time per step x the steps it serves per inference
+// (LayerPlacement::steps_per_replica: steps / replicas; for chained steps, a recurrent layer's, the span from its
+// first step to its last, since its next inference begins after its last). A shape without time estimates (all
+// zero, as `imcsim layer` and hand-built shapes have them) weighs 1 per step: its MVMs.
 // Placement: the chip's placement policy (firmware/placement.h; `compiler.placement`, snake by default) walks
 // the regions of the grid that the layout gives; each chain takes consecutive cores of a walk:
 // - ChainLayout::path (models): one walk through the whole grid, layer after layer, so consecutive layers and
@@ -41,6 +43,7 @@ struct LayerShape {
   int cols = 0;  ///< outputs
   std::int64_t mvms_per_inference = 1;
   int col_group = 1;  ///< outputs that must share a tile (an LSTM cell's 4 gates): tile widths are multiples of it
+  bool chained_steps = false;  ///< step t needs step t - 1's output (a recurrent layer's steps)
   // Estimated time of one MVM step of the layer, unreplicated, on its busiest core, by what the time is spent on
   // (chip::estimated_layer_shapes, chip/stage_estimates.h): the crossbar reads, the digital unit's passes (the
   // accumulation chain, activation, pooling, residual adds, gates), the data it receives and sends over the
@@ -96,7 +99,9 @@ struct LayerPlacement {
   }
   /// Weights held / cells of the cores used.
   double cell_utilisation(const ChipGeometry& chip) const;
-  /// MVM steps one replica serves per inference, on average (steps / replicas).
+  /// The steps of the inference that one replica's time per inference spans: steps / replicas (on average) for
+  /// independent steps; for chained ones, those from replica 0's first step to its last, replicas x
+  /// (ceil(steps / replicas) - 1) + 1 (replica 0 begins the next inference after its last step of this one).
   double steps_per_replica() const;
   /// One replica's estimated time per inference, ns: the shape's estimated time per step x steps_per_replica();
   /// a shape without estimates weighs 1 per step (the result is then MVMs, not ns).

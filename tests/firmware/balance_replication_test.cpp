@@ -84,6 +84,29 @@ TEST(BalanceReplication, WithOnlyMvmEstimatesOrWithoutEstimatesTheOrderOfMvmsIsK
             (std::vector<int>{2, 1, 1}));
 }
 
+TEST(BalanceReplication, AReplicaOfChainedStepsSpansFromItsFirstStepToItsLast) {
+  LayerPlacement p;
+  p.shape = shape("lstm", 28, 133);
+  p.shape.chained_steps = true;
+  const std::vector<std::pair<int, double>> spans{{1, 28}, {14, 15}, {25, 26}, {28, 1}, {30, 28.0 / 30}};
+  for (const auto& [replicas, steps] : spans) {
+    p.replicas = replicas;
+    EXPECT_DOUBLE_EQ(p.steps_per_replica(), steps) << replicas;
+  }
+  p.shape.chained_steps = false;
+  p.replicas = 25;
+  EXPECT_DOUBLE_EQ(p.steps_per_replica(), 28.0 / 25);
+}
+
+TEST(BalanceReplication, ARecurrentLayerGetsAReplicaPerStepBeforeAHeavierOneStepLayerStopsBalance) {
+  // fc's one step (2.1 us) outweighs lstm's average share of 28 steps (0.6 us each) from 9 replicas on, but
+  // the recurrent layer's replicas only pipeline inferences once each serves one step: 28.
+  LayerShape lstm = shape("lstm", 28, 133, 500);
+  lstm.chained_steps = true;
+  const std::vector<LayerShape> layers{lstm, shape("fc", 1, 133, 0, 2000)};
+  EXPECT_EQ(replicas_of(map_model(layers, ChipGeometry{}, Replication::balance)), (std::vector<int>{28, 1}));
+}
+
 TEST(StageEstimates, EveryLayerOfTheZooCnnHasItsMvmDigitalAndNetworkTimePerStep) {
   const chip::ChipConfig config = chip::default_chip_config();
   const workloads::Graph g = workloads::import_onnx(std::string(IMCSIM_SOURCE_DIR) + "/workloads/models/cnn.onnx");
@@ -103,6 +126,17 @@ TEST(StageEstimates, EveryLayerOfTheZooCnnHasItsMvmDigitalAndNetworkTimePerStep)
     EXPECT_GT(s.digital_ns_per_step, 0) << s.name;
     EXPECT_GT(s.network_ns_per_step, 0) << s.name;
   }
+}
+
+TEST(StageEstimates, TheZooLstmsRecurrentLayerHasChainedStepsAndKeepsAReplicaPerStep) {
+  const chip::ChipConfig config = chip::default_chip_config();
+  const workloads::Graph g = workloads::import_onnx(std::string(IMCSIM_SOURCE_DIR) + "/workloads/models/lstm.onnx");
+  const std::vector<LayerShape> shapes = chip::estimated_layer_shapes(g, config);
+  ASSERT_EQ(shapes.size(), 2u);
+  EXPECT_TRUE(shapes[0].chained_steps);
+  EXPECT_FALSE(shapes[1].chained_steps);
+  const ModelMapping m = map_model(shapes, chip::chip_geometry(config), Replication::balance);
+  EXPECT_EQ(replicas_of(m), (std::vector<int>{28, 1}));
 }
 
 TEST(StageEstimates, BalanceOnTheEstimatesLowersTheZooCnnsEstimatedBottleneck) {
