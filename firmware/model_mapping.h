@@ -1,8 +1,9 @@
 #pragma once
 // Mapping layers onto the chip (plain C++), the one tiler and placer of the compiler: every weight layer
 // (workloads/weight_layers.h) is tiled over cores of rows x cols cells, layers may be replicated over spare cores,
-// and the tiles are placed on the grid. `imcsim run` maps a whole model with it (map_model), `imcsim layer` one
-// layer (map_fc_layer, firmware/layer_compiler.h).
+// and the tiles are placed on the grid. `imcsim run` and `imcsim compile` map a whole model with it (map_model, on
+// the shapes with time estimates of chip::estimated_layer_shapes), `imcsim layer` one layer (map_fc_layer,
+// firmware/layer_compiler.h).
 //
 // Tiling (as on HERMES): the fewest tiles of equal size per layer, ceil(rows / core rows) row tiles by
 // ceil(cols / core cols) column tiles (tile widths rounded up to whole column groups); the row tiles of a column
