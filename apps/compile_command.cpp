@@ -12,6 +12,7 @@
 #include "chip/accuracy.h"
 #include "chip/model_timing.h"
 #include "chip/simulation.h"
+#include "chip/stage_estimates.h"
 #include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
 #include "firmware/replication_names.h"
@@ -156,8 +157,9 @@ void run_compile(CompileOptions o) {
   const chip::ChipConfig config = o.chip.load();
   if (o.replication.empty()) o.replication = firmware::replication_names().name(config.compiler.replication);
   const workloads::Graph graph = workloads::import_onnx(workloads::resolve_model(o.model));
-  const firmware::ModelMapping mapping = firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config),
-                                                             firmware::replication_names().parse(o.replication, "--replication", "replication"));
+  const firmware::ModelMapping mapping =
+      firmware::map_model(chip::estimated_layer_shapes(graph, config), chip::chip_geometry(config),
+                          firmware::replication_names().parse(o.replication, "--replication", "replication"));
   const firmware::CompiledModel compiled =
       firmware::compile_model(graph, mapping, program_options(config, o, o.inferences, o.program_weights));
   if (!o.out.empty()) write_file_atomically(o.out, firmware::to_text(compiled.program));

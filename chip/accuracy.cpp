@@ -29,8 +29,11 @@ firmware::ChipGeometry chip_geometry(const ChipConfig& config) {
 
 std::vector<firmware::LayerShape> layer_shapes(const workloads::Graph& graph) {
   std::vector<firmware::LayerShape> shapes;
-  for (const auto& l : workloads::weight_layers(graph))
-    shapes.push_back({l.name, l.rows(), l.cols(), l.mvms_per_inference});
+  for (const auto& l : workloads::weight_layers(graph)) {
+    firmware::LayerShape s{l.name, l.rows(), l.cols(), l.mvms_per_inference};
+    s.chained_steps = l.streaming.recurrent_source >= 0;
+    shapes.push_back(s);
+  }
   return shapes;
 }
 

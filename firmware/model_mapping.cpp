@@ -12,11 +12,6 @@ namespace {
 
 int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
-/// MVMs one core of the layer performs per inference: the pipeline stage's load.
-double load_per_replica(const LayerPlacement& p) {
-  return static_cast<double>(p.shape.mvms_per_inference) / static_cast<double>(p.replicas);
-}
-
 /// Gives each chain its cores, in the order the chains are asked for (see the top of the header).
 class ChainPlacer {
  public:
@@ -95,6 +90,19 @@ double LayerPlacement::cell_utilisation(const ChipGeometry& chip) const {
   return static_cast<double>(shape.rows) * shape.cols / cells;
 }
 
+double LayerPlacement::steps_per_replica() const {
+  if (!shape.chained_steps || replicas >= shape.mvms_per_inference) {
+    return static_cast<double>(shape.mvms_per_inference) / static_cast<double>(replicas);
+  }
+  const std::int64_t per_replica = (shape.mvms_per_inference + replicas - 1) / replicas;
+  return static_cast<double>(replicas * (per_replica - 1) + 1);
+}
+
+double LayerPlacement::replica_load() const {
+  const double ns_per_step = shape.estimated_ns_per_step();
+  return (ns_per_step > 0 ? ns_per_step : 1.0) * steps_per_replica();
+}
+
 int ModelMapping::cores_used() const {
   int n = 0;
   for (const auto& l : layers) n += static_cast<int>(l.tiles.size());
@@ -123,17 +131,18 @@ ModelMapping map_model(const std::vector<LayerShape>& layers, const ChipGeometry
                                       " x " + std::to_string(chip.core_cols) + " (" + join_names(needs) +
                                       "); the chip has " + std::to_string(chip.cores()));
   }
-  // Replication: one more copy of the heaviest layer (per replica) that fits, until none does.
+  // Replication: one more copy of the heaviest layer (load per replica) that fits, until none does; balance stops
+  // at the heaviest layer when it does not fit or when its replicas serve at most one step each.
   int spare = chip.cores() - needed;
   while (replication != Replication::none && spare > 0) {
     LayerPlacement* best = nullptr;
     for (auto& p : m.layers) {
       const bool fits = p.tiles_per_replica() <= spare;
-      const bool heavier = best == nullptr || load_per_replica(p) > load_per_replica(*best);
+      const bool heavier = best == nullptr || p.replica_load() > best->replica_load();
       if (replication == Replication::balance ? heavier : (fits && heavier)) best = &p;
     }
     if (best == nullptr) break;
-    const bool pointless = replication == Replication::balance && load_per_replica(*best) <= 1.0;
+    const bool pointless = replication == Replication::balance && best->steps_per_replica() <= 1.0;
     if (best->tiles_per_replica() > spare || pointless) break;
     ++best->replicas;
     spare -= best->tiles_per_replica();

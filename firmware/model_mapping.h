@@ -1,15 +1,22 @@
 #pragma once
 // Mapping layers onto the chip (plain C++), the one tiler and placer of the compiler: every weight layer
 // (workloads/weight_layers.h) is tiled over cores of rows x cols cells, layers may be replicated over spare cores,
-// and the tiles are placed on the grid. `imcsim run` maps a whole model with it (map_model), `imcsim layer` one
-// layer (map_fc_layer, firmware/layer_compiler.h).
+// and the tiles are placed on the grid. `imcsim run` and `imcsim compile` map a whole model with it (map_model, on
+// the shapes with time estimates of chip::estimated_layer_shapes), `imcsim layer` one layer (map_fc_layer,
+// firmware/layer_compiler.h).
 //
 // Tiling (as on HERMES): the fewest tiles of equal size per layer, ceil(rows / core rows) row tiles by
 // ceil(cols / core cols) column tiles (tile widths rounded up to whole column groups); the row tiles of a column
 // tile form an accumulation chain.
-// Replication: `none`; `balance`, which gives the layer with the most MVMs per core per inference (the pipeline's
-// bottleneck) another full copy while spare cores allow; `fill`, which goes on with the next-heaviest layers
-// until no further copy fits. Replica r serves the MVMs (output pixels, time steps) with index % replicas == r.
+// Replication: `none`; `balance`, which gives the heaviest layer, the one whose replica takes the longest per
+// inference (the pipeline's bottleneck: LayerPlacement::replica_load, from the shape's time estimates), another
+// full copy while spare cores allow, and stops when the heaviest does not fit or when another copy would not
+// lower its load (each replica already serves at most one MVM step); `fill`, which goes on with the next-heaviest
+// layers that fit until no further copy does. Replica r serves the MVM steps (output pixels, time steps) with
+// index % replicas == r, so a replica's load is its layer's time per step x the steps it serves per inference
+// (LayerPlacement::steps_per_replica: steps / replicas; for chained steps, a recurrent layer's, the span from its
+// first step to its last, since its next inference begins after its last). A shape without time estimates (all
+// zero, as `imcsim layer` and hand-built shapes have them) weighs 1 per step: its MVMs.
 // Placement: the chip's placement policy (firmware/placement.h; `compiler.placement`, snake by default) walks
 // the regions of the grid that the layout gives; each chain takes consecutive cores of a walk:
 // - ChainLayout::path (models): one walk through the whole grid, layer after layer, so consecutive layers and
@@ -37,6 +44,15 @@ struct LayerShape {
   int cols = 0;  ///< outputs
   std::int64_t mvms_per_inference = 1;
   int col_group = 1;  ///< outputs that must share a tile (an LSTM cell's 4 gates): tile widths are multiples of it
+  bool chained_steps = false;  ///< step t needs step t - 1's output (a recurrent layer's steps)
+  // Estimated time of one MVM step of the layer, unreplicated, on its busiest core, by what the time is spent on
+  // (chip::estimated_layer_shapes, chip/stage_estimates.h): the crossbar reads, the digital unit's passes (the
+  // accumulation chain, activation, pooling, residual adds, gates), the data it receives and sends over the
+  // network. Each >= 0; replication weighs their sum (all zero: no estimate, 1 per step).
+  double mvm_ns_per_step = 0;
+  double digital_ns_per_step = 0;
+  double network_ns_per_step = 0;
+  double estimated_ns_per_step() const { return mvm_ns_per_step + digital_ns_per_step + network_ns_per_step; }
 };
 
 struct Tile {
@@ -84,6 +100,13 @@ struct LayerPlacement {
   }
   /// Weights held / cells of the cores used.
   double cell_utilisation(const ChipGeometry& chip) const;
+  /// The steps of the inference that one replica's time per inference spans: steps / replicas (on average) for
+  /// independent steps; for chained ones, those from replica 0's first step to its last, replicas x
+  /// (ceil(steps / replicas) - 1) + 1 (replica 0 begins the next inference after its last step of this one).
+  double steps_per_replica() const;
+  /// One replica's estimated time per inference, ns: the shape's estimated time per step x steps_per_replica();
+  /// a shape without estimates weighs 1 per step (the result is then MVMs, not ns).
+  double replica_load() const;
 };
 
 struct ModelMapping {

@@ -6,6 +6,7 @@
 
 #include "base/errors.h"
 #include "chip/simulation.h"
+#include "chip/stage_estimates.h"
 #include "hw/gemm_backend.h"
 #include "traces/recorder.h"
 #include "workloads/dataset.h"
@@ -57,7 +58,7 @@ PreparedRun prepare(const RunRequest& request) {
     p.graph = std::make_shared<const workloads::Graph>(workloads::import_onnx(p.model_file));
   }
   p.timing_only = request.timing_only || !request.workload.empty();
-  p.mapping = firmware::map_model(chip::layer_shapes(*p.graph), chip::chip_geometry(p.chip),
+  p.mapping = firmware::map_model(chip::estimated_layer_shapes(*p.graph, p.chip), chip::chip_geometry(p.chip),
                                   p.chip.compiler.replication);
   return p;
 }
