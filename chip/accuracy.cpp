@@ -1,5 +1,6 @@
 #include "chip/accuracy.h"
 
+#include <cmath>
 #include <chrono>
 
 #include "chip/analog_model.h"
@@ -32,6 +33,9 @@ std::vector<firmware::LayerShape> layer_shapes(const workloads::Graph& graph) {
   for (const auto& l : workloads::weight_layers(graph)) {
     firmware::LayerShape s{l.name, l.rows(), l.cols(), l.mvms_per_inference};
     s.chained_steps = l.streaming.recurrent_source >= 0;
+    // The gate values of one hidden unit (an LSTM's 4) share a column tile: its global digital unit combines them.
+    if (l.streaming.gate_outputs_per_value > 0)
+      s.col_group = static_cast<int>(std::lround(1.0 / l.streaming.gate_outputs_per_value));
     shapes.push_back(s);
   }
   return shapes;

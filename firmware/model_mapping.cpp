@@ -1,7 +1,6 @@
 #include "firmware/model_mapping.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "base/errors.h"
 #include "base/text.h"
@@ -12,66 +11,21 @@ namespace {
 
 int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
-/// Gives each chain its cores, in the order the chains are asked for (see the top of the header).
+/// Gives each chain the next cores of one walk of the whole grid by the placement policy (see the header).
 class ChainPlacer {
  public:
-  ChainPlacer(const ChipGeometry& chip, ChainLayout layout)
-      : m_chip(chip),
-        m_layout(layout),
-        m_policy(make_placement(chip.placement)),
-        m_taken(static_cast<std::size_t>(chip.cores()), false) {
-    if (layout == ChainLayout::path) m_path = m_policy->walk({0, 0, chip.grid_x, chip.grid_y}, chip.grid_x);
-  }
+  explicit ChainPlacer(const ChipGeometry& chip)
+      : m_path(make_placement(chip.placement)->walk({0, 0, chip.grid_x, chip.grid_y}, chip.grid_x)) {}
 
   std::vector<int> place(int length) {
-    std::vector<int> chain = m_layout == ChainLayout::path ? along_path(length) : in_block(length);
-    for (const int c : chain) m_taken[static_cast<std::size_t>(c)] = true;
-    return chain;
-  }
-
- private:
-  std::vector<int> along_path(int length) {
     const auto from = m_path.begin() + static_cast<std::ptrdiff_t>(m_next);
     m_next += static_cast<std::size_t>(length);
     return {from, from + length};
   }
 
-  /// A block as square as the grid allows at the cursor, walked by the policy; blocks fill the grid left to
-  /// right, then down (a new row of blocks below the tallest of the last). No block left: free cores in order.
-  std::vector<int> in_block(int length) {
-    const int width = std::min(m_chip.grid_x, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(length)))));
-    const int height = ceil_div(length, width);
-    if (m_x + width > m_chip.grid_x) {
-      m_x = 0;
-      m_y += m_row_height;
-      m_row_height = 0;
-    }
-    std::vector<int> chain;
-    if (m_y + height <= m_chip.grid_y) {
-      chain = m_policy->walk({m_x, m_y, width, height}, m_chip.grid_x);
-      chain.resize(static_cast<std::size_t>(length));
-      m_x += width;
-      m_row_height = std::max(m_row_height, height);
-    }
-    const auto is_taken = [this](int c) { return m_taken[static_cast<std::size_t>(c)]; };
-    if (chain.empty() || std::any_of(chain.begin(), chain.end(), is_taken)) {
-      chain.clear();
-      for (int c = 0; c < m_chip.cores() && static_cast<int>(chain.size()) < length; ++c) {
-        if (!is_taken(c)) chain.push_back(c);
-      }
-    }
-    return chain;
-  }
-
-  const ChipGeometry& m_chip;
-  ChainLayout m_layout;
-  std::unique_ptr<Placement> m_policy;
-  std::vector<bool> m_taken;
-  std::vector<int> m_path;  ///< ChainLayout::path: the walk of the whole grid
+ private:
+  std::vector<int> m_path;  ///< the walk of the whole grid
   std::size_t m_next = 0;   ///< its first free core
-  int m_x = 0;              ///< ChainLayout::blocks: where the next block goes
-  int m_y = 0;
-  int m_row_height = 0;  ///< the tallest block of the current row of blocks
 };
 
 }  // namespace
@@ -109,8 +63,7 @@ int ModelMapping::cores_used() const {
   return n;
 }
 
-ModelMapping map_model(const std::vector<LayerShape>& layers, const ChipGeometry& chip, Replication replication,
-                       ChainLayout layout) {
+ModelMapping map_model(const std::vector<LayerShape>& layers, const ChipGeometry& chip, Replication replication) {
   ModelMapping m;
   m.chip = chip;
   m.replication = replication;
@@ -148,7 +101,7 @@ ModelMapping map_model(const std::vector<LayerShape>& layers, const ChipGeometry
     spare -= best->tiles_per_replica();
   }
   // Tiles of equal size, each chain on the cores the placer gives it.
-  ChainPlacer placer(chip, layout);
+  ChainPlacer placer(chip);
   for (auto& p : m.layers) {
     const LayerTiling tiling = tile_layer(p.shape, chip);
     for (int r = 0; r < p.replicas; ++r) {

@@ -2,8 +2,7 @@
 // Mapping layers onto the chip (plain C++), the one tiler and placer of the compiler: every weight layer
 // (workloads/weight_layers.h) is tiled over cores of rows x cols cells, layers may be replicated over spare cores,
 // and the tiles are placed on the grid. `imcsim run` and `imcsim compile` map a whole model with it (map_model, on
-// the shapes with time estimates of chip::estimated_layer_shapes), `imcsim layer` one layer (map_fc_layer,
-// firmware/layer_compiler.h).
+// the shapes with time estimates of chip::estimated_layer_shapes), `imcsim layer` a one-layer model.
 //
 // Tiling (as on HERMES): the fewest tiles of equal size per layer, ceil(rows / core rows) row tiles by
 // ceil(cols / core cols) column tiles (tile widths rounded up to whole column groups); the row tiles of a column
@@ -17,12 +16,9 @@
 // (LayerPlacement::steps_per_replica: steps / replicas; for chained steps, a recurrent layer's, the span from its
 // first step to its last, since its next inference begins after its last). A shape without time estimates (all
 // zero, as `imcsim layer` and hand-built shapes have them) weighs 1 per step: its MVMs.
-// Placement: the chip's placement policy (firmware/placement.h; `compiler.placement`, snake by default) walks
-// the regions of the grid that the layout gives; each chain takes consecutive cores of a walk:
-// - ChainLayout::path (models): one walk through the whole grid, layer after layer, so consecutive layers and
-//   the cores of one chain are neighbours;
-// - ChainLayout::blocks (one layer): each chain gets a compact block as square as the grid allows (blocks fill
-//   the grid left to right, then down); when none is left, the free cores in index order.
+// Placement: the chip's placement policy (firmware/placement.h; `compiler.placement`, snake by default) walks the
+// whole grid once; each chain takes the next consecutive cores of the walk, layer after layer, so consecutive
+// layers and the cores of one chain are neighbours.
 //
 // Contract: a model that needs more cores than the chip has is a ParameterError("model") saying how many cores
 // it needs, layer by layer. The placement policy is an enum: its names are checked where the config is read.
@@ -85,8 +81,6 @@ struct LayerTiling {
 };
 LayerTiling tile_layer(const LayerShape& shape, const ChipGeometry& chip);
 
-enum class ChainLayout { path, blocks };
-
 struct LayerPlacement {
   LayerShape shape;
   int row_tiles = 0;
@@ -116,7 +110,6 @@ struct ModelMapping {
   int cores_used() const;
 };
 
-ModelMapping map_model(const std::vector<LayerShape>& layers, const ChipGeometry& chip, Replication replication,
-                       ChainLayout layout = ChainLayout::path);
+ModelMapping map_model(const std::vector<LayerShape>& layers, const ChipGeometry& chip, Replication replication);
 
 }  // namespace imcsim::firmware

@@ -1,9 +1,8 @@
 #pragma once
 // Placement: the order in which the compiler takes the cores of a region of the core grid, as a named policy
 // (like the network's topologies and routing, interconnect/topology.h, and the device models). The mapper
-// (firmware/model_mapping.h) cuts the grid into regions (the whole grid for a model, a compact block per column
-// group for one layer: ChainLayout) and gives each accumulation chain consecutive cores of a region's walk, so a
-// policy whose successive cores are grid neighbours keeps every link of a chain to one hop.
+// (firmware/model_mapping.h) walks the whole grid as one region and gives each accumulation chain consecutive cores
+// of the walk, so a policy whose successive cores are grid neighbours keeps every link of a chain to one hop.
 //
 // Contract: walk(region, grid_x) returns every core of the region exactly once, in the order the compiler takes
 // them (core = y * grid_x + x); it depends only on its arguments, and a policy is immutable and safe to share

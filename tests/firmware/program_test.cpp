@@ -108,6 +108,16 @@ TEST(OneLayerModel, LstmStepEndsEveryChainInTheGlobalDigitalUnit) {
   EXPECT_EQ(parse_program(to_text(m.program), "again").instructions.size(), m.program.instructions.size());
 }
 
+TEST(OneLayerModel, AnLstmKeepsTheGatesOfAHiddenUnitInOneColumnTile) {
+  // 130 hidden units, 520 gate columns: three column tiles of 176, 176 and 168 (not 174: 43.5 units).
+  const test::OneLayer m = test::compile_one_layer(workloads::lstm_step(8, 130), ChipGeometry{});
+  ASSERT_EQ(m.layer().col_tiles, 3);
+  for (const Tile& t : m.layer().tiles) EXPECT_EQ(t.cols % 4, 0) << "column tile " << t.col_tile;
+  int units = 0;
+  for (const auto& i : m.program.instructions) units += i.op == Op::gdu ? i.elements : 0;
+  EXPECT_EQ(units, 130);
+}
+
 TEST(OneLayerModel, PartialTilesAndUtilisation) {
   const test::OneLayer m = test::compile_one_layer(workloads::matmul_layer(300, 100, 1), ChipGeometry{});
   EXPECT_EQ(m.mapping.cores_used(), 2);

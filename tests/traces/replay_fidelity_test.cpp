@@ -81,12 +81,14 @@ TEST(ReplayFidelity, ReplayAgreesWithTheSystemCRunAtEveryExactKey) {
 TEST(ReplayFidelity, ReplayAgreesWithTheSystemCRunWhereTransfersCoincide) {
   ASSERT_FALSE(binary().empty()) << "IMCSIM_BINARY is not set";
   for (const char* model : {"mlp", "cnn-hwa"}) {
-    for (const char* setting :
-         {"interconnect.clock_mhz=800", "interconnect.router_latency_cycles=4", "interconnect.topology=torus",
-          "sim.quantum_ns=10", "interconnect.offchip_node=5", "cores.program_verify_iterations=3"}) {
+    for (const char* setting : {"interconnect.router_latency_cycles=4", "interconnect.topology=torus",
+                                "sim.quantum_ns=10", "interconnect.offchip_node=5", "cores.program_verify_iterations=3"}) {
       expect_replay_agrees(model, setting);
     }
   }
+  // A faster link moves the CNN's balance replicas (chip/stage_estimates.h), which a replay of the recorded
+  // Program keeps: that point is compared on the MLP, whose mapping does not move.
+  expect_replay_agrees("mlp", "interconnect.clock_mhz=800");
 }
 
 // The quantum only bounds how far a stream runs ahead of the kernel: the CNN, whose transfers coincide, gives the
