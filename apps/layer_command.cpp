@@ -40,19 +40,31 @@ struct LayerOptions {
 
 /// The layer as a one-layer model: an --in x --out MatMul over --batch vectors, or one LSTM time step with
 /// --in = input + hidden and --out = 4 x hidden.
-workloads::Graph layer_graph(const LayerOptions& o) {
-  if (!o.lstm_cell) return workloads::matmul_layer(o.in, o.out, o.batch);
-  if (o.out % 4 != 0 || o.in <= o.out / 4)
-    throw ParameterError("layer.out", "an LSTM step needs --out = 4 x hidden and --in = inputs + hidden > hidden");
-  if (o.batch != 1) throw ParameterError("layer.batch", "an LSTM step takes one input vector");
-  return workloads::lstm_step(o.in - o.out / 4, o.out / 4);
+/// Checks that it fits the chip before its (zero) weights are allocated.
+workloads::Graph layer_graph(const LayerOptions& o, const firmware::ChipGeometry& chip) {
+  if (o.lstm_cell) {
+    if (o.out % 4 != 0) throw ParameterError("layer.out", "an LSTM step needs --out = 4 x hidden");
+    if (o.in <= o.out / 4) throw ParameterError("layer.in", "an LSTM step needs --in = inputs + hidden > hidden");
+    if (o.batch != 1) throw ParameterError("layer.batch", "an LSTM step takes one input vector");
+  }
+  firmware::LayerShape shape{"layer", o.in, o.out};
+  shape.col_group = o.lstm_cell ? 4 : 1;
+  const int tiles = firmware::tile_layer(shape, chip).tiles();
+  if (tiles > chip.cores()) {
+    throw ParameterError("layer", "a " + std::to_string(o.in) + " x " + std::to_string(o.out) + " layer needs " +
+                                      std::to_string(tiles) + " cores of " + std::to_string(chip.core_rows) + " x " +
+                                      std::to_string(chip.core_cols) + "; the chip has " +
+                                      std::to_string(chip.cores()));
+  }
+  return o.lstm_cell ? workloads::lstm_step(o.in - o.out / 4, o.out / 4) : workloads::matmul_layer(o.in, o.out, o.batch);
 }
 
 void run_layer(const LayerOptions& o) {
   const chip::ChipConfig config = o.chip.load();
   // The same mapper and compiler as `imcsim run`: one inference of a one-layer model.
-  const workloads::Graph graph = layer_graph(o);
-  const firmware::ModelMapping mapping = firmware::map_model(chip::layer_shapes(graph), chip::chip_geometry(config),
+  const firmware::ChipGeometry geometry = chip::chip_geometry(config);
+  const workloads::Graph graph = layer_graph(o, geometry);
+  const firmware::ModelMapping mapping = firmware::map_model(chip::layer_shapes(graph), geometry,
                                                              firmware::Replication::none);
   firmware::ModelProgramOptions program_options = chip::model_program_options(config, 1, o.program_weights);
   program_options.inputs_preloaded = o.preloaded_inputs;
@@ -79,6 +91,7 @@ void run_layer(const LayerOptions& o) {
                 {"outputs", o.keep_outputs ? "kept" : "offchip"},
                 {"kind", o.lstm_cell ? "lstm_step" : "fully_connected"}};
   j["cores_used"] = mapping.cores_used();
+  j["cores_powered"] = r.cores_active;  // the cores the static power is charged for
   j["row_tiles"] = layer.row_tiles;
   j["col_tiles"] = layer.col_tiles;
   j["placement"] = nlohmann::ordered_json::array();

@@ -32,6 +32,7 @@ runner::LayerRunner worker_layer_runner(const ChipOptions& o) {
     f.energy_uj = j["energy_uj"].get<double>();
     f.static_uj = j["energy_breakdown_uj"]["static"].get<double>();
     f.cores_used = j["cores_used"].get<int>();
+    f.cores_powered = j["cores_powered"].get<int>();
     f.cell_utilisation = j["cell_utilisation"].get<double>();
     return f;
   };
@@ -68,8 +69,9 @@ int print_validation(const std::vector<runner::ValidationRow>& rows, bool json) 
 nlohmann::ordered_json hypothesis_json(const runner::FitHypothesis& h) {
   nlohmann::ordered_json residuals;
   for (std::size_t i = 0; i < h.figures.size(); ++i) residuals[h.figures[i]] = h.residuals[i];
-  return {{"hypothesis", h.name}, {"key", h.key},           {"value", h.value},        {"unit", h.unit},
-          {"chosen", h.chosen},   {"residuals", residuals}, {"rms_residual", h.rms()}};
+  return {{"hypothesis", h.name}, {"key", h.key},          {"value", h.value},
+          {"unit", h.unit},       {"chosen", h.chosen},    {"basis", h.basis},
+          {"residuals", residuals}, {"rms_residual", h.rms()}};
 }
 
 void print_fit(const runner::HermesFit& fit, bool json) {
@@ -82,7 +84,7 @@ void print_fit(const runner::HermesFit& fit, bool json) {
     return;
   }
   std::printf("Fit to the ResNet-9 layer figures (Le Gallo et al. 2023); nothing is written.\n\n");
-  std::printf("%-32s %-38s %10s %-7s %-8s %s\n", "hypothesis", "key", "value", "unit", "chosen", "residuals");
+  std::printf("%-30s %-50s %10s %-6s %-6s %s\n", "hypothesis", "goes to", "value", "unit", "chosen", "residuals");
   for (const auto* group : {&fit.latency, &fit.static_power}) {
     for (const auto& h : *group) {
       std::string residuals;
@@ -91,8 +93,8 @@ void print_fit(const runner::HermesFit& fit, bool json) {
         std::snprintf(part, sizeof part, "%s%+.2f%% (%s)", i ? ", " : "", h.residuals[i] * 100, h.figures[i].c_str());
         residuals += part;
       }
-      std::printf("%-32s %-38s %10.4g %-7s %-8s %s\n", h.name.c_str(), h.key.c_str(), h.value, h.unit.c_str(),
-                  h.chosen ? "yes" : "no", residuals.c_str());
+      std::printf("%-30s %-50s %10.4g %-6s %-6s %s\n      basis: %s\n", h.name.c_str(), h.key.c_str(), h.value,
+                  h.unit.c_str(), h.chosen ? "yes" : "no", residuals.c_str(), h.basis.c_str());
     }
   }
   std::printf("\nlatency is linear in the hop depth to within %.3g ns\n", fit.linearity_ns);

@@ -38,6 +38,9 @@ struct CoreCommand {
   /// Digital and accumulate commands may consume a stream still arriving from a link: the command cannot end
   /// before the stream's tail has arrived and passed the pipeline (absolute time, ns; negative: no stream).
   double stream_tail_ns = -1;
+  /// Accumulate: the addend is a partial sum streamed from the previous core of an accumulation chain (received,
+  /// aligned, added and passed on: the deeper accumulate pipeline), not data already in the buffers.
+  bool partial_sum = false;
   /// Earliest start (absolute, ns). Initiators that keep their own time (temporal decoupling) give it, so a
   /// command may begin before the kernel's current time; negative: the transaction's annotated time.
   double start_ns = -1;

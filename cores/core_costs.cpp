@@ -91,9 +91,8 @@ CommandCost CoreCosts::cost(const CoreCommand& c) const {
     }
     case CoreOp::digital:
     case CoreOp::accumulate:
-      // One datum per clock through a pipeline; an acc's (a streamed partial sum added) is deeper than an act's.
-      out.pipeline_ns =
-          (c.op == CoreOp::accumulate ? m_params.accumulate_pipeline_stages : m_params.pipeline_stages) * clock_ns;
+      // One datum per clock through a pipeline; adding a partial sum streamed along a chain takes a deeper one.
+      out.pipeline_ns = (c.partial_sum ? m_params.accumulate_pipeline_stages : m_params.pipeline_stages) * clock_ns;
       out.latency_ns = c.elements > 0 ? c.elements * clock_ns + out.pipeline_ns : 0;
       out.energy.digital_pj = c.elements * m_digital.energy_pj;
       out.energy.sram_pj = sram_energy_pj(c.op == CoreOp::accumulate ? 2.0 * c.elements : c.elements);

@@ -15,6 +15,7 @@ void emit_accumulation_chain(Program& program, const std::vector<int>& chain, in
     }
     Instruction digital{k > 0 ? Op::acc : Op::act, chain[k]};
     digital.elements = elements;
+    digital.stream = k > 0;  // adds the partial sum streamed from chain[k - 1]
     digital.layer = layer;
     program.instructions.push_back(digital);
     if (k + 1 < chain.size()) {

@@ -9,6 +9,7 @@ cores::CoreCommand core_command_of(const Instruction& ins) {
   c.vectors = ins.vectors;
   c.elements = ins.elements;
   c.bytes = ins.bytes;
+  c.partial_sum = ins.op == Op::acc && ins.stream;
   switch (ins.op) {
     case Op::program:
       c.op = cores::CoreOp::program_weights;

@@ -31,11 +31,19 @@ class ChainPlacer {
 }  // namespace
 
 LayerTiling tile_layer(const LayerShape& shape, const ChipGeometry& chip) {
+  // A tile holds whole column groups: at most the core's columns rounded down to a group.
+  const int group = std::max(1, shape.col_group);
+  const int usable_cols = chip.core_cols / group * group;
+  if (usable_cols == 0) {
+    throw ParameterError("model", "layer '" + shape.name + "' needs " + std::to_string(group) +
+                                      " columns of a core together (its gates); the cores have " +
+                                      std::to_string(chip.core_cols));
+  }
   LayerTiling t;
   t.row_tiles = ceil_div(shape.rows, chip.core_rows);
-  t.col_tiles = ceil_div(shape.cols, chip.core_cols);
+  t.col_tiles = ceil_div(shape.cols, usable_cols);
   t.tile_rows = ceil_div(shape.rows, t.row_tiles);
-  t.tile_cols = ceil_div(ceil_div(shape.cols, t.col_tiles), shape.col_group) * shape.col_group;
+  t.tile_cols = ceil_div(ceil_div(shape.cols, t.col_tiles), group) * group;
   return t;
 }
 

@@ -11,8 +11,9 @@
 // inference (the pipeline's bottleneck: LayerPlacement::replica_load, from the shape's time estimates), another
 // full copy while spare cores allow, and stops when the heaviest does not fit or when another copy would not
 // lower its load (each replica already serves at most one MVM step); `fill`, which goes on with the next-heaviest
-// layers that fit until no further copy does. Replica r serves the MVM steps (output pixels, time steps) with
-// index % replicas == r, so a replica's load is its layer's time per step x the steps it serves per inference
+// layers that fit until no further copy does. A Conv's replicas serve blocks of consecutive output pixels, other
+// layers' replicas the steps (time steps, vectors) with index % replicas == r (firmware/model_compiler.h), so a
+// replica's load is its layer's time per step x the steps it serves per inference
 // (LayerPlacement::steps_per_replica: steps / replicas; for chained steps, a recurrent layer's, the span from its
 // first step to its last, since its next inference begins after its last). A shape without time estimates (all
 // zero, as `imcsim layer` and hand-built shapes have them) weighs 1 per step: its MVMs.

@@ -28,7 +28,7 @@ const std::vector<OpSpec>& op_specs() {
       {Op::update, "update", {"rows", "cols"}, {"vectors", "layer"}},
       {Op::act, "act", {"elements"}, {"layer"}},
       {Op::pool, "pool", {"elements"}, {"layer"}},
-      {Op::acc, "acc", {"elements"}, {"layer"}},
+      {Op::acc, "acc", {"elements"}, {"stream", "layer"}},
       {Op::gdu, "gdu", {"elements"}, {"layer"}},
       {Op::send, "send", {"to", "bytes"}, {"tag", "stream", "layer"}},
       {Op::recv, "recv", {"from"}, {"tag", "stream", "layer"}},

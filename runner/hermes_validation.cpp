@@ -1,7 +1,11 @@
 #include "runner/hermes_validation.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <iterator>
 
+#include "base/errors.h"
 #include "chip/peak_figures.h"
 
 namespace imcsim::runner {
@@ -108,8 +112,20 @@ HermesFit fit_hermes(const LayerRunner& run_layer) {
     slope.push_back((at_probe - at_zero) / probe);
     figures.push_back("ResNet-9 layer latency, " + mode_label(p.read_mode));
   }
-  FitHypothesis hop{"partial-sum hop (acc pipeline)", depth_key, relative_least_squares(published, base, slope),
-                    "clocks", figures, {}, true};
+  if (*std::min_element(slope.begin(), slope.end()) <= 0) {
+    throw ParameterError(depth_key, "the ResNet-9 layer has no partial-sum chain on this chip: nothing to fit");
+  }
+  FitHypothesis hop{"partial-sum hop (acc pipeline)",
+                    "chip config " + depth_key,
+                    relative_least_squares(published, base, slope),
+                    "clocks",
+                    figures,
+                    {},
+                    true,
+                    "residuals and physics (docs/technology.md)"};
+  if (hop.value < 0) {
+    throw ParameterError(depth_key, "the ResNet-9 layer is slower than published even without a hop latency");
+  }
   // Energies at the fitted depth; the static part is replaced by each hypothesis's.
   std::vector<double> energy, dynamic, core_time, chip_time;
   std::vector<std::string> energy_figures;
@@ -121,20 +137,25 @@ HermesFit fit_hermes(const LayerRunner& run_layer) {
     hop.residuals.push_back(s.latency_ns / p.latency_ns - 1.0);
     energy.push_back(p.energy_uj);
     dynamic.push_back(s.energy_uj - s.static_uj);
-    core_time.push_back(s.cores_used * s.latency_ns * 1e-3);  // core-us: uJ per W
+    core_time.push_back(s.cores_powered * s.latency_ns * 1e-3);  // core-us: uJ per W
     chip_time.push_back(s.latency_ns * 1e-3);
     energy_figures.push_back("ResNet-9 layer energy, " + mode_label(p.read_mode));
   }
   fit.latency.push_back(hop);
   const auto hypothesis = [&](const std::string& name, const std::string& key, const std::vector<double>& time,
-                              bool chosen) {
-    FitHypothesis h{name, key, relative_least_squares(energy, dynamic, time) * 1e3, "mW", energy_figures, {}, chosen};
+                              bool chosen, const std::string& basis) {
+    FitHypothesis h{name, key,    relative_least_squares(energy, dynamic, time) * 1e3, "mW", energy_figures, {},
+                    chosen, basis};
     for (std::size_t i = 0; i < energy.size(); ++i)
       h.residuals.push_back((dynamic[i] + h.value * 1e-3 * time[i]) / energy[i] - 1.0);
     return h;
   };
-  fit.static_power.push_back(hypothesis("per powered core", "static.core_power_mw", core_time, true));
-  fit.static_power.push_back(hypothesis("whole chip, all cores powered", "(none: rejected)", chip_time, false));
+  // The ResNet-9 layer always powers 8 cores: both hypotheses leave the same residuals there, so physics chooses
+  // (docs/technology.md, "Energy: static power per powered core").
+  fit.static_power.push_back(hypothesis("per powered core", "technology static.core_power_mw", core_time, true,
+                                        "physics: a powered core's active power; residuals tie"));
+  fit.static_power.push_back(hypothesis("whole chip, all cores powered", "(rejected: not used)", chip_time, false,
+                                        "physics: idle cores power-gated; residuals tie"));
   return fit;
 }
 

@@ -27,7 +27,8 @@ struct LayerFigures {
   double latency_ns = 0;
   double energy_uj = 0;
   double static_uj = 0;  ///< the static part of energy_uj
-  int cores_used = 0;
+  int cores_used = 0;     ///< mapped
+  int cores_powered = 0;  ///< that ran commands: the static power is charged for these
   double cell_utilisation = 0;
 };
 
@@ -54,12 +55,13 @@ std::vector<ValidationRow> hermes_validation(const chip::ChipConfig& config, con
 /// fitted figures (simulated / published - 1), one per figure.
 struct FitHypothesis {
   std::string name;
-  std::string key;  ///< where the value goes (technology or chip config key)
+  std::string key;  ///< where the value goes ("chip config KEY", "technology KEY"), or why it goes nowhere
   double value = 0;
   std::string unit;
   std::vector<std::string> figures;
   std::vector<double> residuals;
   bool chosen = false;
+  std::string basis;  ///< why it is chosen or rejected
   double rms() const;
 };
 
@@ -70,7 +72,9 @@ struct HermesFit {
 };
 
 /// Fits the hop latency to the two ResNet-9 latencies (runs at two depths; latency is linear in it), then the
-/// static power to the two ResNet-9 energies at that depth, under both hypotheses.
+/// static power to the two ResNet-9 energies at that depth, under both hypotheses. Throws ParameterError when the
+/// chip leaves nothing to fit (a layer without a partial-sum chain) or the fitted depth would be negative (the
+/// chip is already slower than published).
 HermesFit fit_hermes(const LayerRunner& run_layer);
 
 }  // namespace imcsim::runner

@@ -70,7 +70,7 @@ class CostClasses {
 
   /// The class of event e (record `index`); throws InputError when the chip's core cannot execute it.
   std::uint32_t of(const TraceEvent& e, std::size_t index) {
-    const Key key{e.op, e.rows, e.cols, e.vectors, e.elements, e.bytes};
+    const Key key{e.op, e.rows, e.cols, e.vectors, e.elements, e.bytes, e.flags};
     const std::size_t mask = m_slots.size() - 1;
     for (std::size_t at = key.hash() & mask;; at = (at + 1) & mask) {
       const std::uint32_t c = m_slots[at];
@@ -88,12 +88,13 @@ class CostClasses {
   struct Key {
     std::uint8_t op;
     std::uint32_t rows, cols, vectors, elements, bytes;
+    std::uint8_t flags;
     bool operator==(const Key& o) const {
       return op == o.op && rows == o.rows && cols == o.cols && vectors == o.vectors && elements == o.elements &&
-             bytes == o.bytes;
+             bytes == o.bytes && flags == o.flags;
     }
     std::size_t hash() const {
-      std::uint64_t h = op;
+      std::uint64_t h = op * 2u + flags;
       for (const std::uint32_t v : {rows, cols, vectors, elements, bytes}) {
         h = h * 0x9e3779b97f4a7c15ull + v;
       }

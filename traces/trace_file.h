@@ -20,7 +20,7 @@ constexpr std::uint32_t no_event = 0xffffffffu;  ///< a dependency that is absen
 /// One executed instruction (op: firmware::Op as a number).
 struct TraceEvent {
   std::uint8_t op = 0;
-  std::uint8_t flags = 0;  ///< bit 0: streamed (send/recv stream=1)
+  std::uint8_t flags = 0;  ///< bit 0: streamed (send/recv/acc stream=1)
   std::int32_t core = -1;  ///< -1 for a barrier
   std::int32_t src = -1;   ///< transfer: source node (load, store, send); -1: no transfer
   std::int32_t dst = -1;   ///< transfer: destination node

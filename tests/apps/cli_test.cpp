@@ -234,14 +234,27 @@ TEST_F(Cli, ValidateHermesExitsOneWhenAFigureIsOutsideItsTolerance) {
   EXPECT_TRUE(contains(table.out, "figure(s) outside their tolerance")) << table.out;
 }
 
+TEST_F(Cli, LayerRejectsSizesItCannotMapBeforeAllocatingThem) {
+  const RunResult odd = run_imcsim("layer --lstm --in 1008 --out 2014");
+  EXPECT_EQ(odd.exit_code, 2);
+  EXPECT_TRUE(contains(odd.err, "layer.out")) << odd.err;
+  const RunResult small = run_imcsim("layer --lstm --in 500 --out 2016");
+  EXPECT_EQ(small.exit_code, 2);
+  EXPECT_TRUE(contains(small.err, "layer.in")) << small.err;
+  // 60000 x 60000 zero weights would be 14 GB: the chip's capacity is checked first.
+  const RunResult huge = run_imcsim("layer --in 60000 --out 60000");
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_TRUE(contains(huge.err, "needs 55225 cores")) << huge.err;
+}
+
 TEST_F(Cli, ValidateHermesFitRecoversThePresetsValues) {
   const RunResult r = run_imcsim("validate hermes --fit --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["latency"][0]["key"], "digital.accumulate_pipeline_stages");
+  EXPECT_EQ(j["latency"][0]["key"], "chip config digital.accumulate_pipeline_stages");
   EXPECT_NEAR(j["latency"][0]["value"].get<double>(), 22.17, 0.01);
   EXPECT_LT(j["linearity_ns"].get<double>(), 0.01);
-  EXPECT_EQ(j["static_power"][0]["key"], "static.core_power_mw");
+  EXPECT_EQ(j["static_power"][0]["key"], "technology static.core_power_mw");
   EXPECT_TRUE(j["static_power"][0]["chosen"].get<bool>());
   EXPECT_NEAR(j["static_power"][0]["value"].get<double>(), 94.7, 0.05);
   EXPECT_LT(j["static_power"][0]["rms_residual"].get<double>(), 0.02);

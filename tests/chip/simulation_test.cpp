@@ -51,6 +51,9 @@ TEST(ChipSimulation, TiledLayerAccumulatesPartialSumsOverTheNetwork) {
   const double per_core_ns = (config.digital.accumulate_pipeline_stages + 4) * clock_ns;
   EXPECT_GT(r.latency_ns, 133.0 + 256 * clock_ns + 8 * config.digital.accumulate_pipeline_stages * clock_ns);
   EXPECT_LT(r.latency_ns, 133.0 + 256 * clock_ns + 9 * per_core_ns);
+  // The static power is charged for the 9 powered cores only (the other 55 are power-gated).
+  EXPECT_NEAR(r.energy_breakdown_pj[EnergyComponent::static_power],
+              9 * config.technology.core_static_power_mw * 1e-3 * r.latency_ns * 1e3, 1e-6);
 }
 
 TEST(ChipSimulation, RecvWaitsForTheDataAndBarrierJoinsStreams) {
@@ -113,7 +116,7 @@ TEST(ChipSimulation, LooselyTimedNetworkMatchesItsZeroLoadFormula) {
   const double cycle_ns = 2.5;
   const double mvm_and_read = 133.0 + 32 * 2.5;
   const double network = 14 * 2 * cycle_ns + (256 - 1) * cycle_ns;
-  const double acc = (256 + config.digital.accumulate_pipeline_stages) * cycle_ns;
+  const double acc = (256 + config.digital.pipeline_stages) * cycle_ns;  // data in the buffer, not a streamed sum
   EXPECT_NEAR(r.latency_ns, mvm_and_read + network + acc, 1e-6);
   EXPECT_DOUBLE_EQ(r.stats.get("chip.network.bit_hops").value, 2048.0 * 14);
 }

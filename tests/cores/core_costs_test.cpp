@@ -54,9 +54,12 @@ TEST(CoreCosts, DigitalUnitStreamsOneDatumPerClock) {
   const CommandCost c = costs.cost(act);
   EXPECT_NEAR(c.latency_ns, (256 + 6) * 2.5, 1e-9);  // 400 MHz, six pipeline stages
   EXPECT_NEAR(c.energy.digital_pj, 256 * 1.5, 1e-9);
-  // Adding a streamed partial sum goes through the deeper accumulate pipeline (fitted, docs/technology.md).
+  // Adding a partial sum streamed along a chain goes through the deeper accumulate pipeline (fitted,
+  // docs/technology.md); adding data already in the buffers (a residual) does not.
   CoreCommand acc = command(CoreOp::accumulate);
   acc.elements = 256;
+  EXPECT_NEAR(costs.cost(acc).latency_ns, (256 + 6) * 2.5, 1e-9);
+  acc.partial_sum = true;
   EXPECT_NEAR(costs.cost(acc).latency_ns, (256 + 22.17) * 2.5, 1e-9);
   EXPECT_NEAR(costs.cost(acc).pipeline_ns, 22.17 * 2.5, 1e-9);
 }

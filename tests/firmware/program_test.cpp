@@ -116,6 +116,14 @@ TEST(OneLayerModel, AnLstmKeepsTheGatesOfAHiddenUnitInOneColumnTile) {
   int units = 0;
   for (const auto& i : m.program.instructions) units += i.op == Op::gdu ? i.elements : 0;
   EXPECT_EQ(units, 130);
+  // On cores of 254 columns a tile holds 63 whole units (252 columns), never 254: 127 units need 3 tiles.
+  const test::OneLayer narrow = test::compile_one_layer(workloads::lstm_step(8, 127), ChipGeometry{256, 254, 8, 8});
+  EXPECT_EQ(narrow.layer().col_tiles, 3);
+  for (const Tile& t : narrow.layer().tiles) {
+    EXPECT_LE(t.cols, 252);
+    EXPECT_EQ(t.cols % 4, 0);
+  }
+  EXPECT_THROW(test::compile_one_layer(workloads::lstm_step(8, 2), ChipGeometry{256, 2, 8, 8}), ParameterError);
 }
 
 TEST(OneLayerModel, PartialTilesAndUtilisation) {

@@ -133,7 +133,7 @@ TEST(TechnologyHermes, FourPhaseCostsFourPhasesAndOneOverhead) {
   EXPECT_NEAR(m4.mvm().latency_ns - overhead_ns, 4 * (m1.mvm().latency_ns - overhead_ns), 1e-9);
 }
 
-TEST(TechnologyHermes, DigitalAndLeakageActions) {
+TEST(TechnologyHermes, DigitalActions) {
   const CostModel m = model_at(DesignPoint{});
   EXPECT_DOUBLE_EQ(m.digital_op().latency_ns, 2.5);  // 400 MHz
   EXPECT_DOUBLE_EQ(m.digital_op().energy_pj, m.table().digital_op_energy_pj);
