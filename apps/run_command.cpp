@@ -33,6 +33,7 @@ struct RunOptions {
   std::uint64_t seed = 0;  ///< given with --seed: replaces the config's sim.seed
   int threads = 2;
   int calibration_images = 32;
+  std::string range_calibration;  ///< a range calibration file (docs/calibration.md)
   std::string trace;         ///< transaction-level trace of the timed run (docs/trace.md)
   std::string workload;      ///< a shape-only workload file (docs/workloads.md): timing and energy only
   bool timing_only = false;  ///< skip the accuracy path (the weights are ignored)
@@ -113,6 +114,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
                   "Training images that calibrate input scales and drift compensation")
       ->check(CLI::Range(1, 60000))
       ->capture_default_str();
+  cmd->add_option("--calibration", o->range_calibration,
+                  "A range calibration file (imcsim calibrate; docs/calibration.md): per-tile DAC input and ADC "
+                  "ranges, per-column conductance ranges");
   cmd->callback([o, cmd, &exit_code]() {
     runner::RunRequest request;
     request.chip = o->chip.load();
@@ -126,6 +130,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
     request.timing_only = o->timing_only;
     request.calibration_images = o->calibration_images;
     request.trace_path = o->trace;
+    request.range_calibration = o->range_calibration;
     const runner::PreparedRun prepared = runner::prepare(request);
     // After the workload is read: a malformed file leaves nothing behind, not even the directory.
     if (!o->out.empty()) {

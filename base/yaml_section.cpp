@@ -48,6 +48,22 @@ YamlSection YamlSection::section(const std::string& key) {
   return nested;
 }
 
+std::vector<YamlSection> YamlSection::sections(const std::string& key) {
+  m_used->insert(key);
+  std::vector<YamlSection> list;
+  if (!has(key) || child(key).IsNull()) return list;
+  const YAML::Node node = child(key);
+  if (!node.IsSequence()) fail(key, "expected a list of mappings");
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const std::string item_key = key + "[" + std::to_string(i) + "]";
+    if (!node[i].IsMap()) fail_at(item_key, node[i].Mark(), "expected a mapping of keys");
+    YamlSection item(node[i], m_file, dotted(item_key));
+    item.m_overridden = m_overridden;
+    list.push_back(std::move(item));
+  }
+  return list;
+}
+
 void YamlSection::apply_override(const std::string& assignment) {
   const auto equals = assignment.find('=');
   const std::string path = assignment.substr(0, equals);

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "base/errors.h"
 
@@ -38,6 +39,11 @@ class YamlSection {
   void read_in_range(const std::string& key, T& value, T lo, T hi);
   /// A nested mapping; an absent key gives an empty section (all defaults).
   YamlSection section(const std::string& key);
+  /// A list of mappings, each named "key[i]" in messages; an absent key gives an empty list.
+  std::vector<YamlSection> sections(const std::string& key);
+  /// Reads an optional list of scalars into `values`; leaves `values` unchanged when the key is absent.
+  template <typename T>
+  void read_list(const std::string& key, std::vector<T>& values);
   /// Fails on the first key of this mapping that was never read.
   void finish() const;
 
@@ -48,6 +54,8 @@ class YamlSection {
   [[noreturn]] void fail_path(const std::string& dotted_path, const std::string& message) const;
   std::string dotted(const std::string& key) const { return m_prefix.empty() ? key : m_prefix + "." + key; }
   const std::string& file() const { return m_file; }
+  /// The mapping's line in its file (1-based; 0 for an empty mapping made in code).
+  int line() const { return m_node.Mark().is_null() ? 0 : m_node.Mark().line + 1; }
 
  private:
   /// Throws at `key` with the override's name or the file position.
@@ -73,6 +81,26 @@ void YamlSection::read(const std::string& key, T& value) {
   } catch (const YAML::Exception&) {
     fail(key, "cannot read '" + node.Scalar() + "' as the expected type");
   }
+}
+
+template <typename T>
+void YamlSection::read_list(const std::string& key, std::vector<T>& values) {
+  m_used->insert(key);
+  if (!has(key)) return;
+  const YAML::Node node = child(key);
+  if (!node.IsSequence()) fail(key, "expected a list of values");
+  std::vector<T> read_values;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    const YAML::Node item = node[i];
+    const std::string item_key = key + "[" + std::to_string(i) + "]";
+    if (!item.IsScalar()) fail_at(item_key, item.Mark(), "expected a single value");
+    try {
+      read_values.push_back(item.as<T>());
+    } catch (const YAML::Exception&) {
+      fail_at(item_key, item.Mark(), "cannot read '" + item.Scalar() + "' as the expected type");
+    }
+  }
+  values = std::move(read_values);
 }
 
 template <typename T>

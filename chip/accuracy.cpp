@@ -63,7 +63,8 @@ AccuracyResult evaluate_accuracy(const ChipConfig& config, const workloads::Grap
   r.reference_s = seconds_since(start);
   say("programming the chip");
   start = std::chrono::steady_clock::now();
-  const AnalogModel model(config, workloads::weight_layers(graph), mapping, capture_layer_inputs(graph, calibration));
+  const AnalogModel model(config, workloads::weight_layers(graph), mapping, capture_layer_inputs(graph, calibration),
+                          options.ranges);
   r.programming_s = seconds_since(start);
   start = std::chrono::steady_clock::now();
   for (const double t : options.drift_times_s) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "chip/chip_config.h"
+#include "chip/range_calibration.h"
 #include "firmware/model_mapping.h"
 #include "hw/types.h"
 #include "workloads/dataset.h"
@@ -19,6 +20,8 @@ struct AccuracyOptions {
   std::vector<double> drift_times_s = {1.0, 3600.0, 86400.0, 365.0 * 86400.0};
   int threads = 2;
   bool without_compensation = true;  ///< also evaluate every drift time without drift compensation
+  /// Range calibration resolved against the mapping (chip/range_calibration.h); null: none. Must outlive the call.
+  const ResolvedRanges* ranges = nullptr;
 };
 
 struct DriftAccuracy {

@@ -96,27 +96,71 @@ hw::WeightMatrix tile_weights(const workloads::WeightLayer& layer, const firmwar
 }  // namespace
 
 AnalogModel::AnalogModel(const ChipConfig& config, std::vector<workloads::WeightLayer> layers,
-                         firmware::ModelMapping mapping, const std::vector<BatchMatrix>& calibration)
+                         firmware::ModelMapping mapping, const std::vector<BatchMatrix>& calibration,
+                         const ResolvedRanges* ranges)
     : m_config(config),
       m_layers(std::move(layers)),
       m_mapping(std::move(mapping)),
       m_device(hw::make_inference_device(config.device)) {
   for (std::size_t k = 0; k < m_layers.size(); ++k) {
     const BatchMatrix& c = calibration.at(k);
-    const float range = abs_percentile(c, input_percentile);
-    m_input_scales.push_back(range > 0.0f ? range : 1.0f);
-    m_calibration.push_back(c / m_input_scales.back());
+    const float percentile = abs_percentile(c, input_percentile);
+    const float layer_scale = percentile > 0.0f ? percentile : 1.0f;
+    m_calibration.push_back(c);
+    const std::vector<firmware::Tile>& tiles = m_mapping.layers[k].tiles;
     std::vector<hw::ProgrammedArray> arrays;
-    std::vector<float> adc_ranges;
-    for (const auto& t : m_mapping.layers[k].tiles) {
+    std::vector<float> adc_ranges, input_scales;
+    std::vector<std::vector<float>> column_kappa;
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+      const firmware::Tile& t = tiles[i];
+      const ResolvedTile calibrated = ranges != nullptr ? ranges->at(k).at(i) : ResolvedTile{};
+      input_scales.push_back(calibrated.input_range.value_or(layer_scale));
       hw::ProgrammedArray array(*m_device, config.mapping, config.sim.seed, static_cast<std::uint32_t>(t.core));
-      array.program(tile_weights(m_layers[k], t));
-      adc_ranges.push_back(adc_range_of(array, m_calibration.back().middleCols(t.row0, t.rows)));
+      const hw::WeightMatrix weights = tile_weights(m_layers[k], t);
+      if (calibrated.column_kappa.empty()) {
+        array.program(weights);
+      } else {
+        const hw::Vector kappa = Eigen::Map<const hw::Vector>(calibrated.column_kappa.data(), t.cols);
+        array.program(weights, hw::mapping_scales(weights, config.mapping).cwiseProduct(kappa));
+      }
+      adc_ranges.push_back(calibrated.adc_range ? *calibrated.adc_range
+                                                : adc_range_of(array, c.middleCols(t.row0, t.rows) / input_scales.back()));
       arrays.push_back(std::move(array));
+      column_kappa.push_back(calibrated.column_kappa);
     }
     m_arrays.push_back(std::move(arrays));
     m_adc_ranges.push_back(std::move(adc_ranges));
+    m_input_scales.push_back(std::move(input_scales));
+    m_column_kappa.push_back(std::move(column_kappa));
   }
+}
+
+RangeCalibration AnalogModel::ranges(const std::string& model, const std::string& chip) const {
+  RangeCalibration c;
+  c.model = model;
+  c.chip = chip;
+  c.seed = m_config.sim.seed;
+  for (std::size_t k = 0; k < m_mapping.layers.size(); ++k) {
+    const firmware::LayerPlacement& p = m_mapping.layers[k];
+    LayerRanges l;
+    l.name = p.shape.name;
+    for (std::size_t i = 0; i < p.tiles.size(); ++i) {
+      const firmware::Tile& t = p.tiles[i];
+      TileRanges r;
+      r.row_tile = t.row_tile;
+      r.col_tile = t.col_tile;
+      r.replica = static_cast<int>(i) / p.tiles_per_replica();
+      r.rows = t.rows;
+      r.cols = t.cols;
+      if (m_config.noise.input_scaling != hw::InputScaling::abs_max) r.input_range = m_input_scales[k][i];
+      r.adc_range = m_adc_ranges[k][i];
+      r.column_kappa = m_column_kappa[k][i].empty() ? std::vector<float>(static_cast<std::size_t>(t.cols), 1.0f)
+                                                    : m_column_kappa[k][i];
+      l.tiles.push_back(std::move(r));
+    }
+    c.layers.push_back(std::move(l));
+  }
+  return c;
 }
 
 AnalogModel::~AnalogModel() = default;
@@ -155,7 +199,8 @@ std::shared_ptr<const AnalogEngine> AnalogModel::analog_engine_at(double t_s, bo
       if (kind != hw::DriftCompensationKind::none && m_calibration[k].rows() > 0) {
         hw::Crossbar programmed(tile_xbar, m_config.sim.seed, core);
         programmed.set_weights(array.programmed_normalised_weights(), array.column_scales());
-        hw::DriftCompensation compensation(kind, BatchMatrix(m_calibration[k].middleCols(t.row0, t.rows)));
+        hw::DriftCompensation compensation(kind, BatchMatrix(m_calibration[k].middleCols(t.row0, t.rows) /
+                                                             m_input_scales[k][i]));
         compensation.set_reference([&](const BatchMatrix& probe) {
           return programmed.forward(probe, hw::ReadId{calibration_pass, 0});
         });
@@ -164,7 +209,7 @@ std::shared_ptr<const AnalogEngine> AnalogModel::analog_engine_at(double t_s, bo
         });
         factors = compensation.factors();
       }
-      l.tiles.emplace_back(std::move(now), std::move(factors), t, m_input_scales[k]);
+      l.tiles.emplace_back(std::move(now), std::move(factors), t, m_input_scales[k][i]);
     }
     layers.push_back(std::move(l));
   }

@@ -33,9 +33,13 @@
 // Contract: load_range_calibration throws InputError (file, line, column, key) for a malformed file, a missing or
 // unknown key, a wrong version, an out-of-range value; resolve() throws InputError naming the file, the layer and
 // the tile when the file does not fit the model's mapping (unknown or missing layer, tile outside the layer's
-// tiles, rows/cols or column_kappa length that differ), and when input ranges are given while the chip's
-// noise.input_scaling is abs_max (no fixed DAC range). to_yaml(load(f)) reproduces the values exactly.
+// tiles, rows/cols or column_kappa length that differ, a tile given twice, or a tile of the mapping that no entry
+// covers: a file names every tile, so a truncated one cannot pass), and when input ranges are given while the
+// chip's noise.input_scaling is abs_max (no fixed DAC range). Required keys: imcsim_range_calibration, model,
+// chip, layers, and per layer name and tiles, per tile row_tile, col_tile, rows, cols. The file's model and chip
+// are provenance: the fit is checked by layer name and tile. to_yaml(load(f)) reproduces the values exactly.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,11 +58,13 @@ struct TileRanges {
   std::optional<float> input_range;  ///< beta, layer input units
   std::optional<float> adc_range;    ///< ADC full scale, normalised output units
   std::vector<float> column_kappa;   ///< empty: all 1
+  int line = 0;                      ///< the entry's line in its file (0: built in code), for errors
 };
 
 struct LayerRanges {
   std::string name;
   std::vector<TileRanges> tiles;
+  int line = 0;  ///< the entry's line in its file (0: built in code), for errors
 };
 
 struct RangeCalibration {
@@ -72,6 +78,8 @@ struct RangeCalibration {
 };
 
 RangeCalibration load_range_calibration(const std::string& path);
+/// Parses YAML text (tests); `name` stands for the file in messages.
+RangeCalibration parse_range_calibration(const std::string& yaml_text, const std::string& name);
 std::string to_yaml(const RangeCalibration& calibration);
 
 /// The values for one tile of the mapping, defaults left empty.

@@ -56,8 +56,13 @@ void ProgrammedArray::apply_faults(int slot, WeightMatrix& g_us) const {
   }
 }
 
-void ProgrammedArray::program(const WeightMatrix& weights) {
-  m_scales = mapping_scales(weights, m_mapping);
+void ProgrammedArray::program(const WeightMatrix& weights) { program(weights, mapping_scales(weights, m_mapping)); }
+
+void ProgrammedArray::program(const WeightMatrix& weights, const Vector& scales) {
+  if (scales.size() != weights.cols() || !(scales.array() > 0.0f).all()) {
+    throw ParameterError("mapping.scale", "program(): one scale > 0 per column is needed");
+  }
+  m_scales = scales;
   const WeightMatrix u = normalise_weights(weights, m_scales, m_mapping);
   draw_faults(u.rows(), u.cols());
   const float g_min = m_mapping.g_min_us;

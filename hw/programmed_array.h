@@ -27,6 +27,10 @@ class ProgrammedArray {
   /// Maps and programs `weights` (rows = inputs, cols = outputs). Draws faults unless set_faults() was called
   /// for this shape.
   void program(const WeightMatrix& weights);
+  /// Maps and programs `weights` with the given column scales (one per column, each > 0; ParameterError
+  /// "mapping.scale" otherwise) in place of mapping_scales(): a weight beyond its column's scale saturates at +-1
+  /// (g_max). Post-training range calibration maps a column at kappa x its mapping scale (chip/range_calibration.h).
+  void program(const WeightMatrix& weights, const Vector& scales);
   /// Replaces the drawn stuck-at faults of `slot` (call before program()).
   void set_faults(int slot, const FaultMatrix& faults);
 

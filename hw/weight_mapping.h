@@ -35,7 +35,8 @@ void validate_mapping(const MappingConfig& config, float g_max_us);
 /// Per-column scales s_j (> 0) of `weights` under `config` (all equal for per_array).
 Vector mapping_scales(const WeightMatrix& weights, const MappingConfig& config);
 
-/// u = clip(w) / s per column, in [-1, 1].
+/// u = clip(w) / s per column, clipped to [-1, 1]: with a scale below its column's max |w| (a calibrated
+/// conductance range), the larger weights saturate at +-1.
 WeightMatrix normalise_weights(const WeightMatrix& weights, const Vector& scales, const MappingConfig& config);
 
 }  // namespace imcsim::hw

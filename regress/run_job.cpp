@@ -4,6 +4,7 @@
 
 #include "base/durations.h"
 #include "chip/chip_config.h"
+#include "chip/range_calibration.h"
 #include "workloads/model_zoo.h"
 #include "workloads/shape_workload.h"
 
@@ -12,14 +13,22 @@ namespace imcsim::regress {
 namespace fs = std::filesystem;
 
 const std::set<std::string>& run_job_keys() {
-  static const std::set<std::string> keys{"chip",    "set",    "model",       "workload", "trace",
-                                          "dataset", "images", "drift_times", "seed",     "timing_only"};
+  static const std::set<std::string> keys{"chip",   "set",         "model", "workload",    "trace",      "dataset",
+                                          "images", "drift_times", "seed",  "timing_only", "calibration"};
   return keys;
 }
 
 namespace {
 
 void read_accuracy_keys(const YamlReader& reader, const YAML::Node& node, const std::string& at, RunJob& job) {
+  if (node["calibration"]) {
+    job.calibration = reader.relative_to_file(reader.scalar<std::string>(node, "calibration", at + "calibration"));
+    try {
+      chip::load_range_calibration(job.calibration);
+    } catch (const Error& e) {
+      reader.fail(YamlReader::key_node(node, "calibration"), at + "calibration", e.what());
+    }
+  }
   if (node["timing_only"]) {
     job.timing_only = reader.scalar<bool>(node, "timing_only", at + "timing_only");
   }
@@ -103,7 +112,7 @@ RunJob read_run_job(const YamlReader& reader, const YAML::Node& node, const std:
   }
   if (job.kind == CaseKind::trace) {
     // A replay re-times recorded events: no accuracy path and no random draws.
-    for (const char* key : {"dataset", "images", "drift_times", "timing_only", "seed"}) {
+    for (const char* key : {"dataset", "images", "drift_times", "timing_only", "seed", "calibration"}) {
       if (node[key]) {
         reader.fail(YamlReader::key_node(node, key), at + key,
                     "a trace replays timing only, so no " + std::string(key));
@@ -117,7 +126,7 @@ RunJob read_run_job(const YamlReader& reader, const YAML::Node& node, const std:
   }
   if (job.kind == CaseKind::workload) {
     // Shape-only workloads have no weights: timing and energy only, so the accuracy path's keys mean nothing.
-    for (const char* key : {"dataset", "images", "drift_times", "timing_only"}) {
+    for (const char* key : {"dataset", "images", "drift_times", "timing_only", "calibration"}) {
       if (node[key]) {
         reader.fail(YamlReader::key_node(node, key), at + key,
                     "a workload has no accuracy path, so no " + std::string(key));
@@ -163,6 +172,9 @@ std::vector<std::string> run_job_arguments(const RunJob& job, const std::string&
               std::to_string(threads)};
       if (job.timing_only) {
         args.emplace_back("--timing-only");
+      }
+      if (!job.calibration.empty()) {
+        args.insert(args.end(), {"--calibration", job.calibration});
       }
       break;
     case CaseKind::workload:

@@ -26,14 +26,16 @@ struct RunJob {
   std::string drift_times = "1s,1h,1d,1y";  ///< comma-separated, as --drift-times
   std::optional<std::uint64_t> seed;        ///< absent: the chip config's sim.seed
   bool timing_only = false;                 ///< model jobs: `imcsim run --timing-only`
+  std::string calibration;  ///< model jobs: a range calibration file (docs/calibration.md) as --calibration; "": none
 };
 
 /// The keys read_run_job() reads (for YamlReader::check_keys).
 const std::set<std::string>& run_job_keys();
 
 /// Reads the job keys of the mapping `node` (chip, set, model | workload | trace, dataset, images, drift_times,
-/// seed, timing_only) and validates them without running anything: the chip config with its overrides, the
-/// model, workload or trace file, the drift times. `at` prefixes key names in messages ("cases[mlp].").
+/// seed, timing_only, calibration) and validates them without running anything: the chip config with its
+/// overrides, the model, workload or trace file, the drift times, the calibration file (read; its fit to the
+/// mapping is checked by the run). `at` prefixes key names in messages ("cases[mlp].").
 /// The caller checks for unknown keys.
 RunJob read_run_job(const YamlReader& reader, const YAML::Node& node, const std::string& at);
 

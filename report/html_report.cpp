@@ -484,6 +484,28 @@ std::string mapping_table(const Json& r) {
   return t + "</tbody>\n</table>\n";
 }
 
+// --- range calibration table ----------------------------------------------------------------------------------
+
+/// accuracy.range_calibration.layers: per layer the tiles the file set and min / median / max of what it gave.
+std::string range_calibration_table(const Json& c) {
+  std::string t =
+      "<table id=\"range-calibration-table\" class=\"grid\">\n<thead><tr><th>layer</th><th>tiles set</th>"
+      "<th>input range (min / median / max)</th><th>column kappa (min / median / max)</th>"
+      "<th>ADC range (min / median / max)</th></tr></thead>\n<tbody>\n";
+  const auto cell = [](const std::string& v) { return "<td>" + svg::escape(v) + "</td>"; };
+  const auto spread = [](const Json& l, const char* key) -> std::string {
+    if (!l.contains(key)) return "default";
+    const Json& s = l.at(key);
+    return svg::sig(s.at("min").get<double>(), 4) + " / " + svg::sig(s.at("median").get<double>(), 4) +
+           " / " + svg::sig(s.at("max").get<double>(), 4);
+  };
+  for (const auto& l : c.at("layers")) {
+    t += "<tr>" + cell(l.at("name").get<std::string>()) + cell(l.at("tiles_set").dump()) +
+         cell(spread(l, "input_range")) + cell(spread(l, "column_kappa")) + cell(spread(l, "adc_range")) + "</tr>\n";
+  }
+  return t + "</tbody>\n</table>\n";
+}
+
 }  // namespace
 
 std::string html_report(const Json& r) {
@@ -522,6 +544,12 @@ std::string html_report(const Json& r) {
       "Each directed link is a line beside its opposite; colour and width follow its busy share relative to "
       "the busiest link. Dashed stubs are wrap-around links.");
   h += svg::section("mapping", "Mapping", mapping_table(r), "");
+  if (const Json* calibration = find_path(r, "accuracy.range_calibration")) {
+    h += svg::section("range-calibration", "Range calibration", range_calibration_table(*calibration),
+                      "The ranges the file " + calibration->at("file").get<std::string>() +
+                          " gives, per layer over its tiles (and columns); a tile it leaves at the default keeps the "
+                          "layer's percentile input scale, compiler.adc_range and kappa 1.");
+  }
   return h + "</main>\n</body>\n</html>\n";
 }
 

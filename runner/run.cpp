@@ -60,6 +60,14 @@ PreparedRun prepare(const RunRequest& request) {
   p.timing_only = request.timing_only || !request.workload.empty();
   p.mapping = firmware::map_model(chip::estimated_layer_shapes(*p.graph, p.chip), chip::chip_geometry(p.chip),
                                   p.chip.compiler.replication);
+  if (!request.range_calibration.empty()) {
+    if (!request.workload.empty()) {
+      throw InputError(request.range_calibration, 0, 0, "--calibration",
+                       "a shape-only workload has no weights to calibrate");
+    }
+    p.range_calibration = chip::load_range_calibration(request.range_calibration);
+    p.ranges = chip::resolve(*p.range_calibration, p.mapping, p.chip, request.range_calibration);
+  }
   return p;
 }
 
@@ -76,6 +84,7 @@ RunAccuracy evaluate_accuracy(const PreparedRun& run, const RunProgress& progres
   chip::AccuracyOptions options;
   options.drift_times_s = q.drift_times_s;
   options.threads = q.threads;
+  if (run.range_calibration) options.ranges = &run.ranges;
   RunAccuracy a;
   a.result = chip::evaluate_accuracy(run.chip, *run.graph, run.mapping, data, calibration.samples, options,
                                      progress.phase, progress.images);

@@ -29,6 +29,7 @@
 #include "chip/accuracy.h"
 #include "chip/chip_config.h"
 #include "chip/model_timing.h"
+#include "chip/range_calibration.h"
 #include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
 #include "workloads/graph.h"
@@ -53,6 +54,8 @@ struct RunRequest {
   bool timing_only = false;           ///< skip the accuracy path (a workload is always timing only)
   int calibration_images = 32;        ///< the first training images: input scales and drift compensation
   std::string trace_path;             ///< record the timed run there as a trace (docs/trace.md); empty: none
+  /// A range calibration file (docs/calibration.md) the accuracy path uses; empty: none.
+  std::string range_calibration;
 };
 
 /// Told what the run is doing: `phase` as each phase begins ("fp32", "t = 3600 s", "timed run of 8
@@ -73,6 +76,8 @@ struct PreparedRun {
   std::vector<workloads::UnsimulatedProduct> unsimulated;  ///< a workload's products no crossbar can hold
   firmware::ModelMapping mapping;
   bool timing_only = false;  ///< no accuracy path (requested, or a shape-only workload)
+  std::optional<chip::RangeCalibration> range_calibration;  ///< request.range_calibration, read
+  chip::ResolvedRanges ranges;  ///< range_calibration resolved against `mapping`; empty without one
 };
 
 /// The accuracy path's outcome with what it ran on.
@@ -95,7 +100,8 @@ struct RunResult {
   TimedRun timed;
 };
 
-/// Reads the model or workload and maps it onto the chip. Throws InputError or ParameterError (see the top).
+/// Reads the model or workload and maps it onto the chip, and reads the range calibration file and resolves it
+/// against the mapping. Throws InputError or ParameterError (see the top).
 PreparedRun prepare(const RunRequest& request);
 
 /// The accuracy path of a prepared run (which must not be timing only): FP32 and the chip at every drift time.

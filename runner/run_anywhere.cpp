@@ -103,6 +103,7 @@ std::vector<std::string> run_arguments(const RunRequest& request, const std::str
   if (request.seed) a.insert(a.end(), {"--seed", std::to_string(*request.seed)});
   if (request.timing_only) a.emplace_back("--timing-only");
   if (!request.trace_path.empty()) a.insert(a.end(), {"--trace", request.trace_path});
+  if (!request.range_calibration.empty()) a.insert(a.end(), {"--calibration", request.range_calibration});
   return a;
 }
 

@@ -1,5 +1,7 @@
 #include "runner/run_report.h"
 
+#include <algorithm>
+
 #include "firmware/replication_names.h"
 #include "report/timing_json.h"
 #include "report/utilisation.h"
@@ -31,7 +33,39 @@ nlohmann::ordered_json mapping_json(const firmware::ModelMapping& m) {
   return j;
 }
 
-nlohmann::ordered_json accuracy_json(const RunAccuracy& accuracy) {
+/// min, median and max of `values` (which must not be empty).
+nlohmann::ordered_json spread(std::vector<float> values) {
+  std::sort(values.begin(), values.end());
+  return {{"min", values.front()}, {"median", values[values.size() / 2]}, {"max", values.back()}};
+}
+
+/// The range calibration file a run used: its provenance and, per layer, how many tiles it set and the spread of
+/// the values it gave.
+nlohmann::ordered_json range_calibration_json(const PreparedRun& p) {
+  const chip::RangeCalibration& c = *p.range_calibration;
+  nlohmann::ordered_json j{{"file", p.request.range_calibration}, {"model", c.model},         {"chip", c.chip},
+                           {"method", c.method},                  {"objective", c.objective}, {"mode", c.mode},
+                           {"seed", c.seed}};
+  j["layers"] = nlohmann::ordered_json::array();
+  for (std::size_t k = 0; k < p.ranges.size(); ++k) {
+    int tiles_set = 0;
+    std::vector<float> input_ranges, adc_ranges, kappa;
+    for (const chip::ResolvedTile& t : p.ranges[k]) {
+      tiles_set += t.input_range || t.adc_range || !t.column_kappa.empty();
+      if (t.input_range) input_ranges.push_back(*t.input_range);
+      if (t.adc_range) adc_ranges.push_back(*t.adc_range);
+      kappa.insert(kappa.end(), t.column_kappa.begin(), t.column_kappa.end());
+    }
+    nlohmann::ordered_json l{{"name", p.mapping.layers[k].shape.name}, {"tiles_set", tiles_set}};
+    if (!input_ranges.empty()) l["input_range"] = spread(input_ranges);
+    if (!adc_ranges.empty()) l["adc_range"] = spread(adc_ranges);
+    if (!kappa.empty()) l["column_kappa"] = spread(kappa);
+    j["layers"].push_back(l);
+  }
+  return j;
+}
+
+nlohmann::ordered_json accuracy_json(const RunAccuracy& accuracy, const PreparedRun& p) {
   nlohmann::ordered_json a;
   a["images"] = accuracy.result.images;
   a["fp32"] = accuracy.result.fp32_top1;
@@ -43,6 +77,7 @@ nlohmann::ordered_json accuracy_json(const RunAccuracy& accuracy) {
                            {"differing_images", d.differing_images}});
   }
   a["calibration"] = accuracy.calibration;
+  if (p.range_calibration) a["range_calibration"] = range_calibration_json(p);
   return a;
 }
 
@@ -58,7 +93,7 @@ nlohmann::ordered_json report_json(const RunResult& result) {
   r["seed"] = p.chip.sim.seed;
   r["imcsim_version"] = version();
   if (result.accuracy) {
-    r["accuracy"] = accuracy_json(*result.accuracy);
+    r["accuracy"] = accuracy_json(*result.accuracy, p);
   } else {
     r["accuracy"] = {{"absent", p.workload_format.empty() ? "--timing-only: the accuracy path was skipped"
                                                           : "shape-only workload: no weights"}};

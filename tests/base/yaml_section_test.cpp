@@ -222,6 +222,32 @@ TEST(YamlSectionReadErrors, NonScalarValueIsAnError) {
   EXPECT_EQ(map.line(), 2) << map.what();  // the key's line (fail() is documented to report the key's position)
 }
 
+TEST(YamlSectionLists, ListsOfMappingsAndOfValuesCarryIndexedNames) {
+  YamlSection root = YamlSection::load_string(
+      "layers:\n  - name: a\n    k: [1.5, 2]\n  - name: b\n    k: [x]\n    extra: 1\n", "lists.yaml");
+  std::vector<YamlSection> layers = root.sections("layers");
+  ASSERT_EQ(layers.size(), 2u);
+  EXPECT_EQ(layers[1].line(), 4);
+  std::string name;
+  std::vector<float> k;
+  layers[0].read("name", name);
+  layers[0].read_list("k", k);
+  EXPECT_EQ(name, "a");
+  EXPECT_EQ(k, (std::vector<float>{1.5f, 2.0f}));
+  layers[0].finish();
+  const InputError bad = thrown_by([&] { layers[1].read_list("k", k); });
+  EXPECT_EQ(bad.key(), "layers[1].k[0]");
+  EXPECT_EQ(bad.line(), 5);
+  layers[1].read("name", name);
+  const InputError unknown = thrown_by([&] { layers[1].finish(); });
+  EXPECT_EQ(unknown.key(), "layers[1].extra");
+  EXPECT_EQ(unknown.line(), 6);
+  root.finish();
+  EXPECT_TRUE(root.sections("absent").empty());
+  EXPECT_EQ(thrown_by([&] { layers[0].sections("name"); }).key(), "layers[0].name");
+  EXPECT_EQ(thrown_by([&] { layers[0].read_list("name", k); }).key(), "layers[0].name");
+}
+
 TEST(YamlSectionReadInRange, AcceptsValuesInsideAndOnTheBounds) {
   YamlSection root = YamlSection::load_string("lo: 1\nhi: 16\nmid: 0.25\n", "range.yaml");
   int lo = 0;

@@ -52,6 +52,28 @@ TEST(ProgrammedArray, IdealDevicesReadBackExactly) {
   }
 }
 
+TEST(ProgrammedArray, GivenColumnScalesSaturateTheLargerWeights) {
+  const auto device = ideal();
+  ProgrammedArray array(*device, MappingConfig{}, 1, 0);
+  WeightMatrix w(2, 2);
+  w << 1.0, -4.0, 0.25, 1.0;
+  Vector scales(2);
+  scales << 0.5f, 4.0f;  // column 0 at half its max |w|, column 1 at its max |w|
+  array.program(w, scales);
+  EXPECT_EQ(array.column_scales(), scales);
+  const WeightMatrix u = array.programmed_normalised_weights();
+  EXPECT_FLOAT_EQ(u(0, 0), 1.0f);  // 1.0 / 0.5 saturates at g_max
+  EXPECT_FLOAT_EQ(u(1, 0), 0.5f);  // finer resolution of the rest
+  EXPECT_FLOAT_EQ(u(0, 1), -1.0f);
+  EXPECT_FLOAT_EQ(u(1, 1), 0.25f);
+  EXPECT_LE(array.target_us(0).maxCoeff(), device->params().g_max_us + 1e-4f);
+  array.program(w);
+  EXPECT_FLOAT_EQ(array.column_scales()[0], 1.0f);
+  Vector zero = Vector::Zero(2);
+  EXPECT_THROW(array.program(w, zero), ParameterError);
+  EXPECT_THROW(array.program(w, Vector::Ones(3)), ParameterError);
+}
+
 TEST(ProgrammedArray, MoreDevicesPerPolarityAverageProgrammingNoise) {
   const auto device = make_inference_device({});
   const WeightMatrix w = test::normal_weights(256, 256, 1.0f, 2);
