@@ -1,9 +1,12 @@
 // The timed cores compute what the batched accuracy path computes: a sample of test images through the SystemC
-// cores (chip/timed_inference.h) against the same images in the batched engine (chip/analog_model.h).
+// cores (chip/timed_inference.h) against the same images in the batched engine (chip/analog_model.h), without and
+// with a range calibration.
 
 #include "chip/timed_inference.h"
 
 #include <gtest/gtest.h>
+
+#include <functional>
 
 #include "chip/accuracy.h"
 #include "chip/analog_model.h"
@@ -16,15 +19,25 @@
 namespace imcsim::chip {
 namespace {
 
-TEST(TimedInference, TimedCoresComputeWhatTheBatchedPathComputes) {
+/// The zoo's default model on hermes64, with the calibration `edit` makes of its own ranges.
+AnalogModel zoo_model(const ChipConfig& config, const workloads::Graph& graph, const firmware::ModelMapping& mapping,
+                      const std::function<void(RangeCalibration&)>& edit) {
+  const std::vector<hw::BatchMatrix> inputs =
+      capture_layer_inputs(graph, workloads::load_fashion_mnist("train", 32).samples);
+  if (!edit) return AnalogModel(config, workloads::weight_layers(graph), mapping, inputs);
+  RangeCalibration ranges = AnalogModel(config, workloads::weight_layers(graph), mapping, inputs).ranges("", "");
+  edit(ranges);
+  const ResolvedRanges resolved = resolve(ranges, mapping, config, "edited");
+  return AnalogModel(config, workloads::weight_layers(graph), mapping, inputs, &resolved);
+}
+
+void expect_timed_cores_compute_what_the_batched_path_computes(const std::function<void(RangeCalibration&)>& edit) {
   const ChipConfig config = load_chip_config("hermes64");
   const workloads::Graph graph =
       workloads::import_onnx(workloads::resolve_model(workloads::load_model_zoo().default_model));
   const firmware::ModelMapping mapping =
       firmware::map_model(layer_shapes(graph), chip_geometry(config), config.compiler.replication);
-  const workloads::Dataset calibration = workloads::load_fashion_mnist("train", 32);
-  const AnalogModel model(config, workloads::weight_layers(graph), mapping,
-                          capture_layer_inputs(graph, calibration.samples));
+  const AnalogModel model = zoo_model(config, graph, mapping, edit);
   // The batched path over the first 300 test images (three executor chunks, two threads); the timed path over
   // six of them, told which images they are.
   const workloads::Dataset test = workloads::load_fashion_mnist("test", 300);
@@ -53,6 +66,23 @@ TEST(TimedInference, TimedCoresComputeWhatTheBatchedPathComputes) {
   EXPECT_EQ(timed.mvm_commands, reads);
   EXPECT_EQ(timed.mvm_vectors, reads * sample);
   EXPECT_GT(timed.simulated_ns, 0.0);
+}
+
+TEST(TimedInference, TimedCoresComputeWhatTheBatchedPathComputes) {
+  expect_timed_cores_compute_what_the_batched_path_computes({});
+}
+
+// A range calibration (chip/range_calibration.h) reaches the timed cores through the same tiles: input ranges
+// that differ per tile and per layer, column kappa below 1.
+TEST(TimedInference, TimedCoresReadTheCalibratedRanges) {
+  expect_timed_cores_compute_what_the_batched_path_computes([](RangeCalibration& c) {
+    for (auto& l : c.layers) {
+      for (std::size_t i = 0; i < l.tiles.size(); ++i) {
+        l.tiles[i].input_range = *l.tiles[i].input_range * (i % 2 == 0 ? 0.5f : 1.5f);
+        l.tiles[i].column_kappa[0] = 0.8f;
+      }
+    }
+  });
 }
 
 }  // namespace

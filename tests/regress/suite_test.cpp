@@ -12,6 +12,7 @@
 
 #include "base/text.h"
 #include "regress/report_diff.h"
+#include "regress/run_job.h"
 #include "regress/run_suite.h"
 #include "regress/suite.h"
 #include "tests/support/fake_imcsim.h"
@@ -104,6 +105,30 @@ TEST_F(SuiteFile, ErrorsNameTheFileLineAndKey) {
   const auto u = imcsim::test::thrown_by([&] { load_suite(unknown); });
   EXPECT_EQ(u.line(), 4);
   EXPECT_EQ(u.key(), "imagez");
+}
+
+TEST_F(SuiteFile, ACalibrationFileIsReadRelativeToTheSuiteAndPassedToTheRun) {
+  std::ofstream(m_dir + "/ranges.yaml")
+      << "imcsim_range_calibration: 1\nmodel: mlp\nchip: hermes64\nlayers:\n  - name: fc1\n    tiles:\n"
+         "      - {row_tile: 0, col_tile: 0, rows: 256, cols: 256, input_range: 2}\n";
+  const auto suite = load_suite(write("cases:\n  - {name: a, model: mlp, calibration: ranges.yaml}\n"));
+  EXPECT_EQ(suite.cases.at(0).calibration, m_dir + "/ranges.yaml");
+  const std::vector<std::string> args = imcsim::regress::run_job_arguments(suite.cases[0], "out", 1);
+  const auto at = std::find(args.begin(), args.end(), "--calibration");
+  ASSERT_NE(at, args.end());
+  EXPECT_EQ(*(at + 1), m_dir + "/ranges.yaml");
+
+  std::ofstream(m_dir + "/bad.yaml") << "imcsim_range_calibration: 3\n";
+  const auto bad = imcsim::test::thrown_by(
+      [&] { load_suite(write("cases:\n  - name: a\n    model: mlp\n    calibration: bad.yaml\n")); });
+  EXPECT_EQ(bad.line(), 4);
+  EXPECT_EQ(bad.key(), "cases[a].calibration");
+  EXPECT_NE(std::string(bad.what()).find("bad.yaml"), std::string::npos) << bad.what();
+  const auto workload = imcsim::test::thrown_by([&] {
+    load_suite(write("cases:\n  - name: a\n    workload: " + source_dir +
+                     "/workloads/shapes/cnn.yaml\n    calibration: ranges.yaml\n"));
+  });
+  EXPECT_EQ(workload.key(), "cases[a].calibration");
 }
 
 TEST_F(SuiteFile, RunSuiteComparesEachCaseAndWritesGoldens) {

@@ -9,12 +9,15 @@
 #include <string>
 
 #include "base/errors.h"
+#include "chip/analog_model.h"
 #include "chip/chip_config.h"
 #include "chip/simulation.h"
 #include "runner/run.h"
 #include "runner/run_anywhere.h"
 #include "runner/run_report.h"
 #include "tests/apps/cli_run.h"
+#include "workloads/dataset.h"
+#include "workloads/weight_layers.h"
 
 namespace {
 
@@ -78,6 +81,27 @@ TEST(RunLibrary, LoopsGetTheSameReportHereAndFromAWorker) {
   EXPECT_EQ(timing["latency"], here["latency"]);
 }
 
+TEST(RunLibrary, AWorkerReadsTheSameRangeCalibration) {
+  ASSERT_FALSE(imcsim::test::binary().empty()) << "IMCSIM_BINARY is not set";
+  RunRequest request = mlp_request(100);
+  const imcsim::runner::PreparedRun prepared = imcsim::runner::prepare(request);
+  const imcsim::chip::AnalogModel model(
+      prepared.chip, imcsim::workloads::weight_layers(*prepared.graph), prepared.mapping,
+      imcsim::chip::capture_layer_inputs(*prepared.graph, imcsim::workloads::load_fashion_mnist("train", 32).samples));
+  imcsim::chip::RangeCalibration ranges = model.ranges("mlp", "hermes64");
+  for (auto& l : ranges.layers)
+    for (auto& t : l.tiles) t.input_range = *t.input_range * 0.05f;
+  const std::string file = imcsim::test::scratch_path("runner_ranges") + ".yaml";
+  std::ofstream(file) << imcsim::chip::to_yaml(ranges);
+  const imcsim::runner::RunAccuracy plain = imcsim::runner::evaluate_accuracy(prepared);
+  request.range_calibration = file;
+  const nlohmann::ordered_json here = imcsim::runner::run_report(request);
+  const nlohmann::ordered_json worker = imcsim::runner::run_report(request);
+  EXPECT_EQ(here.dump(2), worker.dump(2));
+  EXPECT_EQ(worker["accuracy"]["range_calibration"]["file"], file);
+  EXPECT_NE(worker["accuracy"]["analog"][0]["top1"].get<double>(), plain.result.analog[0].top1);
+}
+
 TEST(RunLibrary, ALoopOfCandidatesRunsOnWorkersInOrder) {
   ASSERT_FALSE(imcsim::test::binary().empty()) << "IMCSIM_BINARY is not set";
   std::vector<RunRequest> candidates;
@@ -131,6 +155,9 @@ TEST(RunLibrary, BadInputThrowsBeforeAnythingRuns) {
   RunRequest no_calibration = mlp_request(10);
   no_calibration.calibration_images = 0;
   EXPECT_THROW(imcsim::runner::prepare(no_calibration), imcsim::ParameterError);
+  RunRequest no_ranges = mlp_request(10);
+  no_ranges.range_calibration = "/nonexistent/ranges.yaml";
+  EXPECT_THROW(imcsim::runner::prepare(no_ranges), imcsim::InputError);
   EXPECT_TRUE(imcsim::chip::can_simulate());
 }
 
