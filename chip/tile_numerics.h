@@ -1,8 +1,9 @@
 #pragma once
 // The numbers of one tile of a mapped model on its core: the tile's programmed crossbar (hw/), read at one
-// time after programming, with the layer's input scale and the tile's drift-compensation factors. The batched
-// accuracy path (chip/analog_engine.h) and the timed cores (cores::Core, through CoreNumerics) both read tiles
-// through read(), so a vector gets the same number whichever path carries it.
+// time after programming, with the tile's input scale (the layer's percentile, or its calibrated DAC range:
+// chip/range_calibration.h) and the tile's drift-compensation factors. The batched accuracy path
+// (chip/analog_engine.h) and the timed cores (cores::Core, through CoreNumerics) both read tiles through read(),
+// so a vector gets the same number whichever path carries it.
 //
 // Contract: read() takes vectors of the whole layer input (vectors x layer rows, in the layer's units), uses the
 // tile's rows, and writes the tile's outputs (vectors x tile cols) in weight units: DAC of x / input_scale, the
