@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <limits>
 
+#include "base/text.h"
 #include "base/yaml_section.h"
 
 namespace imcsim::chip {
@@ -24,9 +24,7 @@ void require(const YamlSection& s, const std::string& key) {
 void read_choice(YamlSection& s, const std::string& key, const std::vector<std::string>& names, std::string& value) {
   s.read(key, value);
   if (std::find(names.begin(), names.end(), value) != names.end()) return;
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  s.fail(key, "'" + value + "' is none of " + list);
+  s.fail(key, "'" + value + "' is none of " + join_names(names));
 }
 
 /// A float in (0, hi]: ranges (hi: the largest float) and kappa (hi: 1).
@@ -102,15 +100,6 @@ std::string scalar(const std::string& text) {
   return out.c_str();
 }
 
-/// The shortest decimal of at most 9 significant digits that reads back as `value` (9 always do for a float).
-std::string number(float value) {
-  char text[32];
-  for (int digits = 6;; ++digits) {
-    std::snprintf(text, sizeof text, "%.*g", digits, static_cast<double>(value));
-    if (digits == 9 || std::strtof(text, nullptr) == value) return text;
-  }
-}
-
 [[noreturn]] void misfit(const std::string& file, int line, const std::string& key, const std::string& message) {
   throw InputError(file, line, 0, key, message);
 }
@@ -138,11 +127,11 @@ std::string to_yaml(const RangeCalibration& c) {
            "\n";
       if (t.replica >= 0) y += "        replica: " + std::to_string(t.replica) + "\n";
       y += "        rows: " + std::to_string(t.rows) + "\n        cols: " + std::to_string(t.cols) + "\n";
-      if (t.input_range) y += "        input_range: " + number(*t.input_range) + "\n";
-      if (t.adc_range) y += "        adc_range: " + number(*t.adc_range) + "\n";
+      if (t.input_range) y += "        input_range: " + shortest_float_text(*t.input_range) + "\n";
+      if (t.adc_range) y += "        adc_range: " + shortest_float_text(*t.adc_range) + "\n";
       if (!t.column_kappa.empty()) {
         y += "        column_kappa: [";
-        for (std::size_t k = 0; k < t.column_kappa.size(); ++k) y += (k ? ", " : "") + number(t.column_kappa[k]);
+        for (std::size_t k = 0; k < t.column_kappa.size(); ++k) y += (k ? ", " : "") + shortest_float_text(t.column_kappa[k]);
         y += "]\n";
       }
     }
@@ -160,10 +149,11 @@ ResolvedRanges resolve(const RangeCalibration& calibration, const firmware::Mode
     const auto found = std::find_if(mapping.layers.begin(), mapping.layers.end(),
                                     [&](const firmware::LayerPlacement& p) { return p.shape.name == l.name; });
     if (found == mapping.layers.end()) {
-      std::string names;
-      for (const auto& p : mapping.layers) names += (names.empty() ? "" : ", ") + p.shape.name;
+      std::vector<std::string> names;
+      for (const auto& p : mapping.layers) names.push_back(p.shape.name);
       misfit(file, l.line, layer_key + ".name",
-             "the model has no weight layer '" + l.name + "' (a file for another model?); its layers: " + names);
+             "the model has no weight layer '" + l.name + "' (a file for another model?); its layers: " +
+                 join_names(names));
     }
     const auto k = static_cast<std::size_t>(found - mapping.layers.begin());
     if (given[k] >= 0) misfit(file, l.line, layer_key + ".name", "layer '" + l.name + "' is given twice");

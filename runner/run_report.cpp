@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/text.h"
 #include "firmware/replication_names.h"
 #include "report/timing_json.h"
 #include "report/utilisation.h"
@@ -33,10 +34,15 @@ nlohmann::ordered_json mapping_json(const firmware::ModelMapping& m) {
   return j;
 }
 
-/// min, median and max of `values` (which must not be empty).
+/// A float of the file as the decimal it is written with (0.1, not 0.10000000149011612).
+double file_value(float value) { return std::stod(shortest_float_text(value)); }
+
+/// min, median (the upper one of an even count) and max of `values` (which must not be empty).
 nlohmann::ordered_json spread(std::vector<float> values) {
   std::sort(values.begin(), values.end());
-  return {{"min", values.front()}, {"median", values[values.size() / 2]}, {"max", values.back()}};
+  return {{"min", file_value(values.front())},
+          {"median", file_value(values[values.size() / 2])},
+          {"max", file_value(values.back())}};
 }
 
 /// The range calibration file a run used: its provenance and, per layer, how many tiles it set and the spread of
