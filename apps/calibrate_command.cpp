@@ -2,7 +2,7 @@
 // the DAC input range and the ADC range, per column the conductance-range factor, searched offline against the
 // noise model on the first N training images, written as a calibration file (chip/range_calibration.h) that
 // `imcsim run --calibration FILE` reads. Prints per layer its tiles, the ranges chosen and the objective before and
-// after.
+// after (the layer's mean over its tiles, and the range of the tiles' after/before ratios).
 
 #include <algorithm>
 #include <cstdio>
@@ -43,11 +43,11 @@ struct CalibrateOptions {
 void print_summary(const calibrate::ModelCalibration& c, const calibrate::CalibrationOptions& o) {
   std::printf("imcsim calibrate: %s on %s, method %s, objective mse, offline, %d noise seeds\n",
               c.ranges.model.c_str(), c.ranges.chip.c_str(), c.ranges.method.c_str(), o.noise_seeds);
-  std::printf("  %-20s %5s %19s %15s %13s %13s %9s %s\n", "layer", "tiles", "beta range", "kappa range",
-              "mse before", "mse after", "ratio", "columns (estimate/search/none)");
+  std::printf("  %-20s %5s %19s %15s %13s %13s %17s %s\n", "layer", "tiles", "beta range", "kappa range",
+              "mse before", "mse after", "tile after/before", "columns (estimate/search/none)");
   for (const calibrate::LayerCalibration& l : c.layers) {
     float beta_lo = 0, beta_hi = 0, kappa_lo = 1, kappa_hi = 0;
-    double before = 0, after = 0;
+    double before = 0, after = 0, ratio_lo = 1, ratio_hi = 0;
     int wins[3] = {0, 0, 0};
     for (std::size_t i = 0; i < l.results.size(); ++i) {
       const calibrate::TileSearchResult& r = l.results[i];
@@ -57,15 +57,19 @@ void print_summary(const calibrate::ModelCalibration& c, const calibrate::Calibr
         kappa_lo = std::min(kappa_lo, k);
         kappa_hi = std::max(kappa_hi, k);
       }
+      const double ratio = r.objective_before > 0 ? r.objective_after / r.objective_before : 1.0;
+      ratio_lo = std::min(ratio_lo, ratio);
+      ratio_hi = std::max(ratio_hi, ratio);
       before += r.objective_before / double(l.results.size());
       after += r.objective_after / double(l.results.size());
       ++wins[static_cast<int>(r.columns)];
     }
-    char beta[48], kappa[48];
+    char beta[48], kappa[48], ratios[48];
     std::snprintf(beta, sizeof beta, "%.4g..%.4g", beta_lo, beta_hi);
     std::snprintf(kappa, sizeof kappa, "%.3g..%.3g", kappa_lo, kappa_hi);
-    std::printf("  %-20s %5zu %19s %15s %13.5g %13.5g %9.4f %d/%d/%d\n", l.name.c_str(), l.results.size(), beta,
-                kappa, before, after, before > 0 ? after / before : 1.0,
+    std::snprintf(ratios, sizeof ratios, "%.3f..%.3f", ratio_lo, ratio_hi);
+    std::printf("  %-20s %5zu %19s %15s %13.5g %13.5g %17s %d/%d/%d\n", l.name.c_str(), l.results.size(), beta,
+                kappa, before, after, ratios,
                 wins[static_cast<int>(calibrate::ColumnChoice::estimate)],
                 wins[static_cast<int>(calibrate::ColumnChoice::search)],
                 wins[static_cast<int>(calibrate::ColumnChoice::none)]);

@@ -35,6 +35,9 @@ ModelCalibration calibrate_model(const chip::ChipConfig& config, const std::stri
     throw Error("calibrate_model(): layers, mapping and inputs must have one entry per weight layer");
   }
   if (options.threads < 1) throw ParameterError("threads", "must be >= 1");
+  if (options.method != Method::columns && config.noise.input_scaling == hw::InputScaling::abs_max) {
+    throw ParameterError("method", "noise.input_scaling abs_max has no fixed DAC range to calibrate: use columns");
+  }
   static std::once_flag gemm_pinned;
   std::call_once(gemm_pinned, hw::use_single_threaded_gemm);
   const auto device = hw::make_inference_device(config.device);

@@ -39,6 +39,7 @@ struct ModelCalibration {
   std::vector<LayerCalibration> layers;
 };
 
+/// ParameterError("method") for a DAC calibration (dac, both) of a chip with noise.input_scaling abs_max.
 /// `inputs[k]`: the calibration inputs of weight layer k (vectors x rows, layer units); `layers` and `mapping`
 /// as chip::AnalogModel takes them.
 ModelCalibration calibrate_model(const chip::ChipConfig& config, const std::string& model_name,

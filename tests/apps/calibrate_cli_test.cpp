@@ -39,6 +39,14 @@ TEST(CalibrateCli, ABadDriftTimeIsAnErrorAndWritesNothing) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+TEST(CalibrateCli, ADacCalibrationWithoutAFixedDacRangeIsAnError) {
+  const std::string out = scratch_path("calibration.yaml");
+  const RunResult r = run_imcsim(small + " --set noise.input_scaling=abs_max --method dac -o '" + out + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "abs_max")) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 TEST(CalibrateCli, AnUnknownMethodIsRefused) {
   const std::string out = scratch_path("calibration.yaml");
   const RunResult r = run_imcsim(small + " --method everything -o '" + out + "'");
