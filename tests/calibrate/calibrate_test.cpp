@@ -77,6 +77,19 @@ TEST(TileObjective, SaturatedColumnsClipAtKappaTimesTheMappingScale) {
   EXPECT_FLOAT_EQ(s(0, 1), -4.0f);
 }
 
+TEST(ColumnRanges, TheEstimateMapsMeanPlusThreeStdOfAColumnsOutputsOntoTheAdcRange) {
+  TileProblem problem;
+  problem.inputs = hw::BatchMatrix(2, 1);
+  problem.inputs << 1.0f, -1.0f;  // outputs +-u: mean 0, std |u|
+  problem.weights = hw::WeightMatrix(1, 2);
+  problem.weights << 0.5f, -2.0f;  // per_column: u = +-1 in both columns
+  const std::vector<float> k = estimate_kappa(problem, hw::MappingConfig{}, 1.0f, 6.0f);
+  EXPECT_FLOAT_EQ(k[0], 0.5f);  // (0 + 3 x 1) / 6
+  EXPECT_FLOAT_EQ(k[1], 0.5f);
+  EXPECT_FLOAT_EQ(estimate_kappa(problem, hw::MappingConfig{}, 1.0f, 2.0f)[0], 1.0f);     // at most 1
+  EXPECT_FLOAT_EQ(estimate_kappa(problem, hw::MappingConfig{}, 1.0f, 600.0f)[0], min_kappa);  // at least 1/16
+}
+
 // Acceptance 4 of issue 16: heavy-tailed inputs (Student-t, 3 degrees of freedom) on a 256 x 64 layer.
 TEST(DacRange, HeavyTailedInputsHaveAnInteriorOptimumThatTheSearchFinds) {
   Fixture f;
