@@ -54,6 +54,7 @@ int sc_main(int argc, char* argv[]) {
   imcsim::apps::add_eval_command(app, exit_code);
   imcsim::apps::add_train_command(app, exit_code);
   imcsim::apps::add_run_command(app, exit_code);
+  imcsim::apps::add_calibrate_command(app, exit_code);
   imcsim::apps::add_trace_command(app, exit_code);
   imcsim::apps::add_regress_command(app, exit_code);
   imcsim::apps::add_sweep_command(app, exit_code);

@@ -29,6 +29,7 @@ enum class RandomPurpose : std::uint32_t {
   test_input = 13,
   network_traffic = 14,
   design_sampling = 15,
+  calibration_seed = 16,
   user = 100,
 };
 

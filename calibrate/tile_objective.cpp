@@ -1,0 +1,119 @@
+#include "calibrate/tile_objective.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "base/errors.h"
+#include "base/random.h"
+#include "hw/crossbar.h"
+
+namespace imcsim::calibrate {
+
+namespace {
+
+/// Read passes of the drift-compensation probe (reference, then at the drift time) and of the objective's read.
+constexpr std::uint32_t reference_pass = 0xFFFFFF00u;
+constexpr std::uint32_t measure_pass = reference_pass + 1;
+constexpr std::uint32_t objective_pass = 0;
+
+}  // namespace
+
+std::uint64_t noise_seed(std::uint64_t base_seed, std::uint32_t k) {
+  std::uint32_t words[2];
+  RandomStream({base_seed, RandomPurpose::calibration_seed, k, 0}).bits(words, 2);
+  return (std::uint64_t{words[0]} << 32) | words[1];
+}
+
+ObjectiveSetting objective_setting(const chip::ChipConfig& config, const hw::InferenceDeviceModel& device,
+                                   double drift_time_s, int noise_seeds) {
+  if (noise_seeds < 1) throw ParameterError("noise_seeds", "must be >= 1");
+  if (!(drift_time_s >= 0.0) || !std::isfinite(drift_time_s)) {
+    throw ParameterError("drift_time_s", "must be finite and >= 0");
+  }
+  ObjectiveSetting s;
+  s.crossbar = config.crossbar();
+  s.mapping = config.mapping;
+  s.compensation = config.noise.drift_compensation;
+  s.drift_time_s = drift_time_s;
+  s.device = &device;
+  for (int k = 0; k < noise_seeds; ++k) {
+    s.noise_seeds.push_back(noise_seed(config.sim.seed, static_cast<std::uint32_t>(k)));
+  }
+  return s;
+}
+
+hw::WeightMatrix saturate_columns(const hw::WeightMatrix& weights, const std::vector<float>& kappa,
+                                  const hw::MappingConfig& mapping) {
+  if (kappa.size() != static_cast<std::size_t>(weights.cols())) {
+    throw Error("saturate_columns(): one kappa per column expected");
+  }
+  const hw::Vector scales = hw::mapping_scales(weights, mapping);
+  hw::WeightMatrix w = weights;
+  for (Eigen::Index c = 0; c < w.cols(); ++c) {
+    const float k = kappa[static_cast<std::size_t>(c)];
+    if (!(k > 0.0f && k <= 1.0f)) throw Error("saturate_columns(): kappa must be in (0, 1]");
+    const float limit = k * scales[c];
+    w.col(c) = w.col(c).cwiseMax(-limit).cwiseMin(limit);
+  }
+  return w;
+}
+
+TileObjective::TileObjective(const ObjectiveSetting& setting, const TileProblem& problem)
+    : m_setting(setting), m_problem(problem), m_reference(problem.inputs * problem.weights) {
+  if (setting.device == nullptr || setting.noise_seeds.empty()) {
+    throw Error("TileObjective: the setting needs a device and at least one noise seed");
+  }
+  if (problem.inputs.cols() != problem.weights.rows()) {
+    throw Error("TileObjective: the inputs' width differs from the tile's rows");
+  }
+}
+
+TileObjective::Programmed TileObjective::program(const std::vector<float>& kappa) const {
+  const hw::WeightMatrix weights = saturate_columns(m_problem.weights, kappa, m_setting.mapping);
+  Programmed p;
+  for (const std::uint64_t seed : m_setting.noise_seeds) {
+    hw::ProgrammedArray array(*m_setting.device, m_setting.mapping, seed, m_problem.array_id);
+    array.program(weights);
+    p.at_time.push_back(array.normalised_weights_at(m_setting.drift_time_s));
+    p.programmed.push_back(array.programmed_normalised_weights());
+    p.scales.push_back(array.column_scales());
+  }
+  return p;
+}
+
+hw::Vector TileObjective::column_errors(const Programmed& programmed, float input_range, float adc_range) const {
+  hw::CrossbarConfig config = m_setting.crossbar;
+  config.adc.output_range = adc_range;
+  const hw::BatchMatrix scaled = m_problem.inputs / input_range;
+  hw::Vector errors = hw::Vector::Zero(m_problem.weights.cols());
+  for (std::size_t k = 0; k < m_setting.noise_seeds.size(); ++k) {
+    const std::uint64_t seed = m_setting.noise_seeds[k];
+    hw::Crossbar now(config, seed, m_problem.array_id);
+    now.set_weights(programmed.at_time[k], programmed.scales[k]);
+    hw::Vector factors = hw::Vector::Ones(m_problem.weights.cols());
+    if (m_setting.compensation != hw::DriftCompensationKind::none && scaled.rows() > 0) {
+      hw::Crossbar fresh(config, seed, m_problem.array_id);
+      fresh.set_weights(programmed.programmed[k], programmed.scales[k]);
+      hw::DriftCompensation compensation(m_setting.compensation, scaled);
+      compensation.set_reference([&](const hw::BatchMatrix& probe) {
+        return fresh.forward(probe, hw::ReadId{reference_pass, 0});
+      });
+      compensation.measure([&](const hw::BatchMatrix& probe) {
+        return now.forward(probe, hw::ReadId{measure_pass, 0});
+      });
+      factors = compensation.factors();
+    }
+    hw::BatchMatrix y = now.forward(scaled, hw::ReadId{objective_pass, 0});
+    y.array().rowwise() *= (factors * input_range).transpose().array();
+    errors += (y - m_reference).colwise().squaredNorm().transpose();
+  }
+  const double count = double(std::max<Eigen::Index>(1, scaled.rows())) * double(m_setting.noise_seeds.size());
+  return errors / static_cast<float>(count);
+}
+
+double TileObjective::operator()(const Programmed& programmed, float input_range, float adc_range) const {
+  const hw::Vector e = column_errors(programmed, input_range, adc_range);
+  return e.size() == 0 ? 0.0 : e.cast<double>().mean();
+}
+
+}  // namespace imcsim::calibrate
