@@ -4,14 +4,13 @@
 
 #include "base/errors.h"
 #include "base/task_pool.h"
+#include "chip/input_range_rule.h"
 #include "hw/gemm_backend.h"
 
 namespace imcsim::calibrate {
 
 namespace {
 
-/// The uncalibrated run's input scale rule (chip/analog_model.h): the 99th percentile of |input|.
-constexpr float layer_percentile = 0.99f;
 
 chip::TileRanges tile_ranges(const firmware::Tile& t, const TileSearchResult& r, Method method, bool adc_fixed) {
   chip::TileRanges ranges;
@@ -53,7 +52,7 @@ ModelCalibration calibrate_model(const chip::ChipConfig& config, const std::stri
     const firmware::LayerPlacement& p = mapping.layers[k];
     LayerCalibration l;
     l.name = p.shape.name;
-    const float range = abs_quantile(inputs[k], layer_percentile);
+    const float range = chip::abs_percentile(inputs[k], chip::input_percentile);
     l.default_input_range = range > 0.0f ? range : 1.0f;
     for (int i = 0; i < p.tiles_per_replica(); ++i) {
       l.tiles.push_back(p.tiles[static_cast<std::size_t>(i)]);

@@ -42,22 +42,6 @@ ObjectiveSetting objective_setting(const chip::ChipConfig& config, const hw::Inf
   return s;
 }
 
-hw::WeightMatrix saturate_columns(const hw::WeightMatrix& weights, const std::vector<float>& kappa,
-                                  const hw::MappingConfig& mapping) {
-  if (kappa.size() != static_cast<std::size_t>(weights.cols())) {
-    throw Error("saturate_columns(): one kappa per column expected");
-  }
-  const hw::Vector scales = hw::mapping_scales(weights, mapping);
-  hw::WeightMatrix w = weights;
-  for (Eigen::Index c = 0; c < w.cols(); ++c) {
-    const float k = kappa[static_cast<std::size_t>(c)];
-    if (!(k > 0.0f && k <= 1.0f)) throw Error("saturate_columns(): kappa must be in (0, 1]");
-    const float limit = k * scales[c];
-    w.col(c) = w.col(c).cwiseMax(-limit).cwiseMin(limit);
-  }
-  return w;
-}
-
 TileObjective::TileObjective(const ObjectiveSetting& setting, const TileProblem& problem)
     : m_setting(setting), m_problem(problem), m_reference(problem.inputs * problem.weights) {
   if (setting.device == nullptr || setting.noise_seeds.empty()) {
@@ -69,11 +53,20 @@ TileObjective::TileObjective(const ObjectiveSetting& setting, const TileProblem&
 }
 
 TileObjective::Programmed TileObjective::program(const std::vector<float>& kappa) const {
-  const hw::WeightMatrix weights = saturate_columns(m_problem.weights, kappa, m_setting.mapping);
+  if (kappa.size() != static_cast<std::size_t>(m_problem.weights.cols())) {
+    throw Error("TileObjective::program(): one kappa per column expected");
+  }
+  // Column c mapped at kappa_c x its mapping scale (the accuracy model's own rule, AnalogModel).
+  hw::Vector scales = hw::mapping_scales(m_problem.weights, m_setting.mapping);
+  for (Eigen::Index c = 0; c < scales.size(); ++c) {
+    const float k = kappa[static_cast<std::size_t>(c)];
+    if (!(k > 0.0f && k <= 1.0f)) throw Error("TileObjective::program(): kappa must be in (0, 1]");
+    scales[c] *= k;
+  }
   Programmed p;
   for (const std::uint64_t seed : m_setting.noise_seeds) {
     hw::ProgrammedArray array(*m_setting.device, m_setting.mapping, seed, m_problem.array_id);
-    array.program(weights);
+    array.program(m_problem.weights, scales);
     p.at_time.push_back(array.normalised_weights_at(m_setting.drift_time_s));
     p.programmed.push_back(array.programmed_normalised_weights());
     p.scales.push_back(array.column_scales());

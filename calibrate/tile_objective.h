@@ -11,10 +11,8 @@
 // sim.seed and from each other, and they do not depend on threads or on the order of tiles.
 //
 // Column ranges: a candidate's kappa_c maps column c at kappa_c x its mapping scale s_c (hw::mapping_scales: max|W_c|
-// with mapping.scale per_column, the chip's default). Until the mapping takes kappa itself, saturate_columns()
-// clips column c to +-kappa_c s_c before ProgrammedArray::program; with per_column the column is then normalised
-// at its clipped maximum, kappa_c s_c, which is exactly that saturating map. With per_array the array's scale
-// becomes the largest clipped column's, max_c kappa_c s: exact only for a uniform kappa.
+// with mapping.scale per_column, the chip's default) through ProgrammedArray::program(weights, scales), as the
+// accuracy model maps a calibrated tile: weights beyond kappa_c s_c saturate at g_max.
 //
 // Contract: every method is const and thread-safe; results depend only on the problem, the setting and the
 // candidate (never on threads or call order).
@@ -52,11 +50,6 @@ struct TileProblem {
   hw::BatchMatrix inputs;
   std::uint32_t array_id = 0;  ///< keys the tile's random streams (the core of its first replica)
 };
-
-/// `weights` with column c clipped to +-kappa[c] s_c, s = hw::mapping_scales(weights, mapping) (kappa in (0, 1],
-/// one per column).
-hw::WeightMatrix saturate_columns(const hw::WeightMatrix& weights, const std::vector<float>& kappa,
-                                  const hw::MappingConfig& mapping);
 
 class TileObjective {
  public:

@@ -6,13 +6,13 @@
 #include <limits>
 
 #include "calibrate/line_search.h"
+#include "chip/input_range_rule.h"
 
 namespace imcsim::calibrate {
 
 namespace {
 
 /// The paper's input-range rule: the 99th percentile of |x| over the calibration inputs.
-constexpr float input_percentile = 0.99f;
 /// The factors of a column's coordinate step (1: keep).
 constexpr std::array<float, 7> column_steps = {0.5f, 0.7f, 0.85f, 1.0f, 1.2f, 1.4f, 2.0f};
 
@@ -35,8 +35,8 @@ const NameTable<ColumnChoice>& column_choice_names() {
 
 LineMinimum search_input_range(const TileObjective& objective, const TileObjective::Programmed& programmed,
                                float adc_range) {
-  const float start = abs_quantile(objective.problem().inputs, input_percentile);
-  const float largest = std::max(start, abs_quantile(objective.problem().inputs, 1.0f));
+  const float start = chip::abs_percentile(objective.problem().inputs, chip::input_percentile);
+  const float largest = std::max(start, chip::abs_percentile(objective.problem().inputs, 1.0f));
   if (!(start > 0.0f)) return {1.0, objective(programmed, 1.0f, adc_range)};
   return log_line_minimum([&](double b) { return objective(programmed, float(b), adc_range); }, start / 16.0,
                           largest);
@@ -47,15 +47,6 @@ LineMinimum search_adc_range(const TileObjective& objective, const TileObjective
   const double largest = objective.setting().crossbar.adc.output_range;
   return log_line_minimum([&](double r) { return objective(programmed, input_range, float(r)); }, largest / 64,
                           largest);
-}
-
-float abs_quantile(const hw::BatchMatrix& x, float fraction) {
-  if (x.size() == 0) return 1.0f;
-  std::vector<float> v(x.data(), x.data() + x.size());
-  for (auto& e : v) e = std::abs(e);
-  const auto k = static_cast<std::size_t>(std::min<double>(v.size() - 1, std::floor(fraction * (v.size() - 1))));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k];
 }
 
 std::vector<float> estimate_kappa(const TileProblem& problem, const hw::MappingConfig& mapping, float input_range,

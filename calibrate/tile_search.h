@@ -69,8 +69,6 @@ LineMinimum search_input_range(const TileObjective& objective, const TileObjecti
 LineMinimum search_adc_range(const TileObjective& objective, const TileObjective::Programmed& programmed,
                              float input_range);
 
-/// The magnitude below which `fraction` of the entries of `x` lie (1: the largest; 1 for an empty x).
-float abs_quantile(const hw::BatchMatrix& x, float fraction);
 /// The statistics estimate of the column factors (see above).
 std::vector<float> estimate_kappa(const TileProblem& problem, const hw::MappingConfig& mapping, float input_range,
                                   float adc_range);

@@ -5,6 +5,7 @@
 #include <limits>
 #include <mutex>
 
+#include "chip/input_range_rule.h"
 #include "hw/drift_compensation.h"
 #include "workloads/reference_executor.h"
 
@@ -42,21 +43,6 @@ class CapturingEngine : public workloads::Fp32Engine {
   mutable std::mutex m_mutex;
   int m_limit;
 };
-
-/// The fraction of calibration inputs inside the DAC's range: the top 1 % clip. On the zoo's cnn-hwa at 1 h this
-/// gains about half a point of top-1 over the largest |input| (a 99th percentile: 0.8823, 99.9th: 0.8777,
-/// largest: 0.8767, on 3,000 test images).
-constexpr float input_percentile = 0.99f;
-
-/// The magnitude below which `fraction` of the entries of `c` lie (1: the largest).
-float abs_percentile(const BatchMatrix& c, float fraction) {
-  if (c.size() == 0) return 1.0f;
-  std::vector<float> v(c.data(), c.data() + c.size());
-  for (auto& x : v) x = std::abs(x);
-  const auto k = static_cast<std::size_t>(std::min<double>(v.size() - 1, std::floor(fraction * (v.size() - 1))));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k];
-}
 
 /// The ADC full scale r <= largest that minimises the mean squared conversion error over `outputs`: clipping
 /// (|y| - r)^2 above r plus rounding and conversion noise, (r / max_code)^2 (1/12 + noise_std_lsb^2).

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "chip/input_range_rule.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -68,15 +70,6 @@ TEST(TileObjective, NoiseSeedsDifferFromTheEvaluationSeedAndFromEachOther) {
   EXPECT_EQ(noise_seed(f.config.sim.seed, 1), f.setting.noise_seeds[1]);
 }
 
-TEST(TileObjective, SaturatedColumnsClipAtKappaTimesTheMappingScale) {
-  hw::WeightMatrix w(3, 2);
-  w << 1.0f, -4.0f, -2.0f, 1.0f, 0.5f, 2.0f;
-  const hw::WeightMatrix s = saturate_columns(w, {0.5f, 1.0f}, hw::MappingConfig{});
-  EXPECT_FLOAT_EQ(s(0, 0), 1.0f);
-  EXPECT_FLOAT_EQ(s(1, 0), -1.0f);
-  EXPECT_FLOAT_EQ(s(0, 1), -4.0f);
-}
-
 TEST(ColumnRanges, TheEstimateMapsMeanPlusThreeStdOfAColumnsOutputsOntoTheAdcRange) {
   TileProblem problem;
   problem.inputs = hw::BatchMatrix(2, 1);
@@ -99,8 +92,8 @@ TEST(DacRange, HeavyTailedInputsHaveAnInteriorOptimumThatTheSearchFinds) {
   const TileObjective objective(f.setting, problem);
   const TileObjective::Programmed unit = objective.program(std::vector<float>(64, 1.0f));
   const float adc = f.setting.crossbar.adc.output_range;
-  const double start = abs_quantile(problem.inputs, 0.99f) / 16.0;
-  const double largest = abs_quantile(problem.inputs, 1.0f);
+  const double start = chip::abs_percentile(problem.inputs, 0.99f) / 16.0;
+  const double largest = chip::abs_percentile(problem.inputs, 1.0f);
   constexpr int grid = 200;
   double best = 1e300, best_beta = 0;
   std::vector<double> values;
@@ -128,7 +121,7 @@ TEST(ColumnRanges, AnOutlierWeightPerColumnIsBetterServedBelowKappaOne) {
   problem.inputs = student_t(256, 256, 3, 2).cwiseMax(-3.0f).cwiseMin(3.0f);
   problem.weights = normal_weights(256, 64, 2, 0.05f);
   for (int c = 0; c < 64; ++c) problem.weights((c * 37) % 256, c) = (c % 2 ? 1.0f : -1.0f);
-  const float layer_range = abs_quantile(problem.inputs, 0.99f);
+  const float layer_range = chip::abs_percentile(problem.inputs, 0.99f);
   const TileSearchResult r = search_tile(f.setting, problem, Method::columns, layer_range, false);
   const TileObjective objective(f.setting, problem);
   const double unit = objective(objective.program(std::vector<float>(64, 1.0f)), r.input_range, r.adc_range);
