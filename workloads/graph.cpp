@@ -40,6 +40,18 @@ const Tensor& Graph::tensor(const std::string& tensor_name) const {
   return it->second;
 }
 
+std::string Graph::add_zero_constant(const std::string& tensor_name, const std::vector<std::int64_t>& shape) {
+  Tensor t;
+  t.name = tensor_name;
+  t.shape = shape;
+  t.constant = true;
+  std::int64_t n = 1;
+  for (const auto d : shape) n *= d;
+  t.data.assign(static_cast<std::size_t>(n), 0.0f);
+  tensors[tensor_name] = std::move(t);
+  return tensor_name;
+}
+
 std::int64_t Graph::parameter_count() const {
   std::int64_t n = 0;
   for (const auto& entry : tensors) {

@@ -66,6 +66,8 @@ struct Graph {
   std::int64_t parameter_count() const;
   /// Drops constants no node and no output uses (e.g. folded shape arithmetic).
   void remove_unused_constants();
+  /// Adds a constant of zeros of `shape` named `name` (weights of graphs built for timing only); returns the name.
+  std::string add_zero_constant(const std::string& name, const std::vector<std::int64_t>& shape);
 };
 
 }  // namespace imcsim::workloads

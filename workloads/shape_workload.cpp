@@ -166,15 +166,7 @@ class GraphBuilder {
   }
 
   std::string weights(const std::string& name, const std::vector<std::int64_t>& shape) {
-    Tensor t;
-    t.name = name;
-    t.shape = shape;
-    t.constant = true;
-    std::int64_t n = 1;
-    for (const auto d : shape) n *= d;
-    t.data.assign(static_cast<std::size_t>(n), 0.0f);
-    m_graph.tensors[name] = std::move(t);
-    return name;
+    return m_graph.add_zero_constant(name, shape);
   }
 
   static Attribute ints(std::vector<std::int64_t> v) {

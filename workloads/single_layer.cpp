@@ -16,18 +16,6 @@ void add_input(Graph& g, std::vector<std::int64_t> shape) {
   g.inputs = {"x"};
 }
 
-std::string add_zero_weights(Graph& g, const std::string& name, const std::vector<std::int64_t>& shape) {
-  Tensor w;
-  w.name = name;
-  w.shape = shape;
-  w.constant = true;
-  std::int64_t n = 1;
-  for (const auto d : shape) n *= d;
-  w.data.assign(static_cast<std::size_t>(n), 0.0f);
-  g.tensors[name] = std::move(w);
-  return name;
-}
-
 Attribute integer(std::int64_t v) {
   Attribute a;
   a.kind = Attribute::Kind::integer;
@@ -47,7 +35,7 @@ Graph matmul_layer(int inputs, int outputs, int vectors) {
   Node n;
   n.op = "MatMul";
   n.name = "fc";
-  n.inputs = {"x", add_zero_weights(g, "fc/W", {inputs, outputs})};
+  n.inputs = {"x", g.add_zero_constant("fc/W", {inputs, outputs})};
   n.outputs = {"y"};
   g.nodes.push_back(n);
   g.outputs = {"y"};
@@ -64,8 +52,8 @@ Graph lstm_step(int inputs, int hidden) {
   Node n;
   n.op = "LSTM";
   n.name = "lstm";
-  n.inputs = {"x", add_zero_weights(g, "lstm/W", {1, 4 * hidden, inputs}),
-              add_zero_weights(g, "lstm/R", {1, 4 * hidden, hidden})};
+  n.inputs = {"x", g.add_zero_constant("lstm/W", {1, 4 * hidden, inputs}),
+              g.add_zero_constant("lstm/R", {1, 4 * hidden, hidden})};
   n.outputs = {"y", "y_h"};
   n.attributes["hidden_size"] = integer(hidden);
   n.attributes["layout"] = integer(1);
