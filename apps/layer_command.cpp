@@ -49,13 +49,7 @@ workloads::Graph layer_graph(const LayerOptions& o, const firmware::ChipGeometry
   }
   firmware::LayerShape shape{"layer", o.in, o.out};
   shape.col_group = o.lstm_cell ? 4 : 1;
-  const int tiles = firmware::tile_layer(shape, chip).tiles();
-  if (tiles > chip.cores()) {
-    throw ParameterError("layer", "a " + std::to_string(o.in) + " x " + std::to_string(o.out) + " layer needs " +
-                                      std::to_string(tiles) + " cores of " + std::to_string(chip.core_rows) + " x " +
-                                      std::to_string(chip.core_cols) + "; the chip has " +
-                                      std::to_string(chip.cores()));
-  }
+  firmware::map_model({shape}, chip, firmware::Replication::none);  // throws "needs N cores ..." when it cannot fit
   return o.lstm_cell ? workloads::lstm_step(o.in - o.out / 4, o.out / 4) : workloads::matmul_layer(o.in, o.out, o.batch);
 }
 

@@ -56,13 +56,12 @@ TileObjective::Programmed TileObjective::program(const std::vector<float>& kappa
   if (kappa.size() != static_cast<std::size_t>(m_problem.weights.cols())) {
     throw Error("TileObjective::program(): one kappa per column expected");
   }
-  // Column c mapped at kappa_c x its mapping scale (the accuracy model's own rule, AnalogModel).
-  hw::Vector scales = hw::mapping_scales(m_problem.weights, m_setting.mapping);
-  for (Eigen::Index c = 0; c < scales.size(); ++c) {
-    const float k = kappa[static_cast<std::size_t>(c)];
-    if (!(k > 0.0f && k <= 1.0f)) throw Error("TileObjective::program(): kappa must be in (0, 1]");
-    scales[c] *= k;
+  const hw::Vector factors = Eigen::Map<const hw::Vector>(kappa.data(), static_cast<Eigen::Index>(kappa.size()));
+  if (!((factors.array() > 0.0f) && (factors.array() <= 1.0f)).all()) {
+    throw Error("TileObjective::program(): kappa must be in (0, 1]");
   }
+  // Column c mapped at kappa_c x its mapping scale, as the accuracy model maps a calibrated tile (AnalogModel).
+  const hw::Vector scales = hw::mapping_scales(m_problem.weights, m_setting.mapping).cwiseProduct(factors);
   Programmed p;
   for (const std::uint64_t seed : m_setting.noise_seeds) {
     hw::ProgrammedArray array(*m_setting.device, m_setting.mapping, seed, m_problem.array_id);
