@@ -2,6 +2,7 @@
 //   mvm    noisy crossbar read against a plain GEMM (bench/benchmarks.h)
 //   executor  images per second of the FP32 reference executor on every zoo model (bench/executor_bench.h)
 //   accuracy  the chip's accuracy path against the FP32 reference (bench/accuracy_bench.h)
+//   calibrate  wall time of range calibration of cnn, objectives mse and loss (bench/calibrate_bench.h)
 //   timed  speed of the timed SystemC model under full load, without and with the numeric work, each in its own
 //          worker process (bench/timed_bench.h)
 //   sweep  wall time of a 16-point sweep on 1 job, 2 jobs and 2 MPI ranks, speed-ups (sweep/bench.h)
@@ -14,6 +15,7 @@
 #include "base/child_process.h"
 #include "bench/accuracy_bench.h"
 #include "bench/benchmarks.h"
+#include "bench/calibrate_bench.h"
 #include "bench/executor_bench.h"
 #include "bench/replay_bench.h"
 #include "bench/timed_bench.h"
@@ -35,6 +37,7 @@ struct BenchArgs {
 
 nlohmann::ordered_json run_bench(BenchArgs& a) {
   if (a.name == "accuracy") return bench::accuracy_benchmark();
+  if (a.name == "calibrate") return bench::calibrate_benchmark();
   if (a.name == "executor") return bench::executor_benchmark();
   if (a.name == "sweep") return sweep::bench_sweep(self_executable(), a.sweep_file);
   if (a.name == "replay") return bench::replay_benchmark(a.chip.load(), a.replay_events);
@@ -52,7 +55,7 @@ nlohmann::ordered_json run_bench(BenchArgs& a) {
 void add_bench_command(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<BenchArgs>();
   std::vector<std::string> names = bench::benchmark_names();
-  names.insert(names.end(), {"timed", "executor", "accuracy", "replay", "sweep"});
+  names.insert(names.end(), {"timed", "executor", "accuracy", "calibrate", "replay", "sweep"});
   CLI::App* cmd = app.add_subcommand("bench", "Run a benchmark (reference and candidate in one run) and print JSON");
   cmd->add_option("name", a->name, "Benchmark")->required()->check(CLI::IsMember(names));
   cmd->add_option("--min-time", a->options.min_time_s, "mvm: least seconds per timed repetition")

@@ -1,12 +1,14 @@
 // imcsim calibrate: post-training range calibration of a model on a chip (calibrate/model_calibration.h): per tile
-// the DAC input range and the ADC range, per column the conductance-range factor, searched offline against the
-// noise model on the first N training images, written as a calibration file (chip/range_calibration.h) that
-// `imcsim run --calibration FILE` reads. Prints per layer its tiles, the ranges chosen and the objective before and
-// after (the layer's mean over its tiles, and the range of the tiles' after/before ratios).
+// the DAC input range and the ADC range, per column the conductance-range factor, searched on the first N training
+// images (objective mse or loss; offline against the noise model, or --on-chip on the programmed instance), written
+// as a calibration file (chip/range_calibration.h) that `imcsim run --calibration FILE` reads. Prints per layer its
+// tiles, the ranges chosen and the objective before and after (the layer's mean over its tiles, and the range of
+// the tiles' after/before ratios).
 
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #include "apps/chip_options.h"
 #include "apps/commands.h"
@@ -14,19 +16,12 @@
 #include "base/errors.h"
 #include "base/output_file.h"
 #include "calibrate/model_calibration.h"
-#include "chip/analog_model.h"
 #include "chip/range_calibration.h"
 #include "runner/run.h"
-#include "workloads/dataset.h"
-#include "workloads/reference_executor.h"
-#include "workloads/weight_layers.h"
 
 namespace imcsim::apps {
 
 namespace {
-
-/// Calibration vectors kept per layer (spread over the steps of the first images; chip::capture_layer_inputs).
-constexpr int vectors_per_layer = 1024;
 
 struct CalibrateOptions {
   ChipOptions chip;
@@ -36,15 +31,20 @@ struct CalibrateOptions {
   std::string drift_time = "1h";
   int calibration_images = 256;
   int noise_seeds = 3;
+  bool on_chip = false;
   int threads = 2;
   std::string out;
 };
 
 void print_summary(const calibrate::ModelCalibration& c, const calibrate::CalibrationOptions& o) {
-  std::printf("imcsim calibrate: %s on %s, method %s, objective mse, offline, %d noise seeds\n",
-              c.ranges.model.c_str(), c.ranges.chip.c_str(), c.ranges.method.c_str(), o.noise_seeds);
+  const bool offline = o.mode == calibrate::Mode::offline;
+  std::printf("imcsim calibrate: %s on %s, method %s, objective %s, %s, %s\n", c.ranges.model.c_str(),
+              c.ranges.chip.c_str(), c.ranges.method.c_str(), c.ranges.objective.c_str(), c.ranges.mode.c_str(),
+              offline ? (std::to_string(o.noise_seeds) + " noise seed" + (o.noise_seeds > 1 ? "s" : "")).c_str()
+                      : ("the instance of sim.seed " + std::to_string(c.ranges.seed)).c_str());
+  const std::string before_header = c.ranges.objective + " before", after_header = c.ranges.objective + " after";
   std::printf("  %-20s %5s %19s %15s %13s %13s %17s %s\n", "layer", "tiles", "beta range", "kappa range",
-              "mse before", "mse after", "tile after/before", "columns (estimate/search/none)");
+              before_header.c_str(), after_header.c_str(), "tile after/before", "columns (estimate/search/none)");
   for (const calibrate::LayerCalibration& l : c.layers) {
     float beta_lo = 0, beta_hi = 0, kappa_lo = 1, kappa_hi = 0;
     double before = 0, after = 0, ratio_lo = 1, ratio_hi = 0;
@@ -87,41 +87,45 @@ void add_calibrate_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--method", o->method, "What to calibrate: columns, dac or both")
       ->check(CLI::IsMember(calibrate::method_names().names()))
       ->capture_default_str();
-  cmd->add_option("--objective", o->objective, "mse: each tile's output error against FP32 (loss: not yet)")
-      ->check(CLI::IsMember({"mse"}))
+  cmd->add_option("--objective", o->objective,
+                  "mse: each tile's output error against FP32; loss: the network's cross-entropy, layer by layer")
+      ->check(CLI::IsMember(calibrate::objective_names().names()))
       ->capture_default_str();
   cmd->add_option("--drift-time", o->drift_time, "Time after programming the ranges are chosen for (s, m, h, d, y)")
       ->capture_default_str();
   cmd->add_option("--calib-images", o->calibration_images, "The first N training images calibrate")
       ->check(CLI::Range(1, 60000))
       ->capture_default_str();
-  cmd->add_option("--noise-seeds", o->noise_seeds, "Noise seeds the objective averages over (none is sim.seed)")
+  cmd->add_option("--noise-seeds", o->noise_seeds,
+                  "Offline: noise seeds the objective averages over (none is sim.seed); on chip: 1")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  cmd->add_flag("--on-chip", o->on_chip,
+                "Calibrate the programmed instance (sim.seed) itself, every replica on its own core (default: offline)");
   cmd->add_option("--threads", o->threads, "Worker threads (the result does not depend on them)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   cmd->add_option("-o,--out", o->out, "The calibration file to write (YAML, chip/range_calibration.h)")->required();
-  cmd->callback([o, &exit_code]() {
+  cmd->callback([o, cmd, &exit_code]() {
     runner::RunRequest request;
     request.chip = o->chip.load();
     request.model = o->model;
     calibrate::CalibrationOptions options;
     options.method = calibrate::method_names().parse(o->method, "--method", "method");
     options.drift_time_s = parse_duration_s(o->drift_time, "--drift-time");
-    options.noise_seeds = o->noise_seeds;
+    options.objective = calibrate::objective_names().parse(o->objective, "--objective", "objective");
+    options.mode = o->on_chip ? calibrate::Mode::on_chip : calibrate::Mode::offline;
+    if (o->on_chip && cmd->count("--noise-seeds") > 0) {
+      throw ParameterError("--noise-seeds", "--on-chip reads the one programmed instance: leave it out");
+    }
+    options.noise_seeds = o->on_chip ? 1 : o->noise_seeds;
     options.threads = o->threads;
     request.drift_times_s = {options.drift_time_s};
     request.calibration_images = o->calibration_images;
     const runner::PreparedRun prepared = runner::prepare(request);
-    // Training images only: the test set stays for the evaluation.
-    const workloads::Dataset images = workloads::load_fashion_mnist("train", o->calibration_images);
-    workloads::check_dataset_fits(*prepared.graph, images, prepared.model_file);
-    const std::vector<hw::BatchMatrix> inputs =
-        chip::capture_layer_inputs(*prepared.graph, images.samples, vectors_per_layer);
-    const calibrate::ModelCalibration c =
-        calibrate::calibrate_model(prepared.chip, prepared.model_name, workloads::weight_layers(*prepared.graph),
-                                   prepared.mapping, inputs, options);
+    const calibrate::ModelCalibration c = calibrate::calibrate_on_training_images(
+        prepared.chip, prepared.model_name, prepared.model_file, *prepared.graph, prepared.mapping,
+        o->calibration_images, options);
     write_file_atomically(o->out, chip::to_yaml(c.ranges));
     print_summary(c, options);
     exit_code = 0;

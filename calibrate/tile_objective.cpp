@@ -5,7 +5,6 @@
 
 #include "base/errors.h"
 #include "base/random.h"
-#include "hw/crossbar.h"
 
 namespace imcsim::calibrate {
 
@@ -24,9 +23,17 @@ std::uint64_t noise_seed(std::uint64_t base_seed, std::uint32_t k) {
   return (std::uint64_t{words[0]} << 32) | words[1];
 }
 
+const NameTable<Mode>& mode_names() {
+  static const NameTable<Mode> names{{Mode::offline, "offline"}, {Mode::on_chip, "on_chip"}};
+  return names;
+}
+
 ObjectiveSetting objective_setting(const chip::ChipConfig& config, const hw::InferenceDeviceModel& device,
-                                   double drift_time_s, int noise_seeds) {
+                                   double drift_time_s, int noise_seeds, Mode mode) {
   if (noise_seeds < 1) throw ParameterError("noise_seeds", "must be >= 1");
+  if (mode == Mode::on_chip && noise_seeds != 1) {
+    throw ParameterError("noise_seeds", "an on-chip calibration reads the one programmed instance: must be 1");
+  }
   if (!(drift_time_s >= 0.0) || !std::isfinite(drift_time_s)) {
     throw ParameterError("drift_time_s", "must be finite and >= 0");
   }
@@ -36,6 +43,11 @@ ObjectiveSetting objective_setting(const chip::ChipConfig& config, const hw::Inf
   s.compensation = config.noise.drift_compensation;
   s.drift_time_s = drift_time_s;
   s.device = &device;
+  if (mode == Mode::on_chip) {
+    s.noise_seeds = {config.sim.seed};
+    s.first_image = on_chip_first_image;
+    return s;
+  }
   for (int k = 0; k < noise_seeds; ++k) {
     s.noise_seeds.push_back(noise_seed(config.sim.seed, static_cast<std::uint32_t>(k)));
   }
@@ -73,30 +85,32 @@ TileObjective::Programmed TileObjective::program(const std::vector<float>& kappa
   return p;
 }
 
-hw::Vector TileObjective::column_errors(const Programmed& programmed, float input_range, float adc_range) const {
+TileObjective::Read TileObjective::read_at(const Programmed& programmed, std::size_t seed, float input_range,
+                                           float adc_range) const {
   hw::CrossbarConfig config = m_setting.crossbar;
   config.adc.output_range = adc_range;
+  const std::uint64_t noise = m_setting.noise_seeds.at(seed);
+  Read r{hw::Crossbar(config, noise, m_problem.array_id), hw::Vector::Ones(m_problem.weights.cols())};
+  r.crossbar.set_weights(programmed.at_time[seed], programmed.scales[seed]);
+  if (m_setting.compensation == hw::DriftCompensationKind::none || m_problem.inputs.rows() == 0) return r;
+  hw::Crossbar fresh(config, noise, m_problem.array_id);
+  fresh.set_weights(programmed.programmed[seed], programmed.scales[seed]);
+  hw::DriftCompensation compensation(m_setting.compensation, m_problem.inputs / input_range);
+  compensation.set_reference(
+      [&](const hw::BatchMatrix& probe) { return fresh.forward(probe, hw::ReadId{reference_pass, 0}); });
+  compensation.measure(
+      [&](const hw::BatchMatrix& probe) { return r.crossbar.forward(probe, hw::ReadId{measure_pass, 0}); });
+  r.factors = compensation.factors();
+  return r;
+}
+
+hw::Vector TileObjective::column_errors(const Programmed& programmed, float input_range, float adc_range) const {
   const hw::BatchMatrix scaled = m_problem.inputs / input_range;
   hw::Vector errors = hw::Vector::Zero(m_problem.weights.cols());
   for (std::size_t k = 0; k < m_setting.noise_seeds.size(); ++k) {
-    const std::uint64_t seed = m_setting.noise_seeds[k];
-    hw::Crossbar now(config, seed, m_problem.array_id);
-    now.set_weights(programmed.at_time[k], programmed.scales[k]);
-    hw::Vector factors = hw::Vector::Ones(m_problem.weights.cols());
-    if (m_setting.compensation != hw::DriftCompensationKind::none && scaled.rows() > 0) {
-      hw::Crossbar fresh(config, seed, m_problem.array_id);
-      fresh.set_weights(programmed.programmed[k], programmed.scales[k]);
-      hw::DriftCompensation compensation(m_setting.compensation, scaled);
-      compensation.set_reference([&](const hw::BatchMatrix& probe) {
-        return fresh.forward(probe, hw::ReadId{reference_pass, 0});
-      });
-      compensation.measure([&](const hw::BatchMatrix& probe) {
-        return now.forward(probe, hw::ReadId{measure_pass, 0});
-      });
-      factors = compensation.factors();
-    }
-    hw::BatchMatrix y = now.forward(scaled, hw::ReadId{objective_pass, 0});
-    y.array().rowwise() *= (factors * input_range).transpose().array();
+    const Read now = read_at(programmed, k, input_range, adc_range);
+    hw::BatchMatrix y = now.crossbar.forward(scaled, hw::ReadId{objective_pass, m_setting.first_image});
+    y.array().rowwise() *= (now.factors * input_range).transpose().array();
     errors += (y - m_reference).colwise().squaredNorm().transpose();
   }
   const double count = double(std::max<Eigen::Index>(1, scaled.rows())) * double(m_setting.noise_seeds.size());

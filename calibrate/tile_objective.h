@@ -6,9 +6,12 @@
 // against the FP32 partial sums x W of the same inputs; averaged over the tile's outputs, the calibration vectors
 // and K noise seeds.
 //
-// Noise seeds (offline calibration: the chip instance is not known yet): seed k of K is the first two words of the
+// Noise seeds. Offline (the chip instance is not known yet): seed k of K is the first two words of the
 // counter-based stream (sim.seed, RandomPurpose::calibration_seed, k, 0), so they differ from the evaluation's seed
-// sim.seed and from each other, and they do not depend on threads or on the order of tiles.
+// sim.seed and from each other, and they do not depend on threads or on the order of tiles. On chip (after
+// programming, on the instance itself): the one seed is sim.seed and a tile's array id is its core, so a candidate
+// is programmed with the very programming noise and drift of the instance (chip::AnalogModel's arrays at kappa 1);
+// its reads take images from on_chip_first_image on, so they never draw the read noise of an evaluation's read.
 //
 // Column ranges: a candidate's kappa_c maps column c at kappa_c x its mapping scale s_c (hw::mapping_scales: max|W_c|
 // with mapping.scale per_column, the chip's default) through ProgrammedArray::program(weights, scales), as the
@@ -21,6 +24,8 @@
 #include <vector>
 
 #include "chip/chip_config.h"
+#include "base/name_table.h"
+#include "hw/crossbar.h"
 #include "hw/device/inference_device.h"
 #include "hw/drift_compensation.h"
 #include "hw/programmed_array.h"
@@ -31,6 +36,15 @@ namespace imcsim::calibrate {
 /// Seed k of the calibration's noise seeds (see above).
 std::uint64_t noise_seed(std::uint64_t base_seed, std::uint32_t k);
 
+/// Offline against the noise model, or on the programmed instance (see above).
+enum class Mode { offline, on_chip };
+/// offline, on_chip (the calibration file's `mode`).
+const NameTable<Mode>& mode_names();
+
+/// The first image index of an on-chip calibration's reads: evaluations read images 0, 1, ... (data sets have at most
+/// 70,000), and a read of image i draws values from i x cols on (2^24 x 256 columns stays inside a stream).
+constexpr std::uint64_t on_chip_first_image = std::uint64_t{1} << 24;
+
 /// What every tile of one calibration shares: the chip's devices, mapping and periphery, the drift time and seeds.
 struct ObjectiveSetting {
   hw::CrossbarConfig crossbar;  ///< chip::ChipConfig::crossbar(); its adc.output_range is the largest ADC range
@@ -38,11 +52,14 @@ struct ObjectiveSetting {
   hw::DriftCompensationKind compensation = hw::DriftCompensationKind::global;
   double drift_time_s = 3600.0;
   std::vector<std::uint64_t> noise_seeds;
+  std::uint64_t first_image = 0;  ///< the image index of the objective's first read vector
   const hw::InferenceDeviceModel* device = nullptr;  ///< outlives the setting's users
 };
-/// The setting of `config` (`device` made from config.device) with `noise_seeds` seeds from config.sim.seed.
+/// The setting of `config` (`device` made from config.device): offline, `noise_seeds` seeds from config.sim.seed
+/// and reads from image 0; on chip, the one seed config.sim.seed and reads from on_chip_first_image
+/// (`noise_seeds` must then be 1).
 ObjectiveSetting objective_setting(const chip::ChipConfig& config, const hw::InferenceDeviceModel& device,
-                                   double drift_time_s, int noise_seeds);
+                                   double drift_time_s, int noise_seeds, Mode mode = Mode::offline);
 
 /// One tile: its weights (rows = inputs, cols = outputs) and calibration inputs (vectors x rows, layer units).
 struct TileProblem {
@@ -64,6 +81,14 @@ class TileObjective {
   TileObjective(const ObjectiveSetting& setting, const TileProblem& problem);
 
   Programmed program(const std::vector<float>& kappa) const;
+  /// How the tile reads with noise seed `seed` (an index into the setting's seeds) of `programmed`: its crossbar at
+  /// the drift time with ADC full scale `adc_range`, and the drift-compensation factors that crossbar measures on
+  /// the problem's inputs over `input_range` (ones without compensation).
+  struct Read {
+    hw::Crossbar crossbar;
+    hw::Vector factors;
+  };
+  Read read_at(const Programmed& programmed, std::size_t seed, float input_range, float adc_range) const;
   /// Per column: the mean over vectors and seeds of the squared output error with DAC input range `input_range`
   /// (layer units) and ADC full scale `adc_range` (normalised output units).
   hw::Vector column_errors(const Programmed& programmed, float input_range, float adc_range) const;

@@ -20,6 +20,14 @@ std::vector<float> uniform(int cols, float kappa) { return std::vector<float>(st
 
 float clamp_kappa(float k) { return std::clamp(k, min_kappa, 1.0f); }
 
+/// `cost`, or the objective's MSE when it is empty.
+TileCost or_mse(const TileObjective& objective, const TileCost& cost) {
+  if (cost) return cost;
+  return [&objective](const TileObjective::Programmed& p, float input_range, float adc_range) {
+    return objective(p, input_range, adc_range);
+  };
+}
+
 }  // namespace
 
 const NameTable<Method>& method_names() {
@@ -34,19 +42,19 @@ const NameTable<ColumnChoice>& column_choice_names() {
 }
 
 LineMinimum search_input_range(const TileObjective& objective, const TileObjective::Programmed& programmed,
-                               float adc_range) {
+                               float adc_range, const TileCost& cost) {
+  const TileCost f = or_mse(objective, cost);
   const float start = chip::abs_percentile(objective.problem().inputs, chip::input_percentile);
   const float largest = std::max(start, chip::abs_percentile(objective.problem().inputs, 1.0f));
-  if (!(start > 0.0f)) return {1.0, objective(programmed, 1.0f, adc_range)};
-  return log_line_minimum([&](double b) { return objective(programmed, float(b), adc_range); }, start / 16.0,
-                          largest);
+  if (!(start > 0.0f)) return {1.0, f(programmed, 1.0f, adc_range)};
+  return log_line_minimum([&](double b) { return f(programmed, float(b), adc_range); }, start / 16.0, largest);
 }
 
 LineMinimum search_adc_range(const TileObjective& objective, const TileObjective::Programmed& programmed,
-                             float input_range) {
+                             float input_range, const TileCost& cost) {
+  const TileCost f = or_mse(objective, cost);
   const double largest = objective.setting().crossbar.adc.output_range;
-  return log_line_minimum([&](double r) { return objective(programmed, input_range, float(r)); }, largest / 64,
-                          largest);
+  return log_line_minimum([&](double r) { return f(programmed, input_range, float(r)); }, largest / 64, largest);
 }
 
 std::vector<float> estimate_kappa(const TileProblem& problem, const hw::MappingConfig& mapping, float input_range,
@@ -67,14 +75,21 @@ std::vector<float> estimate_kappa(const TileProblem& problem, const hw::MappingC
 
 TileSearchResult search_tile(const ObjectiveSetting& setting, const TileProblem& problem, Method method,
                              float layer_input_range, bool adc_range_fixed) {
-  const TileObjective objective(setting, problem);
+  return search_tile(TileObjective(setting, problem), method, layer_input_range, adc_range_fixed);
+}
+
+TileSearchResult search_tile(const TileObjective& objective, Method method, float layer_input_range,
+                             bool adc_range_fixed, const TileCost& tile_cost) {
+  const TileCost cost = or_mse(objective, tile_cost);
+  const ObjectiveSetting& setting = objective.setting();
+  const TileProblem& problem = objective.problem();
   const int cols = static_cast<int>(problem.weights.cols());
   TileSearchResult r;
   r.kappa = uniform(cols, 1.0f);
   r.input_range = layer_input_range;
   r.adc_range = setting.crossbar.adc.output_range;
   const TileObjective::Programmed unit = objective.program(r.kappa);
-  double best = objective(unit, r.input_range, r.adc_range);
+  double best = cost(unit, r.input_range, r.adc_range);
   // Takes a search's x when its value beats the objective so far.
   const auto improves = [&best](const LineMinimum& m, float& value) {
     if (m.value < best) {
@@ -82,19 +97,19 @@ TileSearchResult search_tile(const ObjectiveSetting& setting, const TileProblem&
       value = float(m.x);
     }
   };
-  if (!adc_range_fixed) improves(search_adc_range(objective, unit, r.input_range), r.adc_range);
+  if (!adc_range_fixed) improves(search_adc_range(objective, unit, r.input_range, cost), r.adc_range);
   r.objective_before = best;
 
-  if (method != Method::columns) improves(search_input_range(objective, unit, r.adc_range), r.input_range);
+  if (method != Method::columns) improves(search_input_range(objective, unit, r.adc_range, cost), r.input_range);
 
   TileObjective::Programmed chosen = unit;
   if (method != Method::dac) {
     const std::vector<float> estimate = estimate_kappa(problem, setting.mapping, r.input_range, r.adc_range);
     TileObjective::Programmed estimated = objective.program(estimate);
-    r.estimate_objective = objective(estimated, r.input_range, r.adc_range);
+    r.estimate_objective = cost(estimated, r.input_range, r.adc_range);
 
     const LineMinimum g = log_line_minimum(
-        [&](double k) { return objective(objective.program(uniform(cols, float(k))), r.input_range, r.adc_range); },
+        [&](double k) { return cost(objective.program(uniform(cols, float(k))), r.input_range, r.adc_range); },
         min_kappa, 1.0);
     std::vector<float> searched = uniform(cols, float(g.x));
     r.search_objective = g.value;
@@ -112,7 +127,7 @@ TileSearchResult search_tile(const ObjectiveSetting& setting, const TileProblem&
       }
     }
     TileObjective::Programmed search_programmed = objective.program(stepped);
-    const double step_objective = objective(search_programmed, r.input_range, r.adc_range);
+    const double step_objective = cost(search_programmed, r.input_range, r.adc_range);
     if (step_objective < r.search_objective) {
       r.search_objective = step_objective;
       searched = stepped;
@@ -129,7 +144,7 @@ TileSearchResult search_tile(const ObjectiveSetting& setting, const TileProblem&
     }
   }
 
-  if (!adc_range_fixed) improves(search_adc_range(objective, chosen, r.input_range), r.adc_range);
+  if (!adc_range_fixed) improves(search_adc_range(objective, chosen, r.input_range, cost), r.adc_range);
   r.objective_after = best;
   return r;
 }

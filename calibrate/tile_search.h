@@ -20,8 +20,14 @@
 // Each stage keeps its start when the search finds nothing better, so the result never has a larger objective
 // than the start.
 //
+// The searches minimise a TileCost: by default the tile's MSE (the objective's operator()); with the `loss`
+// objective the network's cross-entropy (calibrate/network_loss.h). The column step's per-column proposals always
+// come from the tile's per-column MSE (a network loss does not split by column); the cost decides whether the step
+// is kept.
+//
 // Contract: deterministic (a pure function of setting, problem, method and start); thread-safe.
 
+#include <functional>
 #include <vector>
 
 #include "base/name_table.h"
@@ -58,16 +64,23 @@ struct TileSearchResult {
   double search_objective = 0;    ///< the column search's objective (0 when not tried)
 };
 
-/// `layer_input_range` (> 0): the uncalibrated run's input scale of the tile's layer.
+/// What a search minimises over a tile's candidates (programmed column factors, DAC range, ADC range).
+using TileCost = std::function<double(const TileObjective::Programmed&, float input_range, float adc_range)>;
+
+/// `layer_input_range` (> 0): the uncalibrated run's input scale of the tile's layer. `cost`: empty for the
+/// objective's MSE.
+TileSearchResult search_tile(const TileObjective& objective, Method method, float layer_input_range,
+                             bool adc_range_fixed, const TileCost& cost = {});
+/// The same on the MSE of `problem` in `setting`.
 TileSearchResult search_tile(const ObjectiveSetting& setting, const TileProblem& problem, Method method,
                              float layer_input_range, bool adc_range_fixed);
 
 /// The DAC range search at fixed column factors and ADC range: beta in [p99 / 16, max|x|] of the tile's inputs.
 LineMinimum search_input_range(const TileObjective& objective, const TileObjective::Programmed& programmed,
-                               float adc_range);
+                               float adc_range, const TileCost& cost = {});
 /// The ADC range search at fixed column factors and DAC range: in [adc.output_range / 64, adc.output_range].
 LineMinimum search_adc_range(const TileObjective& objective, const TileObjective::Programmed& programmed,
-                             float input_range);
+                             float input_range, const TileCost& cost = {});
 
 /// The statistics estimate of the column factors (see above).
 std::vector<float> estimate_kappa(const TileProblem& problem, const hw::MappingConfig& mapping, float input_range,

@@ -47,6 +47,32 @@ TEST(CalibrateCli, ADacCalibrationWithoutAFixedDacRangeIsAnError) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+TEST(CalibrateCli, OnChipCalibratesEveryReplicaOfTheSeedsInstance) {
+  const std::string out = scratch_path("on-chip.yaml");
+  const RunResult r = run_imcsim(" calibrate --model cnn --calib-images 16 --on-chip --set sim.seed=2 -o '" + out + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string file = read_file(out);
+  EXPECT_TRUE(contains(file, "mode: on_chip")) << file;
+  EXPECT_TRUE(contains(file, "seed: 2")) << file;
+  EXPECT_TRUE(contains(file, "replica: 1")) << file;
+  EXPECT_TRUE(contains(r.out, "the instance of sim.seed 2")) << r.out;
+  std::remove(out.c_str());
+  const RunResult seeds = run_imcsim(" calibrate --model cnn --on-chip --noise-seeds 3 -o '" + out + "'");
+  EXPECT_EQ(seeds.exit_code, 2) << seeds.err;
+  EXPECT_TRUE(contains(seeds.err, "--noise-seeds")) << seeds.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(CalibrateCli, TheLossObjectiveCalibratesOnTheNetworksCrossEntropy) {
+  const std::string out = scratch_path("loss.yaml");
+  const RunResult r =
+      run_imcsim(" calibrate --model mlp --calib-images 16 --noise-seeds 1 --method dac --objective loss -o '" + out + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(read_file(out), "objective: loss")) << read_file(out);
+  EXPECT_TRUE(contains(r.out, "loss before")) << r.out;
+  std::remove(out.c_str());
+}
+
 TEST(CalibrateCli, AnUnknownMethodIsRefused) {
   const std::string out = scratch_path("calibration.yaml");
   const RunResult r = run_imcsim(small + " --method everything -o '" + out + "'");
