@@ -27,7 +27,8 @@ double cross_entropy(const hw::BatchMatrix& logits, const std::vector<int>& labe
   return sum / double(logits.rows());
 }
 
-/// Every read of the tiles of layers 0..k at their ranges so far, by (layer, tile, pass, first image).
+/// Every read of layer k's node (its tiles, and those of the node's earlier layers) at the ranges so far, by
+/// (layer, tile, pass, first image).
 struct NetworkLoss::Recorded {
   using Key = std::tuple<std::size_t, std::size_t, std::uint32_t, std::uint64_t>;
   std::map<Key, hw::BatchMatrix> reads;
@@ -98,9 +99,11 @@ NetworkLoss::NetworkLoss(const workloads::Graph& graph, std::shared_ptr<const ch
     const std::vector<chip::TileNumerics>& tiles = m_base->layers()[k].tiles;
     for (std::size_t i = 0; i < tiles.size(); ++i) recorded->where[&tiles[i]] = {k, i};
   }
+  // The nodes before layer k's do not depend on the candidate: they run once, on the base engine.
+  m_node = workloads::weight_layers(m_graph).at(m_layer).node;
+  m_stopped = workloads::ReferenceExecutor(m_graph, m_base).run_until(m_samples, m_node, m_first_image);
   const auto engine = std::make_shared<const Engine>(*m_base, m_layer, *recorded, recorded.get(), nullptr, nullptr);
-  m_start_loss = cross_entropy(workloads::ReferenceExecutor(m_graph, engine).run(m_samples, 1, m_first_image),
-                               m_labels);
+  m_start_loss = cross_entropy(workloads::ReferenceExecutor(m_graph, engine).run_from(m_stopped, m_node), m_labels);
   m_recorded = std::move(recorded);
 }
 
@@ -111,7 +114,7 @@ double NetworkLoss::loss(const chip::TileNumerics& candidate, const std::vector<
     throw Error("NetworkLoss::loss(): one flag per tile of the layer expected");
   }
   const auto engine = std::make_shared<const Engine>(*m_base, m_layer, *m_recorded, nullptr, &candidate, &replaced);
-  return cross_entropy(workloads::ReferenceExecutor(m_graph, engine).run(m_samples, 1, m_first_image), m_labels);
+  return cross_entropy(workloads::ReferenceExecutor(m_graph, engine).run_from(m_stopped, m_node), m_labels);
 }
 
 }  // namespace imcsim::calibrate

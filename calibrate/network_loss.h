@@ -8,9 +8,10 @@
 //   - the layers after k in FP32 (the loss is what layers 0..k cost the network; the later layers are calibrated
 //     in their turn).
 // `base` is the chip model's engine for the seed (chip::AnalogModel with the ranges so far, at the drift time, drift
-// compensated). Every read of a tile other than the candidate is recorded once, when the loss is constructed (the
-// loss at the uncalibrated start); a candidate's loss then reads only the candidate and runs the rest of the network
-// in FP32 on the recorded reads.
+// compensated). What does not depend on the candidate is computed once, when the loss is constructed (the loss at
+// the uncalibrated start): the nodes before layer k's node (ReferenceExecutor::run_until) and every read of a tile
+// of that node other than the candidate. A candidate's loss then reads only the candidate and runs layer k's node
+// and the later ones (ReferenceExecutor::run_from).
 //
 // Contract: loss() is a pure function of the candidate (deterministic; reads keyed as the accuracy path keys them,
 // from `first_image` on); it is const and safe to call from several threads at once.
@@ -52,6 +53,8 @@ class NetworkLoss {
   hw::BatchMatrix m_samples;
   std::vector<int> m_labels;
   std::uint64_t m_first_image;
+  std::size_t m_node = 0;  ///< layer k's node
+  std::vector<workloads::ReferenceExecutor::PartialChunk> m_stopped;  ///< the chunks stopped before it
   std::shared_ptr<const Recorded> m_recorded;
   double m_start_loss = 0;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "base/errors.h"
@@ -61,19 +62,65 @@ void ReferenceExecutor::check_nodes() {
   }
 }
 
-Matrix ReferenceExecutor::run_chunk(const Matrix& input, Eigen::Index first_row, std::uint64_t first_image) const {
-  std::map<std::string, Matrix> values;
-  values[m_graph.inputs.front()] = input;
-  for (std::size_t index = 0; index < m_graph.nodes.size(); ++index) {
+void ReferenceExecutor::run_nodes(PartialChunk& chunk, std::size_t begin, std::size_t end) const {
+  for (std::size_t index = begin; index < end; ++index) {
     const Node& n = m_graph.nodes[index];
-    const operators::Execution e{m_graph,   n,           m_plans[index], *m_engine, m_first_layer[index],
-                                 first_row, first_image, values};
+    const operators::Execution e{m_graph,         n,           m_plans[index], *m_engine, m_first_layer[index],
+                                 chunk.first_row, chunk.first_image, chunk.values};
     std::vector<Matrix> outputs = m_operators[index]->execute(e);
     for (std::size_t k = 0; k < n.outputs.size() && k < outputs.size(); ++k) {
-      if (!n.outputs[k].empty()) values[n.outputs[k]] = std::move(outputs[k]);
+      if (!n.outputs[k].empty()) chunk.values[n.outputs[k]] = std::move(outputs[k]);
     }
   }
-  return operators::activation(values, m_graph.outputs.front());
+}
+
+Matrix ReferenceExecutor::run_chunk(const Matrix& input, Eigen::Index first_row, std::uint64_t first_image) const {
+  PartialChunk chunk{first_row, first_image, {}};
+  chunk.values[m_graph.inputs.front()] = input;
+  run_nodes(chunk, 0, m_graph.nodes.size());
+  return operators::activation(chunk.values, m_graph.outputs.front());
+}
+
+std::vector<ReferenceExecutor::PartialChunk> ReferenceExecutor::run_until(const Matrix& input, std::size_t node,
+                                                                          std::uint64_t first_image) const {
+  if (node > m_graph.nodes.size()) throw Error("run_until(): the graph has no node " + std::to_string(node));
+  // Only the values that nodes `node`... or the graph's output read are kept.
+  std::set<std::string> needed(m_graph.outputs.begin(), m_graph.outputs.end());
+  for (std::size_t index = node; index < m_graph.nodes.size(); ++index) {
+    needed.insert(m_graph.nodes[index].inputs.begin(), m_graph.nodes[index].inputs.end());
+  }
+  std::vector<PartialChunk> chunks;
+  for (Eigen::Index begin = 0; begin < input.rows(); begin += chunk_rows) {
+    PartialChunk chunk{begin, first_image + static_cast<std::uint64_t>(begin), {}};
+    chunk.values[m_graph.inputs.front()] =
+        input.middleRows(begin, std::min<Eigen::Index>(chunk_rows, input.rows() - begin));
+    run_nodes(chunk, 0, node);
+    for (auto v = chunk.values.begin(); v != chunk.values.end();) {
+      v = needed.count(v->first) > 0 ? std::next(v) : chunk.values.erase(v);
+    }
+    chunks.push_back(std::move(chunk));
+  }
+  return chunks;
+}
+
+Matrix ReferenceExecutor::run_from(const std::vector<PartialChunk>& chunks, std::size_t node) const {
+  if (node > m_graph.nodes.size()) throw Error("run_from(): the graph has no node " + std::to_string(node));
+  std::vector<Matrix> results;
+  Eigen::Index rows = 0;
+  for (const PartialChunk& stopped : chunks) {
+    PartialChunk chunk = stopped;
+    run_nodes(chunk, node, m_graph.nodes.size());
+    results.push_back(operators::activation(chunk.values, m_graph.outputs.front()));
+    rows += results.back().rows();
+  }
+  if (results.empty()) return Matrix();
+  Matrix out(rows, results.front().cols());
+  Eigen::Index row = 0;
+  for (const Matrix& r : results) {
+    out.middleRows(row, r.rows()) = r;
+    row += r.rows();
+  }
+  return out;
 }
 
 Matrix ReferenceExecutor::run(const Matrix& input, int threads, std::uint64_t first_image,

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,12 +37,29 @@ class ReferenceExecutor {
   const Graph& graph() const { return m_graph; }
   static constexpr int chunk_rows = 128;
 
+  /// One chunk of a run stopped before a node: its rows and every value computed so far.
+  struct PartialChunk {
+    Eigen::Index first_row = 0;
+    std::uint64_t first_image = 0;
+    std::map<std::string, hw::BatchMatrix> values;
+  };
+  /// Runs the nodes before `node` on `input` (one thread, chunked as run() chunks), for run_from() to resume: an
+  /// executor of the same graph with another engine can finish the run, so a search that changes only what node
+  /// `node` and later nodes compute does not redo the earlier ones.
+  std::vector<PartialChunk> run_until(const hw::BatchMatrix& input, std::size_t node,
+                                      std::uint64_t first_image = 0) const;
+  /// Runs nodes `node`... on chunks stopped there and returns the first output: run_from(run_until(x, n, i), n) is
+  /// run(x, threads, i), bit for bit, when the engines agree.
+  hw::BatchMatrix run_from(const std::vector<PartialChunk>& chunks, std::size_t node) const;
+
  private:
   /// Checks every node through its operator's entry and works out its plan.
   void check_nodes();
   /// Rows first_row... of the batch (per-sample constants such as an LSTM's initial state are indexed by it),
   /// which are images first_image...
   hw::BatchMatrix run_chunk(const hw::BatchMatrix& input, Eigen::Index first_row, std::uint64_t first_image) const;
+  /// Runs nodes [begin, end) of a chunk on its values.
+  void run_nodes(PartialChunk& chunk, std::size_t begin, std::size_t end) const;
 
   Graph m_graph;
   std::shared_ptr<const MatrixEngine> m_engine;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "base/errors.h"
 #include "base/random.h"
 #include "workloads/dataset.h"
 
@@ -79,6 +80,23 @@ TEST(ReferenceExecutor, ThreadCountDoesNotChangeAnyBit) {
   RandomStream({3, RandomPurpose::test_input, 0, 0}).normal(x.data(), static_cast<std::size_t>(x.size()));
   EXPECT_EQ(exec.run(x, 1), exec.run(x, 2));
   EXPECT_EQ(exec.run(x, 1), exec.run(x, 7));
+}
+
+TEST(ReferenceExecutor, ARunStoppedBeforeANodeAndResumedIsTheWholeRun) {
+  const ReferenceExecutor exec(small_mlp(std::vector<float>(12, 0.3f), {0.0f, 0.1f, -0.1f}));
+  hw::BatchMatrix x(300, 4);  // three chunks, the last one short
+  RandomStream({3, RandomPurpose::test_input, 1, 0}).normal(x.data(), static_cast<std::size_t>(x.size()));
+  const hw::BatchMatrix whole = exec.run(x, 2, 5);
+  for (std::size_t node = 0; node <= 3; ++node) {
+    const std::vector<ReferenceExecutor::PartialChunk> stopped = exec.run_until(x, node, 5);
+    ASSERT_EQ(stopped.size(), 3u);
+    EXPECT_EQ(stopped[2].first_row, 256);
+    EXPECT_EQ(stopped[2].first_image, 261u);
+    // Only what the remaining nodes read is kept: before the Softmax, its input alone.
+    if (node == 2) EXPECT_EQ(stopped[0].values.size(), 1u);
+    EXPECT_EQ(exec.run_from(stopped, node), whole) << "stopped before node " << node;
+  }
+  EXPECT_THROW(exec.run_until(x, 4), Error);
 }
 
 TEST(ReferenceExecutor, Top1OnFashionMnist) {
