@@ -15,9 +15,11 @@
 #include "base/durations.h"
 #include "base/errors.h"
 #include "base/output_file.h"
+#include "calibrate/calibration_cost.h"
 #include "calibrate/model_calibration.h"
 #include "chip/range_calibration.h"
 #include "runner/run.h"
+#include "workloads/weight_layers.h"
 
 namespace imcsim::apps {
 
@@ -128,6 +130,14 @@ void add_calibrate_command(CLI::App& app, int& exit_code) {
         o->calibration_images, options);
     write_file_atomically(o->out, chip::to_yaml(c.ranges));
     print_summary(c, options);
+    if (options.mode == calibrate::Mode::on_chip) {
+      const calibrate::CalibrationCost cost =
+          calibrate::on_chip_cost(prepared.chip, c, prepared.mapping, workloads::weight_layers(*prepared.graph),
+                                  options, o->calibration_images);
+      std::printf("  on-chip cost (MVM and programming commands only): %.4g vectors read by tiles, %.0f tile "
+                  "programmings, %.4g inferences; %.4g ms, %.4g uJ\n",
+                  cost.vectors_read, cost.tiles_programmed, cost.inferences, cost.time_ns * 1e-6, cost.energy_uj);
+    }
     exit_code = 0;
   });
 }

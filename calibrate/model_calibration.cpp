@@ -91,6 +91,7 @@ ModelCalibration calibrate_model(const chip::ChipConfig& config, const std::stri
     l.name = p.shape.name;
     const float range = chip::abs_percentile(inputs[k], chip::input_percentile);
     l.default_input_range = range > 0.0f ? range : 1.0f;
+    l.vectors = static_cast<int>(inputs[k].rows());
     const std::size_t searched = options.mode == Mode::offline ? static_cast<std::size_t>(p.tiles_per_replica())
                                                                : p.tiles.size();
     l.tiles.assign(p.tiles.begin(), p.tiles.begin() + static_cast<std::ptrdiff_t>(searched));

@@ -54,6 +54,7 @@ struct LossImages {
 struct LayerCalibration {
   std::string name;
   float default_input_range = 1;  ///< the uncalibrated run's: the 99th percentile of |input| of the layer
+  int vectors = 0;                 ///< the layer's calibration vectors (each objective read reads them all)
   std::vector<firmware::Tile> tiles;       ///< the searched tiles, in mapping order
   std::vector<TileSearchResult> results;  ///< one per tile; objective values in the objective's units
 };

@@ -80,15 +80,23 @@ TileSearchResult search_tile(const ObjectiveSetting& setting, const TileProblem&
 
 TileSearchResult search_tile(const TileObjective& objective, Method method, float layer_input_range,
                              bool adc_range_fixed, const TileCost& tile_cost) {
-  const TileCost cost = or_mse(objective, tile_cost);
+  TileSearchResult r;
+  const TileCost measured = or_mse(objective, tile_cost);
+  const TileCost cost = [&](const TileObjective::Programmed& p, float input_range, float adc_range) {
+    ++r.evaluations;
+    return measured(p, input_range, adc_range);
+  };
+  const auto program = [&](const std::vector<float>& kappa) {
+    ++r.programmings;
+    return objective.program(kappa);
+  };
   const ObjectiveSetting& setting = objective.setting();
   const TileProblem& problem = objective.problem();
   const int cols = static_cast<int>(problem.weights.cols());
-  TileSearchResult r;
   r.kappa = uniform(cols, 1.0f);
   r.input_range = layer_input_range;
   r.adc_range = setting.crossbar.adc.output_range;
-  const TileObjective::Programmed unit = objective.program(r.kappa);
+  const TileObjective::Programmed unit = program(r.kappa);
   double best = cost(unit, r.input_range, r.adc_range);
   // Takes a search's x when its value beats the objective so far.
   const auto improves = [&best](const LineMinimum& m, float& value) {
@@ -105,11 +113,11 @@ TileSearchResult search_tile(const TileObjective& objective, Method method, floa
   TileObjective::Programmed chosen = unit;
   if (method != Method::dac) {
     const std::vector<float> estimate = estimate_kappa(problem, setting.mapping, r.input_range, r.adc_range);
-    TileObjective::Programmed estimated = objective.program(estimate);
+    TileObjective::Programmed estimated = program(estimate);
     r.estimate_objective = cost(estimated, r.input_range, r.adc_range);
 
     const LineMinimum g = log_line_minimum(
-        [&](double k) { return cost(objective.program(uniform(cols, float(k))), r.input_range, r.adc_range); },
+        [&](double k) { return cost(program(uniform(cols, float(k))), r.input_range, r.adc_range); },
         min_kappa, 1.0);
     std::vector<float> searched = uniform(cols, float(g.x));
     r.search_objective = g.value;
@@ -118,7 +126,8 @@ TileSearchResult search_tile(const TileObjective& objective, Method method, floa
     hw::Vector best_error = hw::Vector::Constant(cols, std::numeric_limits<float>::infinity());
     for (const float f : column_steps) {
       const float k = clamp_kappa(f * float(g.x));
-      const hw::Vector e = objective.column_errors(objective.program(uniform(cols, k)), r.input_range, r.adc_range);
+      const hw::Vector e = objective.column_errors(program(uniform(cols, k)), r.input_range, r.adc_range);
+      ++r.column_error_reads;
       for (int c = 0; c < cols; ++c) {
         if (e[c] < best_error[c]) {
           best_error[c] = e[c];
@@ -126,13 +135,13 @@ TileSearchResult search_tile(const TileObjective& objective, Method method, floa
         }
       }
     }
-    TileObjective::Programmed search_programmed = objective.program(stepped);
+    TileObjective::Programmed search_programmed = program(stepped);
     const double step_objective = cost(search_programmed, r.input_range, r.adc_range);
     if (step_objective < r.search_objective) {
       r.search_objective = step_objective;
       searched = stepped;
     } else {
-      search_programmed = objective.program(searched);
+      search_programmed = program(searched);
     }
     const bool estimate_wins = r.estimate_objective <= r.search_objective;
     const double columns_best = estimate_wins ? r.estimate_objective : r.search_objective;

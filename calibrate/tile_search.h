@@ -62,6 +62,9 @@ struct TileSearchResult {
   double objective_after = 0;     ///< at the result
   double estimate_objective = 0;  ///< the column estimate's objective (0 when not tried)
   double search_objective = 0;    ///< the column search's objective (0 when not tried)
+  int evaluations = 0;         ///< calls of the cost (each reads the candidate: its tile, or the network)
+  int column_error_reads = 0;  ///< reads of the tile's per-column MSE (the column step's proposals)
+  int programmings = 0;        ///< column factors programmed (each programs the tile once per noise seed)
 };
 
 /// What a search minimises over a tile's candidates (programmed column factors, DAC range, ADC range).

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "calibrate/calibration_cost.h"
 #include "calibrate/model_calibration.h"
 #include "calibrate/network_loss.h"
 #include "chip/accuracy.h"
@@ -75,6 +76,22 @@ TEST(OnChipCalibration, ProgramsEveryReplicaAsTheInstanceIsProgrammed) {
   }
   // Resolves against the mapping: the file names every replica once.
   EXPECT_NO_THROW(chip::resolve(on_chip.ranges, mlp.mapping, mlp.config, "on-chip.yaml"));
+
+  // What it costs the chip: every read the search made, the tiles calibrating on their cores at once.
+  const CalibrationCost cost = on_chip_cost(mlp.config, on_chip, mlp.mapping, mlp.layers, options, 48);
+  double vectors = 0, programmings = 0;
+  for (const LayerCalibration& l : on_chip.layers) {
+    for (const TileSearchResult& r : l.results) {
+      EXPECT_GT(r.evaluations, 20);
+      vectors += double(r.programmings + 2 * r.column_error_reads + 2 * r.evaluations) * l.vectors;
+      programmings += r.programmings;
+    }
+  }
+  EXPECT_DOUBLE_EQ(cost.vectors_read, vectors);
+  EXPECT_DOUBLE_EQ(cost.tiles_programmed, programmings);
+  EXPECT_EQ(cost.inferences, 0.0);
+  EXPECT_GT(cost.time_ns, 0.0);
+  EXPECT_GT(cost.energy_uj, 0.0);
 }
 
 TEST(NetworkLoss, SplicesTheCandidateIntoTheChipModelsNetwork) {
@@ -156,6 +173,14 @@ TEST(LossCalibration, CalibratesLayerByLayerWhateverTheThreadCount) {
   std::printf("the noise seed's instance, all layers analog: loss %.5f uncalibrated, %.5f calibrated\n", before,
               after);
   EXPECT_LT(after, before);
+  // On chip, each evaluation is a pass of the network over the 48 images.
+  double evaluations = 0;
+  for (const LayerCalibration& l : one.layers) {
+    for (const TileSearchResult& r : l.results) evaluations += r.evaluations;
+  }
+  const CalibrationCost cost = on_chip_cost(mlp.config, one, mlp.mapping, mlp.layers, options, 48);
+  EXPECT_DOUBLE_EQ(cost.inferences, 48.0 * evaluations);
+  EXPECT_GT(cost.time_ns, 0.0);
   EXPECT_THROW(calibrate_model(mlp.config, "mlp", mlp.layers, mlp.mapping, mlp.inputs, options, nullptr),
                ParameterError);
 }
