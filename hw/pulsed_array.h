@@ -17,6 +17,14 @@
 
 namespace imcsim::hw {
 
+/// Zero-shifting as a chip does it (Kim et al., arXiv:1907.10228): each device's symmetry point is found by
+/// alternating up and down pulses and reading the state, then the reference device is programmed there, so a
+/// device at rest reads as zero.
+struct ZeroShiftConfig {
+  int pulse_pairs = 2000;                   ///< up/down pulse pairs applied before the state is read
+  float reference_programming_std = 0.0f;  ///< programming error of the reference device (std, device units)
+};
+
 struct PulseUpdateConfig {
   int pulse_length = 31;  ///< BL, slots per update
   bool update_management = true;
