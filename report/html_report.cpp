@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "report/range_calibration_html.h"
 #include "report/report_json.h"
 #include "report/svg.h"
 
@@ -484,28 +485,6 @@ std::string mapping_table(const Json& r) {
   return t + "</tbody>\n</table>\n";
 }
 
-// --- range calibration table ----------------------------------------------------------------------------------
-
-/// accuracy.range_calibration.layers: per layer the tiles the file set and min / median / max of what it gave.
-std::string range_calibration_table(const Json& c) {
-  std::string t =
-      "<table id=\"range-calibration-table\" class=\"grid\">\n<thead><tr><th>layer</th><th>tiles set</th>"
-      "<th>input range (min / median / max)</th><th>column kappa (min / median / max)</th>"
-      "<th>ADC range (min / median / max)</th></tr></thead>\n<tbody>\n";
-  const auto cell = [](const std::string& v) { return "<td>" + svg::escape(v) + "</td>"; };
-  const auto spread = [](const Json& l, const char* key) -> std::string {
-    if (!l.contains(key)) return "default";
-    const Json& s = l.at(key);
-    return svg::sig(s.at("min").get<double>(), 4) + " / " + svg::sig(s.at("median").get<double>(), 4) +
-           " / " + svg::sig(s.at("max").get<double>(), 4);
-  };
-  for (const auto& l : c.at("layers")) {
-    t += "<tr>" + cell(l.at("name").get<std::string>()) + cell(l.at("tiles_set").dump()) +
-         cell(spread(l, "input_range")) + cell(spread(l, "column_kappa")) + cell(spread(l, "adc_range")) + "</tr>\n";
-  }
-  return t + "</tbody>\n</table>\n";
-}
-
 }  // namespace
 
 std::string html_report(const Json& r) {
@@ -529,12 +508,12 @@ std::string html_report(const Json& r) {
   }
   h += svg::section("layer-latency", "Latency per layer", layer_latency_chart(r),
                     "From the first instruction of the first inference on the layer to its last, queueing included.");
-  h +=
-      svg::section("layer-energy", "Energy per layer", layer_energy_chart(r),
-                   "Dynamic energy of one inference per layer by component (the static energy is the powered cores', in the breakdown).");
-  h += svg::section(
-      "energy-breakdown", "Energy by component", energy_breakdown_chart(r),
-      "One inference: dynamic energy of every layer plus the static energy of the powered cores over one steady-state interval.");
+  h += svg::section("layer-energy", "Energy per layer", layer_energy_chart(r),
+                    "Dynamic energy of one inference per layer by component (the static energy is the powered cores', "
+                    "in the breakdown).");
+  h += svg::section("energy-breakdown", "Energy by component", energy_breakdown_chart(r),
+                    "One inference: dynamic energy of every layer plus the static energy of the powered cores over one "
+                    "steady-state interval.");
   h += svg::section(
       "core-utilisation", "Core utilisation", core_heatmap(r),
       "Each cell is a core at its place on the network grid (y = 0 at the bottom); its colour is the share "
@@ -545,9 +524,11 @@ std::string html_report(const Json& r) {
       "the busiest link. Dashed stubs are wrap-around links.");
   h += svg::section("mapping", "Mapping", mapping_table(r), "");
   if (const Json* calibration = find_path(r, "accuracy.range_calibration")) {
-    h += svg::section("range-calibration", "Range calibration", range_calibration_table(*calibration),
+    h += svg::section("range-calibration", "Range calibration",
+                      range_calibration_chart(*calibration) + range_calibration_table(*calibration),
                       "The ranges the file " + calibration->at("file").get<std::string>() +
-                          " gives, per layer over its tiles (and columns); a tile it leaves at the default keeps the "
+                          " gives, per layer: a dot per tile, the columns' kappa by bin, then the spread over the "
+                          "tiles (and columns); a tile it leaves at the default keeps the "
                           "layer's percentile input scale, compiler.adc_range and kappa 1.");
   }
   return h + "</main>\n</body>\n</html>\n";

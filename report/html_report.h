@@ -9,7 +9,10 @@
 // - the energy of one inference by component (#energy-breakdown-chart);
 // - core utilisation as a grid_x x grid_y heat map (#core-heatmap) and link load drawn on the network
 //   (#link-map: nodes on the grid, each directed link a line whose colour and width follow its load);
-// - the mapping table (#mapping-table): per layer its matrix, tiles, replicas and cores.
+// - the mapping table (#mapping-table): per layer its matrix, tiles, replicas and cores;
+// - with a range calibration file, what it chose (report/range_calibration_html.h): a strip plot of the tiles'
+//   ranges and a histogram of the columns' kappa per layer (#range-calibration-chart) above their spread
+//   (#range-calibration-table).
 // Every data mark has class="mark" and a <title> with its numbers (shown on hover).
 //
 // Contract: a pure function of `report` (no date, no path of this machine unless report.json holds it), so one

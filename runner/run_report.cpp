@@ -45,27 +45,67 @@ nlohmann::ordered_json spread(std::vector<float> values) {
           {"max", file_value(values.back())}};
 }
 
-/// The range calibration file a run used: its provenance and, per layer, how many tiles it set and the spread of
-/// the values it gave.
+/// Counts of `kappa` in the ten bins (0, 0.1], (0.1, 0.2], ..., (0.9, 1] (kappa is in (0, 1]).
+nlohmann::ordered_json kappa_histogram(const std::vector<float>& kappa) {
+  constexpr int bins = 10;
+  std::vector<int> counts(bins, 0);
+  for (float k : kappa) {
+    int bin = bins - 1;
+    while (bin > 0 && static_cast<double>(k) <= static_cast<double>(bin) / bins) --bin;
+    ++counts[static_cast<std::size_t>(bin)];
+  }
+  nlohmann::ordered_json edges = nlohmann::ordered_json::array();
+  for (int b = 0; b <= bins; ++b) edges.push_back(static_cast<double>(b) / bins);
+  return {{"bin_edges", edges}, {"counts", counts}};
+}
+
+/// One tile of the mapping and the values the file gives it (the columns' kappa as their spread).
+nlohmann::ordered_json tile_json(const firmware::LayerPlacement& layer, std::size_t index,
+                                 const chip::ResolvedTile& t) {
+  const firmware::Tile& tile = layer.tiles[index];
+  nlohmann::ordered_json j{{"row_tile", tile.row_tile},
+                           {"col_tile", tile.col_tile},
+                           {"replica", static_cast<int>(index) / layer.tiles_per_replica()},
+                           {"core", tile.core}};
+  if (t.input_range) j["input_range"] = file_value(*t.input_range);
+  if (t.adc_range) j["adc_range"] = file_value(*t.adc_range);
+  if (!t.column_kappa.empty()) j["column_kappa"] = spread(t.column_kappa);
+  return j;
+}
+
+/// The range calibration file a run used: its provenance and, per layer, how many tiles it set, the spread of
+/// the values it gave, each tile's values and the histogram of its columns' kappa.
 nlohmann::ordered_json range_calibration_json(const PreparedRun& p) {
   const chip::RangeCalibration& c = *p.range_calibration;
-  nlohmann::ordered_json j{{"file", p.request.range_calibration}, {"model", c.model},         {"chip", c.chip},
-                           {"method", c.method},                  {"objective", c.objective}, {"mode", c.mode},
+  nlohmann::ordered_json j{{"file", p.request.range_calibration},
+                           {"model", c.model},
+                           {"chip", c.chip},
+                           {"method", c.method},
+                           {"objective", c.objective},
+                           {"mode", c.mode},
                            {"seed", c.seed}};
   j["layers"] = nlohmann::ordered_json::array();
   for (std::size_t k = 0; k < p.ranges.size(); ++k) {
+    const firmware::LayerPlacement& layer = p.mapping.layers[k];
     int tiles_set = 0;
     std::vector<float> input_ranges, adc_ranges, kappa;
-    for (const chip::ResolvedTile& t : p.ranges[k]) {
+    nlohmann::ordered_json tiles = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < p.ranges[k].size(); ++i) {
+      const chip::ResolvedTile& t = p.ranges[k][i];
       tiles_set += t.input_range || t.adc_range || !t.column_kappa.empty();
       if (t.input_range) input_ranges.push_back(*t.input_range);
       if (t.adc_range) adc_ranges.push_back(*t.adc_range);
       kappa.insert(kappa.end(), t.column_kappa.begin(), t.column_kappa.end());
+      tiles.push_back(tile_json(layer, i, t));
     }
-    nlohmann::ordered_json l{{"name", p.mapping.layers[k].shape.name}, {"tiles_set", tiles_set}};
+    nlohmann::ordered_json l{{"name", layer.shape.name}, {"tiles_set", tiles_set}};
     if (!input_ranges.empty()) l["input_range"] = spread(input_ranges);
     if (!adc_ranges.empty()) l["adc_range"] = spread(adc_ranges);
-    if (!kappa.empty()) l["column_kappa"] = spread(kappa);
+    if (!kappa.empty()) {
+      l["column_kappa"] = spread(kappa);
+      l["column_kappa_histogram"] = kappa_histogram(kappa);
+    }
+    l["tiles"] = tiles;
     j["layers"].push_back(l);
   }
   return j;
@@ -107,7 +147,8 @@ nlohmann::ordered_json report_json(const RunResult& result) {
   if (!p.unsimulated.empty()) {
     r["unsimulated"] = nlohmann::ordered_json::array();
     for (const auto& u : p.unsimulated)
-      r["unsimulated"].push_back({{"name", u.name}, {"macs_per_inference", u.macs_per_inference}, {"reason", u.reason}});
+      r["unsimulated"].push_back(
+          {{"name", u.name}, {"macs_per_inference", u.macs_per_inference}, {"reason", u.reason}});
   }
   r["mapping"] = mapping_json(p.mapping);
   const chip::ModelTiming& timing = result.timed.timing;

@@ -73,9 +73,22 @@ TEST_F(RangeCalibrationCli, TheModelsOwnRangesGiveTheUncalibratedNumbers) {
     EXPECT_EQ(c["layers"][k]["name"], b["mapping"]["layers"][k]["name"]);
     EXPECT_EQ(c["layers"][k]["tiles_set"], b["mapping"]["layers"][k]["cores"]);
     EXPECT_EQ(c["layers"][k]["column_kappa"]["min"], 1.0);
+    // Each tile of the mapping has its entry; every column's kappa 1 falls in the last bin.
+    const nlohmann::json& m = b["mapping"]["layers"][k];
+    const nlohmann::json& tiles = c["layers"][k]["tiles"];
+    ASSERT_EQ(tiles.size(), m["cores"].get<std::size_t>());
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+      EXPECT_EQ(tiles[i]["core"], m["core_ids"][i]);
+      EXPECT_GT(tiles[i]["input_range"].get<double>(), 0.0);
+      EXPECT_EQ(tiles[i]["column_kappa"]["max"], 1.0);
+    }
+    const nlohmann::json& counts = c["layers"][k]["column_kappa_histogram"]["counts"];
+    ASSERT_EQ(counts.size(), 10u);
+    EXPECT_EQ(counts[9], m["cols"].get<int>() * m["row_tiles"].get<int>() * m["replicas"].get<int>());
   }
   const std::string html = read_file(calibrated + "/report.html");
   EXPECT_TRUE(contains(html, "id=\"range-calibration-table\"")) << "no range calibration table";
+  EXPECT_TRUE(contains(html, "id=\"range-calibration-chart\"")) << "no range calibration strip plot";
   EXPECT_FALSE(contains(read_file(plain + "/report.html"), "range-calibration"));
 }
 
@@ -84,7 +97,8 @@ TEST_F(RangeCalibrationCli, TinyInputRangesCollapseTheAccuracy) {
   for (auto& l : tiny.layers)
     for (auto& t : l.tiles) t.input_range = 1e-3f;
   const std::string out = scratch_path("tiny");
-  const test::RunResult r = run_imcsim(run_args + " --calibration " + write("tiny", chip::to_yaml(tiny)) + " --out " + out);
+  const test::RunResult r =
+      run_imcsim(run_args + " --calibration " + write("tiny", chip::to_yaml(tiny)) + " --out " + out);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const double top1 = report(out)["accuracy"]["analog"][0]["top1"].get<double>();
   EXPECT_LT(top1, 0.5) << r.out;
@@ -103,10 +117,12 @@ TEST_F(RangeCalibrationCli, BadFilesAreOneErrorWithFileLineAndKeyAndWriteNothing
       // The mlp's first layer is named like the cnn's fc1, but its tiles are not the cnn's.
       {"other_model", chip::to_yaml(own_ranges("mlp")), "layers[0].tiles[0].rows", ""},
       {"truncated", text.substr(0, text.size() / 2), "", "", false},
-      {"out_of_range", [&] {
+      {"out_of_range",
+       [&] {
          std::string t = text;
          return t.replace(t.find("column_kappa: [1"), 16, "column_kappa: [1.5");
-       }(), "layers[0].tiles[0].column_kappa", "", false},
+       }(),
+       "layers[0].tiles[0].column_kappa", "", false},
       {"short_kappa", chip::to_yaml(short_kappa), "layers[1].tiles[0].column_kappa", ""},
       {"abs_max", text, "layers[0].tiles[0].input_range", " --set noise.input_scaling=abs_max"},
   };
@@ -117,7 +133,8 @@ TEST_F(RangeCalibrationCli, BadFilesAreOneErrorWithFileLineAndKeyAndWriteNothing
     EXPECT_EQ(r.exit_code, 2) << c.name << "\n" << r.err;
     const auto at = r.err.find(file + ":");
     ASSERT_NE(at, std::string::npos) << c.name << "\n" << r.err;
-    EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(r.err[at + file.size() + 1]))) << c.name << ": no line\n" << r.err;
+    EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(r.err[at + file.size() + 1]))) << c.name << ": no line\n"
+                                                                                       << r.err;
     if (!c.key.empty()) {
       EXPECT_TRUE(contains(r.err, "'" + c.key + "'")) << c.name << "\n" << r.err;
       EXPECT_TRUE(!c.names_layer || contains(r.err, "layer '")) << c.name << "\n" << r.err;
