@@ -18,6 +18,7 @@
 #include "hw/crossbar.h"
 #include "hw/device/inference_device.h"
 #include "hw/drift_compensation.h"
+#include "hw/pulsed_array.h"
 #include "hw/technology.h"
 #include "hw/weight_mapping.h"
 #include "interconnect/network_config.h"
@@ -53,6 +54,13 @@ struct CoresConfig {
   double program_verify_iterations = 10;    ///< program-and-verify pulses per device row (cost of programming)
 };
 
+/// training_device: the pulsed resistive device that analog training updates in place (hw/device/pulsed_device.h),
+/// apart from the PCM `device` that inference programs, and how its reference devices are zero-shifted.
+struct TrainingDeviceConfig {
+  hw::PulsedDeviceConfig device;
+  hw::ZeroShiftConfig zero_shift;
+};
+
 struct NoiseConfig {
   float output_noise_std = 0.04f;  ///< additive per-read output noise (normalised units)
   float pcm_read_noise = 0.0f;     ///< PCM-read-type per-read weight noise
@@ -66,9 +74,9 @@ struct DigitalConfig {
   int global_unit_slices = 8;             ///< parallel slices of each core's global digital unit (FP16, tanh/sigmoid)
   int global_unit_cycles_per_output = 5;  ///< clocks one slice needs per output
   /// Pipeline depths (clocks from a datum in to the datum out; docs/technology.md says where each value comes from):
-  double pipeline_stages = 6;              ///< act and pool: FP16 affine correction, activation, requantisation
+  double pipeline_stages = 6;                 ///< act and pool: FP16 affine correction, activation, requantisation
   double accumulate_pipeline_stages = 22.17;  ///< acc of a streamed partial sum: receive, align, add, pass on
-  double global_unit_pipeline_stages = 13; ///< gdu: one output's dependent FP16 gate operations
+  double global_unit_pipeline_stages = 13;    ///< gdu: one output's dependent FP16 gate operations
 };
 
 /// Choices of the model compiler (firmware/model_mapping.h, firmware/model_compiler.h).
@@ -93,6 +101,7 @@ struct ChipConfig {
   std::string source;  ///< the file it came from
   CoresConfig cores;
   hw::InferenceDeviceConfig device;
+  TrainingDeviceConfig training_device;
   hw::MappingConfig mapping;
   hw::DacConfig dac;
   hw::AdcConfig adc;

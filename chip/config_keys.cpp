@@ -6,10 +6,12 @@
 #include <cmath>
 #include <optional>
 #include <type_traits>
+#include <utility>
 
 #include "base/text.h"
 #include "base/yaml_section.h"
 #include "firmware/replication_names.h"
+#include "hw/device/pulsed_device.h"
 
 namespace imcsim::chip {
 
@@ -27,6 +29,20 @@ struct Field {
 };
 template <typename S, typename T>
 Field(S ChipConfig::*, T S::*) -> Field<S, T>;
+
+/// A field of a part of one section (c.training_device.device.dw_min).
+template <typename S, typename P, typename T>
+struct PartField {
+  S ChipConfig::*section;
+  P S::*part;
+  T P::*member;
+  T& of(ChipConfig& c) const { return c.*section.*part.*member; }
+  const T& of(const ChipConfig& c) const { return c.*section.*part.*member; }
+};
+
+/// The type a field (Field, PartField) holds.
+template <typename F>
+using field_type = std::decay_t<decltype(std::declval<const F&>().of(std::declval<ChipConfig&>()))>;
 
 /// Floating-point values in their shortest form that reads back to the same number (0.02, not 0.0199999996).
 template <typename F>
@@ -102,10 +118,11 @@ ConfigKey entry(const char* name, const char* type, const char* unit, std::strin
   return k;
 }
 
-/// A number in [lo, hi].
-template <typename S, typename T>
-ConfigKey number(const char* name, Field<S, T> f, T lo, T hi, const char* unit, const char* description,
+/// A number in [lo, hi] (of the field's own type).
+template <typename F, typename T>
+ConfigKey number(const char* name, F f, T lo, T hi, const char* unit, const char* description,
                  Effect effect = Effect::numbers) {
+  static_assert(std::is_same_v<field_type<F>, T>, "the range's bounds must have the field's type");
   ConfigKey k = entry(name, type_name<T>(), unit, bound_text(lo) + ".." + bound_text(hi), description, effect);
   k.read = [f, lo, hi](YamlSection& s, const std::string& key, ChipConfig& c) {
     s.read_in_range(key, f.of(c), lo, hi);
@@ -115,9 +132,9 @@ ConfigKey number(const char* name, Field<S, T> f, T lo, T hi, const char* unit, 
 }
 
 /// A number in [lo, hi] whose range the docs state in their own words (it depends on another key).
-template <typename S, typename T>
-ConfigKey number(const char* name, Field<S, T> f, T lo, T hi, const char* unit, const char* range,
-                 const char* description, Effect effect) {
+template <typename F, typename T>
+ConfigKey number(const char* name, F f, T lo, T hi, const char* unit, const char* range, const char* description,
+                 Effect effect) {
   ConfigKey k = number(name, f, lo, hi, unit, description, effect);
   k.range = range;
   return k;
@@ -143,6 +160,15 @@ ConfigKey choice(const char* name, Field<S, E> f, const NameTable<E>& names, con
     f.of(c) = *names.find(text);
   };
   k.value = [f, &names](const ChipConfig& c) { return names.name(f.of(c)); };
+  return k;
+}
+
+/// One of a list of names, held as text (a device model).
+template <typename F>
+ConfigKey text_choice(const char* name, F f, std::vector<std::string> names, const char* description) {
+  ConfigKey k = entry(name, "choice", "choice", choice_text(names), description, Effect::numbers);
+  k.read = [f, names](YamlSection& s, const std::string& key, ChipConfig& c) { read_name(s, key, f.of(c), names); };
+  k.value = [f](const ChipConfig& c) { return f.of(c); };
   return k;
 }
 
@@ -183,10 +209,20 @@ using hw::DacConfig;
 using hw::InferenceDeviceConfig;
 using hw::InferenceDeviceParams;
 using hw::MappingConfig;
+using hw::PulsedDeviceConfig;
 using interconnect::NetworkConfig;
 constexpr auto cores = &ChipConfig::cores;
 constexpr auto device = &ChipConfig::device;
 constexpr auto mapping = &ChipConfig::mapping;
+/// training_device.<field>: a field of the pulsed device or of its zero-shifting.
+template <typename T>
+PartField<TrainingDeviceConfig, hw::PulsedDeviceConfig, T> training(T hw::PulsedDeviceConfig::*member) {
+  return {&ChipConfig::training_device, &TrainingDeviceConfig::device, member};
+}
+template <typename T>
+PartField<TrainingDeviceConfig, hw::ZeroShiftConfig, T> zero_shift(T hw::ZeroShiftConfig::*member) {
+  return {&ChipConfig::training_device, &TrainingDeviceConfig::zero_shift, member};
+}
 constexpr auto dac = &ChipConfig::dac;
 constexpr auto adc = &ChipConfig::adc;
 constexpr auto noise = &ChipConfig::noise;
@@ -219,15 +255,8 @@ std::vector<ConfigKey> make_keys() {
       number("cores.program_verify_iterations", Field{cores, &CoresConfig::program_verify_iterations}, 0.0, 1e6,
              "pulses", "program-and-verify pulses per device row when programming weights", timing),
 
-      [] {
-        ConfigKey k = entry("device.model", "choice", "choice", choice_text(hw::inference_device_models()),
-                            "the PCM device model", Effect::numbers);
-        k.read = [](YamlSection& s, const std::string& key, ChipConfig& c) {
-          read_name(s, key, c.device.model, hw::inference_device_models());
-        };
-        k.value = [](const ChipConfig& c) { return c.device.model; };
-        return k;
-      }(),
+      text_choice("device.model", Field{device, &InferenceDeviceConfig::model}, hw::inference_device_models(),
+                  "the PCM device model"),
       device_override("device.g_max_us", &InferenceDeviceConfig::g_max_us, &InferenceDeviceParams::g_max_us, 1e-6f,
                       1e6f, "µS", "largest programmable conductance; overrides the model's own"),
       device_override("device.t0_s", &InferenceDeviceConfig::t0_s, &InferenceDeviceParams::t0_s, 1e-9f, 1e9f, "s",
@@ -240,6 +269,34 @@ std::vector<ConfigKey> make_keys() {
              "scales the drift exponents"),
       number("device.read_noise_scale", Field{device, &InferenceDeviceConfig::read_noise_scale}, 0.0f, 1e3f, "factor",
              "scales the read (1/f) noise"),
+
+      text_choice("training_device.model", training(&PulsedDeviceConfig::model), hw::pulsed_device_models(),
+                  "the pulsed device model that analog training updates"),
+      number("training_device.dw_min", training(&PulsedDeviceConfig::dw_min), 1e-9f, 1.0f, "device units",
+             "nominal step of one pulse"),
+      number("training_device.up_down", training(&PulsedDeviceConfig::up_down), -0.999f, 0.999f, "relative",
+             "-0.999..0.999", "up/down asymmetry: up step dw_min (1 + up_down), down step dw_min (1 - up_down)",
+             Effect::numbers),
+      number("training_device.w_max", training(&PulsedDeviceConfig::w_max), -1e3f, 1e3f, "device units",
+             "upper bound of the device state; above w_min (soft-bounds: above 0)"),
+      number("training_device.w_min", training(&PulsedDeviceConfig::w_min), -1e3f, 1e3f, "device units",
+             "lower bound of the device state (soft-bounds: below 0)"),
+      number("training_device.gamma_up", training(&PulsedDeviceConfig::gamma_up), 0.0f, 1e3f, "1/device units",
+             "linear-step: slope of the up step, up = a+ (1 - gamma_up w)"),
+      number("training_device.gamma_down", training(&PulsedDeviceConfig::gamma_down), 0.0f, 1e3f, "1/device units",
+             "linear-step: slope of the down step, down = a- (1 + gamma_down w)"),
+      number("training_device.dw_min_dtod", training(&PulsedDeviceConfig::dw_min_dtod), 0.0f, 1e3f, "relative",
+             "device-to-device spread (std) of the step, relative to dw_min"),
+      number("training_device.up_down_dtod", training(&PulsedDeviceConfig::up_down_dtod), 0.0f, 1e3f, "relative",
+             "device-to-device spread (std) of up_down"),
+      number("training_device.w_bounds_dtod", training(&PulsedDeviceConfig::w_bounds_dtod), 0.0f, 1e3f, "relative",
+             "device-to-device spread (std) of each bound, relative to it"),
+      number("training_device.dw_min_std", training(&PulsedDeviceConfig::dw_min_std), 0.0f, 1e3f, "relative",
+             "cycle-to-cycle spread (std) of every step, relative to it"),
+      number("training_device.zero_shift_pulse_pairs", zero_shift(&hw::ZeroShiftConfig::pulse_pairs), 1, 1 << 24,
+             "pulse pairs", "up/down pulse pairs that take a device to its symmetry point before it is read"),
+      number("training_device.reference_programming_std", zero_shift(&hw::ZeroShiftConfig::reference_programming_std),
+             0.0f, 1e3f, "device units", "programming error (std) of a reference device set to the read state"),
 
       number("mapping.devices_per_polarity", Field{mapping, &MappingConfig::devices_per_polarity}, 1, 16, "devices",
              "devices per polarity of one weight"),
@@ -295,9 +352,8 @@ std::vector<ConfigKey> make_keys() {
              1 << 20, "cycles", "clocks one slice needs per output", timing),
       number("digital.pipeline_stages", Field{digital, &DigitalConfig::pipeline_stages}, 0.0, 1e6, "clocks",
              "pipeline depth of the local digital unit's act and pool passes", timing),
-      number("digital.accumulate_pipeline_stages", Field{digital, &DigitalConfig::accumulate_pipeline_stages}, 0.0,
-             1e6, "clocks", "pipeline depth of an acc pass: a streamed partial sum received, added and passed on",
-             timing),
+      number("digital.accumulate_pipeline_stages", Field{digital, &DigitalConfig::accumulate_pipeline_stages}, 0.0, 1e6,
+             "clocks", "pipeline depth of an acc pass: a streamed partial sum received, added and passed on", timing),
       number("digital.global_unit_pipeline_stages", Field{digital, &DigitalConfig::global_unit_pipeline_stages}, 0.0,
              1e6, "clocks", "pipeline depth of the global digital unit (one output's dependent gate operations)",
              timing),

@@ -11,16 +11,18 @@
 
 namespace imcsim::hw {
 
-PulsedDeviceModel::PulsedDeviceModel(const PulsedDeviceConfig& config) : m_config(config) {
-  require_positive("device.dw_min", config.dw_min);
-  require_in_range("device.up_down", config.up_down, -0.999, 0.999);
-  if (!(config.w_max > config.w_min)) throw ParameterError("device.w_max", "must be above device.w_min");
-  require_non_negative("device.gamma_up", config.gamma_up);
-  require_non_negative("device.gamma_down", config.gamma_down);
-  require_non_negative("device.dw_min_dtod", config.dw_min_dtod);
-  require_non_negative("device.up_down_dtod", config.up_down_dtod);
-  require_non_negative("device.w_bounds_dtod", config.w_bounds_dtod);
-  require_non_negative("device.dw_min_std", config.dw_min_std);
+PulsedDeviceModel::PulsedDeviceModel(const PulsedDeviceConfig& config, const std::string& key_prefix)
+    : m_config(config) {
+  const auto key = [&](const char* field) { return key_prefix + field; };
+  require_positive(key("dw_min"), config.dw_min);
+  require_in_range(key("up_down"), config.up_down, -0.999, 0.999);
+  if (!(config.w_max > config.w_min)) throw ParameterError(key("w_max"), "must be above " + key("w_min"));
+  require_non_negative(key("gamma_up"), config.gamma_up);
+  require_non_negative(key("gamma_down"), config.gamma_down);
+  require_non_negative(key("dw_min_dtod"), config.dw_min_dtod);
+  require_non_negative(key("up_down_dtod"), config.up_down_dtod);
+  require_non_negative(key("w_bounds_dtod"), config.w_bounds_dtod);
+  require_non_negative(key("dw_min_std"), config.dw_min_std);
 }
 
 PulsedDeviceParams PulsedDeviceModel::nominal() const {
@@ -77,12 +79,12 @@ float PulsedDeviceModel::symmetry_point(const PulsedDeviceParams& p) const {
 
 std::vector<std::string> pulsed_device_models() { return {"constant-step", "linear-step", "soft-bounds"}; }
 
-std::unique_ptr<PulsedDeviceModel> make_pulsed_device(const PulsedDeviceConfig& config) {
-  if (config.model == "constant-step") return std::make_unique<ConstantStepDevice>(config);
-  if (config.model == "linear-step") return std::make_unique<LinearStepDevice>(config);
-  if (config.model == "soft-bounds") return std::make_unique<SoftBoundsDevice>(config);
-  throw ParameterError("device.model", "unknown pulsed device model '" + config.model +
-                                           "' (known: " + join_names(pulsed_device_models()) + ")");
+std::unique_ptr<PulsedDeviceModel> make_pulsed_device(const PulsedDeviceConfig& config, const std::string& key_prefix) {
+  if (config.model == "constant-step") return std::make_unique<ConstantStepDevice>(config, key_prefix);
+  if (config.model == "linear-step") return std::make_unique<LinearStepDevice>(config, key_prefix);
+  if (config.model == "soft-bounds") return std::make_unique<SoftBoundsDevice>(config, key_prefix);
+  throw ParameterError(key_prefix + "model", "unknown pulsed device model '" + config.model +
+                                                 "' (known: " + join_names(pulsed_device_models()) + ")");
 }
 
 }  // namespace imcsim::hw

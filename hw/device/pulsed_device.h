@@ -44,10 +44,14 @@ struct PulsedDeviceParams {
   float gamma_down = 0;
 };
 
+/// The key prefix that errors about a PulsedDeviceConfig name by default ("device.dw_min"); the chip config's
+/// section names its own ("training_device.").
+inline constexpr const char* device_keys = "device.";
+
 class PulsedDeviceModel {
  public:
-  /// Validates the config ("device.<field>").
-  explicit PulsedDeviceModel(const PulsedDeviceConfig& config);
+  /// Validates the config; a ParameterError names the field after `key_prefix` ("device.dw_min").
+  explicit PulsedDeviceModel(const PulsedDeviceConfig& config, const std::string& key_prefix = device_keys);
   virtual ~PulsedDeviceModel() = default;
 
   virtual std::string name() const = 0;
@@ -69,7 +73,9 @@ class PulsedDeviceModel {
   PulsedDeviceConfig m_config;
 };
 
-std::unique_ptr<PulsedDeviceModel> make_pulsed_device(const PulsedDeviceConfig& config);
+/// The model `config.model` names; errors name the fields after `key_prefix` ("device.model").
+std::unique_ptr<PulsedDeviceModel> make_pulsed_device(const PulsedDeviceConfig& config,
+                                                      const std::string& key_prefix = device_keys);
 std::vector<std::string> pulsed_device_models();
 
 }  // namespace imcsim::hw

@@ -7,9 +7,9 @@
 #include <unistd.h>
 #include "tests/apps/cli_run.h"
 
-#include <cstdlib>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -74,6 +74,31 @@ TEST_F(Cli, DeviceSeedChangesTheDraws) {
   ASSERT_EQ(a.exit_code, 0) << a.err;
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_NE(nlohmann::json::parse(a.out)["g_prog_mean_us"], nlohmann::json::parse(b.out)["g_prog_mean_us"]);
+}
+
+TEST_F(Cli, ConfigListsAndShowsTheTrainingDevice) {
+  const RunResult keys = run_imcsim("config keys");
+  ASSERT_EQ(keys.exit_code, 0) << keys.err;
+  for (const char* key :
+       {"model", "dw_min", "up_down", "w_max", "w_min", "gamma_up", "gamma_down", "dw_min_dtod", "up_down_dtod",
+        "w_bounds_dtod", "dw_min_std", "zero_shift_pulse_pairs", "reference_programming_std"}) {
+    EXPECT_TRUE(contains(keys.out, "\ntraining_device." + std::string(key) + " ")) << key << "\n" << keys.out;
+  }
+  const RunResult ideal = run_imcsim("config show --chip ideal");
+  ASSERT_EQ(ideal.exit_code, 0) << ideal.err;
+  EXPECT_TRUE(contains(ideal.out, "\ntraining_device:\n  model: constant-step\n  dw_min: 0.001\n")) << ideal.out;
+  EXPECT_TRUE(contains(ideal.out, "\n  dw_min_std: 0\n")) << ideal.out;
+  const RunResult reversed = run_imcsim("config show --set training_device.w_max=-0.7");
+  EXPECT_EQ(reversed.exit_code, 2);
+  EXPECT_TRUE(contains(reversed.err, "--set: 'training_device.w_max': ")) << reversed.err;
+  EXPECT_TRUE(contains(reversed.err, "must be above training_device.w_min")) << reversed.err;
+}
+
+TEST_F(Cli, DeviceErrorsStillNameTheDeviceKey) {
+  const RunResult r = run_imcsim("device --model soft-bounds --w-max 0.4 --w-min 0.5 --samples 100");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "device.w_max")) << r.err;
+  EXPECT_FALSE(contains(r.err, "training_device")) << r.err;
 }
 
 TEST_F(Cli, DeviceSoftBoundsSymmetryPoint) {

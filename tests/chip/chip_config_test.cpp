@@ -6,9 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "base/errors.h"
+#include "base/random.h"
 #include "chip/peak_figures.h"
+#include "hw/device/pulsed_device.h"
 #include "tests/support/thrown.h"
 
 namespace imcsim::chip {
@@ -61,6 +65,48 @@ TEST(ChipConfig, IdealPresetHasNoNoiseAndNoQuantisation) {
   EXPECT_EQ(x.output_noise_std, 0.0f);
   EXPECT_EQ(x.adc.nonlinearity_lsb, 0.0f);
   EXPECT_EQ(c.noise.drift_compensation, hw::DriftCompensationKind::none);
+}
+
+TEST(ChipConfig, Hermes64TrainingDeviceIsAihwkitsSoftBounds) {
+  // aihwkit.simulator.configs.devices: SoftBoundsDevice's PulsedDevice defaults (docs/configuration.md).
+  const TrainingDeviceConfig t = load_chip_config("hermes64").training_device;
+  EXPECT_EQ(t.device.model, "soft-bounds");
+  EXPECT_EQ(t.device.dw_min, 0.001f);
+  EXPECT_EQ(t.device.up_down, 0.0f);
+  EXPECT_EQ(t.device.w_max, 0.6f);
+  EXPECT_EQ(t.device.w_min, -0.6f);
+  EXPECT_EQ(t.device.dw_min_dtod, 0.3f);
+  EXPECT_EQ(t.device.w_bounds_dtod, 0.3f);
+  EXPECT_EQ(t.device.up_down_dtod, 0.01f);
+  EXPECT_EQ(t.device.dw_min_std, 0.3f);
+  EXPECT_EQ(t.zero_shift.pulse_pairs, 2000);
+  EXPECT_EQ(t.zero_shift.reference_programming_std, 0.0f);
+  // The built-in defaults are the preset's, and differ from the bare device model's (bounds +-1, no spread).
+  EXPECT_EQ(default_chip_config().training_device.device.w_max, 0.6f);
+  EXPECT_EQ(default_chip_config().training_device.device.dw_min_std, 0.3f);
+}
+
+TEST(ChipConfig, IdealTrainingDeviceIsConstantStepWithoutSpread) {
+  const TrainingDeviceConfig t = load_chip_config("ideal").training_device;
+  const auto model = hw::make_pulsed_device(t.device);
+  EXPECT_EQ(model->name(), "constant-step");
+  EXPECT_EQ(t.device.w_max, 1.0f);
+  EXPECT_EQ(t.device.w_min, -1.0f);
+  EXPECT_EQ(t.zero_shift.reference_programming_std, 0.0f);
+  // No spread: every device is the nominal one and every pulse moves the state by exactly dw_min either way.
+  std::vector<hw::PulsedDeviceParams> devices(100);
+  model->draw_devices(devices.data(), devices.size(), RandomStream({7}), 0);
+  const hw::PulsedDeviceParams nominal = model->nominal();
+  for (const auto& p : devices) {
+    EXPECT_EQ(p.a_up, nominal.a_up);
+    EXPECT_EQ(p.a_down, nominal.a_down);
+    EXPECT_EQ(p.b_max, 1.0f);
+    EXPECT_EQ(p.b_min, -1.0f);
+  }
+  EXPECT_EQ(nominal.a_up, t.device.dw_min);
+  EXPECT_EQ(nominal.a_down, t.device.dw_min);
+  EXPECT_EQ(model->pulse(nominal, 0.5f, +1, 2.0f), 0.5f + t.device.dw_min);
+  EXPECT_EQ(model->pulse(nominal, 0.5f, -1, -2.0f), 0.5f - t.device.dw_min);
 }
 
 TEST(ChipConfig, ReadModeChangesCrossbarAndCost) {
@@ -134,6 +180,55 @@ TEST(ChipConfigErrors, OverrideErrorsNameTheOverride) {
   EXPECT_EQ(malformed.file(), "--set");
   const InputError into_value = thrown_by([] { load_chip_config("hermes64", {"adc.bits.x=1"}); });
   EXPECT_EQ(into_value.file(), "--set");
+}
+
+/// A file or override that should fail, the key it must name and a part of the message.
+struct TrainingDeviceError {
+  const char* yaml;      ///< the file's text
+  int line;              ///< the line the error must name
+  const char* override;  ///< the same mistake as --set overrides, ';'-separated
+  const char* key;
+  const char* message;
+};
+
+const std::vector<TrainingDeviceError> training_device_errors = {
+    {"training_device:\n  w_max: 0.2\n  w_min: 0.3\n", 2, "training_device.w_max=0.2;training_device.w_min=0.3",
+     "training_device.w_max", "must be above training_device.w_min"},
+    {"name: x\ntraining_device:\n  model: constant-step\n  dw_min: 0\n", 4, "training_device.dw_min=0",
+     "training_device.dw_min", "outside"},
+    {"training_device:\n  up_down: -1.0\n", 2, "training_device.up_down=1", "training_device.up_down", "outside"},
+    {"training_device:\n  w_max: -0.1\n", 2, "training_device.w_max=-0.1", "training_device.w_max",
+     "soft bounds need w_max > 0"},
+    {"training_device:\n  model: ecram\n", 2, "training_device.model=ecram", "training_device.model", "constant-step"},
+};
+
+std::vector<std::string> split_overrides(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0;;) {
+    const auto semicolon = text.find(';', start);
+    out.push_back(text.substr(start, semicolon - start));
+    if (semicolon == std::string::npos) return out;
+    start = semicolon + 1;
+  }
+}
+
+TEST(ChipConfigErrors, TrainingDeviceErrorsNameFileLineAndKey) {
+  for (const auto& bad : training_device_errors) {
+    const InputError e = thrown_by([&] { parse_chip_config(bad.yaml, "chip.yaml"); });
+    EXPECT_EQ(e.file(), "chip.yaml") << bad.yaml;
+    EXPECT_EQ(e.line(), bad.line) << bad.yaml;
+    EXPECT_EQ(e.key(), bad.key) << bad.yaml;
+    EXPECT_NE(std::string(e.what()).find(bad.message), std::string::npos) << e.what();
+  }
+}
+
+TEST(ChipConfigErrors, TrainingDeviceOverrideErrorsNameTheKey) {
+  for (const auto& bad : training_device_errors) {
+    const InputError e = thrown_by([&] { load_chip_config("hermes64", split_overrides(bad.override)); });
+    EXPECT_EQ(e.file(), "--set") << bad.override;
+    EXPECT_EQ(e.key(), bad.key) << bad.override;
+    EXPECT_NE(std::string(e.what()).find(bad.message), std::string::npos) << e.what();
+  }
 }
 
 TEST(ChipConfigErrors, UnknownPresetListsThePresets) {

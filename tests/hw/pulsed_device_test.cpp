@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "base/errors.h"
 #include "hw/device/characterisation.h"
+#include "tests/support/thrown.h"
 
 namespace imcsim::hw {
 namespace {
@@ -109,6 +112,32 @@ TEST(PulsedDevice, InvalidConfigNamesTheParameter) {
   c = soft_bounds(0.0f);
   c.model = "ecram-magic";
   EXPECT_THROW(make_pulsed_device(c), ParameterError);
+}
+
+TEST(PulsedDevice, InvalidConfigNamesTheFieldAfterTheKeyPrefix) {
+  const auto parameter = [](PulsedDeviceConfig c, const std::string& prefix) {
+    return test::thrown_by<ParameterError>([&] { make_pulsed_device(c, prefix); }).parameter();
+  };
+  PulsedDeviceConfig c = soft_bounds(0.0f);
+  c.w_min = 0.5f;
+  c.w_max = 0.4f;
+  EXPECT_EQ(parameter(c, "training_device."), "training_device.w_max");
+  EXPECT_EQ(parameter(c, device_keys), "device.w_max");
+  const ParameterError reversed = test::thrown_by<ParameterError>([&] { make_pulsed_device(c, "training_device."); });
+  EXPECT_NE(std::string(reversed.what()).find("above training_device.w_min"), std::string::npos) << reversed.what();
+  c = soft_bounds(0.0f);
+  c.w_max = -0.2f;  // above w_min, but soft bounds need w_max > 0
+  EXPECT_EQ(parameter(c, "training_device."), "training_device.w_max");
+  c = soft_bounds(-1.0f);
+  EXPECT_EQ(parameter(c, "training_device."), "training_device.up_down");
+  c = soft_bounds(0.0f);
+  c.dw_min = -0.001f;
+  EXPECT_EQ(parameter(c, "training_device."), "training_device.dw_min");
+  c.model = "constant-step";
+  EXPECT_EQ(parameter(c, "training_device."), "training_device.dw_min");
+  c = soft_bounds(0.0f);
+  c.model = "ecram-magic";
+  EXPECT_EQ(parameter(c, "training_device."), "training_device.model");
 }
 
 }  // namespace

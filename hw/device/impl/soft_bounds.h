@@ -10,7 +10,7 @@ namespace imcsim::hw {
 
 class SoftBoundsDevice final : public PulsedDeviceModel {
  public:
-  explicit SoftBoundsDevice(const PulsedDeviceConfig& config);
+  SoftBoundsDevice(const PulsedDeviceConfig& config, const std::string& key_prefix);
   std::string name() const override { return "soft-bounds"; }
   float step_up(const PulsedDeviceParams& p, float w) const override {
     return std::max(0.0f, p.a_up * (1.0f - w / p.b_max));
