@@ -4,7 +4,7 @@
 
 namespace imcsim::hw {
 
-SoftBoundsDevice::SoftBoundsDevice(const PulsedDeviceConfig& config) : PulsedDeviceModel(config) {
+SoftBoundsDevice::SoftBoundsDevice(const PulsedDeviceConfig& config) : PulsedDeviceImpl(config) {
   if (!(config.w_max > 0)) throw ParameterError("device.w_max", "soft bounds need w_max > 0");
   if (!(config.w_min < 0)) throw ParameterError("device.w_min", "soft bounds need w_min < 0");
 }
