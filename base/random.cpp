@@ -22,12 +22,12 @@ void check_range(std::uint64_t first, std::size_t n) {
   }
 }
 
-/// Philox4x32-10 over consecutive blocks [block0, block0 + blocks), blocks <= chunk_blocks. The same
+/// Philox4x32-10 of the given block counters, blocks <= chunk_blocks. The same
 /// algorithm and constants as Random123's r123::Philox4x32 (bit-identical output, checked by the tests),
 /// written structure-of-arrays so the compiler vectorises the 32 x 32 -> 64-bit multiplies across blocks:
 /// the scalar library call costs more than the MVM noise it feeds. The counter is {block, purpose, id_a,
 /// id_b}, the key the 64-bit seed.
-void generate_blocks(const StreamKey& key, std::uint64_t block0, std::size_t blocks, std::uint32_t* words) {
+void philox_blocks(const StreamKey& key, const std::uint32_t* counters, std::size_t blocks, std::uint32_t* words) {
   constexpr std::uint32_t m0 = 0xD2511F53u;
   constexpr std::uint32_t m1 = 0xCD9E8D57u;
   constexpr std::uint32_t w0 = 0x9E3779B9u;
@@ -36,9 +36,8 @@ void generate_blocks(const StreamKey& key, std::uint64_t block0, std::size_t blo
   alignas(64) std::uint32_t x1[chunk_blocks];
   alignas(64) std::uint32_t x2[chunk_blocks];
   alignas(64) std::uint32_t x3[chunk_blocks];
-  const auto first = static_cast<std::uint32_t>(block0);  // capacity keeps block < 2^32
   for (std::size_t b = 0; b < blocks; ++b) {
-    x0[b] = first + static_cast<std::uint32_t>(b);
+    x0[b] = counters[b];
     x1[b] = static_cast<std::uint32_t>(key.purpose);
     x2[b] = key.id_a;
     x3[b] = key.id_b;
@@ -67,6 +66,14 @@ void generate_blocks(const StreamKey& key, std::uint64_t block0, std::size_t blo
     words[4 * b + 2] = x2[b];
     words[4 * b + 3] = x3[b];
   }
+}
+
+/// Philox over consecutive blocks [block0, block0 + blocks), blocks <= chunk_blocks.
+void generate_blocks(const StreamKey& key, std::uint64_t block0, std::size_t blocks, std::uint32_t* words) {
+  alignas(64) std::uint32_t counters[chunk_blocks];
+  const auto first = static_cast<std::uint32_t>(block0);  // capacity keeps block < 2^32
+  for (std::size_t b = 0; b < blocks; ++b) counters[b] = first + static_cast<std::uint32_t>(b);
+  philox_blocks(key, counters, blocks, words);
 }
 
 /// Maps raw words to floats in (0, 1]: 24 significant bits, never zero (log(0) is avoided).
@@ -133,6 +140,39 @@ void generate(const StreamKey& key, T* out, std::size_t n, std::uint64_t first, 
 }
 
 }  // namespace
+
+void RandomStream::normal_at(const std::uint64_t* positions, std::size_t n, float* out) const {
+  // Position k's normal comes from one word pair of its block (Box-Muller pair (k mod 4) / 2), and only those
+  // pairs go through the same transform as normal(): pair m of `pairs` yields normals 2m and 2m + 1. Runs of
+  // positions that share a pair or a block (e.g. consecutive ones) generate it once.
+  alignas(64) std::uint32_t counters[chunk_blocks];
+  std::array<std::uint32_t, chunk_words> words;
+  std::array<std::uint32_t, chunk_words / 2> pairs;
+  std::array<std::size_t, chunk_blocks> pair_word;  ///< index in `words` of each pair's first word
+  std::array<std::size_t, chunk_blocks> value;      ///< index in `normals` of each position's value
+  std::array<float, chunk_words / 2> normals;
+  for (std::size_t done = 0; done < n; done += chunk_blocks) {
+    const std::size_t count = std::min(chunk_blocks, n - done);
+    std::size_t blocks = 0, n_pairs = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::uint64_t k = positions[done + i];
+      check_range(k, 1);
+      const auto block = static_cast<std::uint32_t>(k / words_per_block);
+      if (n_pairs == 0 || k / 2 != positions[done + i - 1] / 2) {
+        if (blocks == 0 || counters[blocks - 1] != block) counters[blocks++] = block;
+        pair_word[n_pairs++] = words_per_block * (blocks - 1) + 2 * ((k % words_per_block) / 2);
+      }
+      value[i] = 2 * (n_pairs - 1) + k % 2;
+    }
+    philox_blocks(m_key, counters, blocks, words.data());
+    for (std::size_t m = 0; m < n_pairs; ++m) {
+      pairs[2 * m] = words[pair_word[m]];
+      pairs[2 * m + 1] = words[pair_word[m] + 1];
+    }
+    words_to_normal(pairs.data(), normals.data(), 2 * n_pairs);
+    for (std::size_t i = 0; i < count; ++i) out[done + i] = normals[value[i]];
+  }
+}
 
 void RandomStream::bits(std::uint32_t* out, std::size_t n, std::uint64_t first) const {
   generate(m_key, out, n, first,

@@ -30,6 +30,9 @@ enum class RandomPurpose : std::uint32_t {
   network_traffic = 14,
   design_sampling = 15,
   calibration_seed = 16,
+  zero_shift_pulse_noise = 17,
+  reference_programming = 18,
+  pulse_train_tie = 19,
   user = 100,
 };
 
@@ -54,6 +57,10 @@ class RandomStream {
   void uniform(float* out, std::size_t n, std::uint64_t first = 0) const;
   /// Writes standard normal floats (Box-Muller, vectorised), values [first, first + n) of the stream.
   void normal(float* out, std::size_t n, std::uint64_t first = 0) const;
+  /// Writes the standard normals at the n given positions (any order, repeats allowed): out[i] equals what
+  /// normal() writes for position positions[i]. For sparse draws, e.g. one per pulse coincidence; runs of
+  /// consecutive positions share the generator's work as in normal().
+  void normal_at(const std::uint64_t* positions, std::size_t n, float* out) const;
 
   const StreamKey& key() const { return m_key; }
 

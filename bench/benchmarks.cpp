@@ -2,14 +2,16 @@
 
 #include "base/errors.h"
 #include "bench/mvm_bench.h"
+#include "bench/update_bench.h"
 
 namespace imcsim::bench {
 
-std::vector<std::string> benchmark_names() { return {"mvm"}; }
+std::vector<std::string> benchmark_names() { return {"mvm", "update"}; }
 
 nlohmann::ordered_json run_benchmark(const std::string& name, const BenchOptions& options) {
   if (name == "mvm") return run_mvm_benchmark(options);
-  throw Error("unknown benchmark '" + name + "' (known: mvm)");
+  if (name == "update") return run_update_benchmark(options);
+  throw Error("unknown benchmark '" + name + "' (known: mvm, update)");
 }
 
 }  // namespace imcsim::bench

@@ -8,6 +8,7 @@
 #include "hw/device/impl/constant_step.h"
 #include "hw/device/impl/linear_step.h"
 #include "hw/device/impl/soft_bounds.h"
+#include "hw/device/pulse_law.h"
 
 namespace imcsim::hw {
 
@@ -56,9 +57,7 @@ void PulsedDeviceModel::draw_devices(PulsedDeviceParams* out, std::size_t n, con
 }
 
 float PulsedDeviceModel::pulse(const PulsedDeviceParams& p, float w, int direction, float xi) const {
-  const float noise = 1.0f + m_config.dw_min_std * xi;
-  const float next = direction > 0 ? w + step_up(p, w) * noise : w - step_down(p, w) * noise;
-  return std::clamp(next, p.b_min, p.b_max);
+  return pulse_law(*this, m_config.dw_min_std, p, w, direction, xi);
 }
 
 float PulsedDeviceModel::symmetry_point(const PulsedDeviceParams& p) const {

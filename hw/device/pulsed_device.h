@@ -68,6 +68,11 @@ class PulsedDeviceModel {
   void draw_devices(PulsedDeviceParams* out, std::size_t n, const RandomStream& stream, std::uint64_t first) const;
   /// One pulse (direction +1 up, -1 down) with c2c draw xi; returns the new state.
   float pulse(const PulsedDeviceParams& p, float w, int direction, float xi) const;
+  /// Applies n pulses in order by the law of pulse(): pulse k moves states[devices[k]] (parameters
+  /// params[devices[k]]) up (directions[k] = +1) or down (-1) with c2c draw xi[k]. One virtual call for the
+  /// whole list; the implementations (pulse_law.h) inline their steps.
+  virtual void apply_pulses(const PulsedDeviceParams* params, float* states, const std::size_t* devices,
+                            const signed char* directions, const float* xi, std::size_t n) const = 0;
 
  private:
   PulsedDeviceConfig m_config;

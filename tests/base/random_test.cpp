@@ -41,6 +41,30 @@ TEST(RandomStream, ValuesDependOnlyOnPosition) {
   for (std::size_t i = 0; i < u_part.size(); ++i) ASSERT_EQ(u_part[i], u_whole[4097 + i]);
 }
 
+TEST(RandomStream, NormalAtGivesTheValuesAtThosePositions) {
+  const RandomStream stream({9, RandomPurpose::pulse_cycle_noise, 2, 5});
+  std::vector<float> whole(6000);
+  stream.normal(whole.data(), whole.size(), 0);
+  // Every residue mod 4, repeats, runs, descending order, and more positions than one chunk.
+  std::vector<std::uint64_t> positions;
+  for (std::uint64_t k = 0; k < 1500; ++k) positions.push_back((k * 7919) % whole.size());
+  positions.push_back(3);
+  positions.push_back(3);
+  for (std::uint64_t k = 101; k < 140; ++k) positions.push_back(k);  // runs that share blocks and pairs
+  for (std::uint64_t k = 41; k > 30; --k) positions.push_back(k);
+  std::vector<float> sparse(positions.size());
+  stream.normal_at(positions.data(), positions.size(), sparse.data());
+  for (std::size_t i = 0; i < positions.size(); ++i)
+    ASSERT_EQ(sparse[i], whole[positions[i]]) << "position " << positions[i];
+  const std::uint64_t far = RandomStream::capacity - 3;
+  float at_far = 0, by_range = 0;
+  stream.normal_at(&far, 1, &at_far);
+  stream.normal(&by_range, 1, far);
+  EXPECT_EQ(at_far, by_range);
+  const std::uint64_t beyond = RandomStream::capacity;
+  EXPECT_THROW(stream.normal_at(&beyond, 1, &at_far), Error);
+}
+
 TEST(RandomStream, UniformIsInUnitIntervalWithRightMoments) {
   std::vector<float> u(1 << 20);
   RandomStream({1, RandomPurpose::user, 0, 0}).uniform(u.data(), u.size());

@@ -1,6 +1,6 @@
 // The benchmarks of the plain bench library (bench/) called directly, on inputs small enough for a unit test: the
-// full-load Program, the replay and accuracy benchmarks' JSON (its keys in the order `imcsim bench` prints them),
-// and reading a worker process's JSON.
+// full-load Program, the replay, accuracy and update benchmarks' JSON (its keys in the order `imcsim bench` prints
+// them), and reading a worker process's JSON.
 
 #include <gtest/gtest.h>
 
@@ -11,6 +11,7 @@
 #include "bench/accuracy_bench.h"
 #include "bench/full_load.h"
 #include "bench/replay_bench.h"
+#include "bench/update_bench.h"
 #include "bench/worker.h"
 #include "chip/chip_config.h"
 
@@ -36,8 +37,7 @@ TEST(BenchLibrary, FullLoadProgramHasCoresTimesMvmsMvmsCoreByCore) {
 }
 
 TEST(BenchLibrary, ReplayOnATinyTraceGivesItsKeysInOrder) {
-  const nlohmann::ordered_json j =
-      imcsim::bench::replay_benchmark(imcsim::chip::load_chip_config("hermes64"), 100);
+  const nlohmann::ordered_json j = imcsim::bench::replay_benchmark(imcsim::chip::load_chip_config("hermes64"), 100);
   EXPECT_EQ(keys_of(j), (std::vector<std::string>{"benchmark", "model", "chip", "inferences", "events", "build_s",
                                                   "replay_s", "events_per_s", "replay_s_each", "events_per_s_first",
                                                   "records_s", "events_per_s_with_records", "simulated_ns"}));
@@ -58,6 +58,27 @@ TEST(BenchLibrary, AccuracyOnFewImagesGivesItsKeysInOrder) {
   EXPECT_EQ(j["images"].get<int>(), 20);
   EXPECT_GE(j["chip_top1"].get<double>(), 0.0);
   EXPECT_LE(j["chip_top1"].get<double>(), 1.0);
+}
+
+TEST(BenchLibrary, UpdateGivesItsKeysPulsesAndNoMadeUpTrainingRate) {
+  imcsim::bench::BenchOptions options;
+  options.min_time_s = 1e-4;
+  options.repetitions = 1;
+  const nlohmann::ordered_json j = imcsim::bench::run_update_benchmark(options);
+  EXPECT_EQ(keys_of(j),
+            (std::vector<std::string>{"benchmark", "rows", "cols", "pulse_length", "update_management", "learning_rate",
+                                      "device", "dense_s", "pulsed_s", "ratio", "ratio_target", "per_update",
+                                      "breakdown", "batched", "mlp_training_step"}));
+  EXPECT_EQ(j["benchmark"], "update");
+  const auto& per_update = j["per_update"];
+  EXPECT_EQ(per_update["slots"].get<double>(), 31.0);
+  EXPECT_EQ(per_update["firing_words"].get<double>(), 31.0 * 512 / 4);
+  // lr |x|_1 |d|_1 / dw_min with x ~ U[0, 1], |d| ~ 0.008: about 2600 pulses, within a few percent of the formula.
+  const double expected = per_update["coincidences_expected"].get<double>();
+  EXPECT_GT(expected, 2000.0);
+  EXPECT_NEAR(per_update["coincidences"].get<double>(), expected, 0.05 * expected);
+  EXPECT_GT(j["pulsed_s"].get<double>(), 0.0);
+  EXPECT_TRUE(j["mlp_training_step"]["updates_per_s"].is_null());
 }
 
 TEST(BenchLibrary, RunWorkerParsesStandardOutputAndRethrowsAFailureWithStandardError) {

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 
-#include "hw/device/pulsed_device.h"
+#include "hw/device/pulse_law.h"
 
 namespace imcsim::hw {
 
-class LinearStepDevice final : public PulsedDeviceModel {
+class LinearStepDevice final : public PulsedDeviceImpl<LinearStepDevice> {
  public:
-  using PulsedDeviceModel::PulsedDeviceModel;
+  using PulsedDeviceImpl::PulsedDeviceImpl;
   std::string name() const override { return "linear-step"; }
   float step_up(const PulsedDeviceParams& p, float w) const override {
     return std::max(0.0f, p.a_up * (1.0f - p.gamma_up * w));

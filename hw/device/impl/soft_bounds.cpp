@@ -5,7 +5,7 @@
 namespace imcsim::hw {
 
 SoftBoundsDevice::SoftBoundsDevice(const PulsedDeviceConfig& config, const std::string& key_prefix)
-    : PulsedDeviceModel(config, key_prefix) {
+    : PulsedDeviceImpl(config, key_prefix) {
   if (!(config.w_max > 0)) throw ParameterError(key_prefix + "w_max", "soft bounds need w_max > 0");
   if (!(config.w_min < 0)) throw ParameterError(key_prefix + "w_min", "soft bounds need w_min < 0");
 }

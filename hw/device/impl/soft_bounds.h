@@ -4,11 +4,11 @@
 
 #include <algorithm>
 
-#include "hw/device/pulsed_device.h"
+#include "hw/device/pulse_law.h"
 
 namespace imcsim::hw {
 
-class SoftBoundsDevice final : public PulsedDeviceModel {
+class SoftBoundsDevice final : public PulsedDeviceImpl<SoftBoundsDevice> {
  public:
   SoftBoundsDevice(const PulsedDeviceConfig& config, const std::string& key_prefix);
   std::string name() const override { return "soft-bounds"; }
