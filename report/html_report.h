@@ -10,6 +10,7 @@
 // - core utilisation as a grid_x x grid_y heat map (#core-heatmap) and link load drawn on the network
 //   (#link-map: nodes on the grid, each directed link a line whose colour and width follow its load);
 // - the mapping table (#mapping-table): per layer its matrix, tiles, replicas and cores.
+// - with a training step (report/training_step_html.h): its phases on a time line per layer and their energy.
 // Every data mark has class="mark" and a <title> with its numbers (shown on hover).
 //
 // Contract: a pure function of `report` (no date, no path of this machine unless report.json holds it), so one
