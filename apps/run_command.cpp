@@ -1,5 +1,6 @@
 // imcsim run: the main job. A model compiled onto a chip: accuracy against the FP32 reference at each drift time,
-// the mapping, and (from the timed SystemC run) latency, throughput and energy. A summary table on the terminal,
+// the mapping, and (from the timed SystemC run) latency, throughput and energy; with --train-step also one
+// training minibatch's latency and energy per phase and layer. A summary table on the terminal,
 // report.json, report.html, layers.csv, components.csv (report/run_files.h) and timeline.json (Perfetto) in
 // --out DIR.
 
@@ -34,10 +35,13 @@ struct RunOptions {
   int threads = 2;
   int calibration_images = 32;
   std::string range_calibration;  ///< a range calibration file (docs/calibration.md)
-  std::string trace;         ///< transaction-level trace of the timed run (docs/trace.md)
-  std::string workload;      ///< a shape-only workload file (docs/workloads.md): timing and energy only
-  bool timing_only = false;  ///< skip the accuracy path (the weights are ignored)
-  bool no_timeline = false;  ///< --out without timeline.json (sweeps: thousands of points)
+  std::string trace;              ///< transaction-level trace of the timed run (docs/trace.md)
+  std::string workload;           ///< a shape-only workload file (docs/workloads.md): timing and energy only
+  bool timing_only = false;       ///< skip the accuracy path (the weights are ignored)
+  bool no_timeline = false;       ///< --out without timeline.json (sweeps: thousands of points)
+  bool train_step = false;        ///< also time one training minibatch (docs/training-step.md)
+  int batch = 10;
+  int pulse_length = 31;
 };
 
 void print_summary(const nlohmann::ordered_json& r) {
@@ -83,6 +87,18 @@ void print_summary(const nlohmann::ordered_json& r) {
   for (const auto& [component, uj] : r["energy"]["breakdown"].items())
     std::printf(" %s %.4f", component.c_str(), uj.get<double>());
   std::printf("\n");
+  if (!r.contains("training_step")) return;
+  const nlohmann::ordered_json& t = r["training_step"];
+  std::printf(
+      "  training step: %d samples, BL %d: %.1f ns per minibatch (%.0f images/s), %.4f uJ (%.4f uJ per image)\n",
+      t["batch"].get<int>(), t["pulse_length"].get<int>(), t["minibatch"]["latency_ns"].get<double>(),
+      t["minibatch"]["images_per_s"].get<double>(), t["minibatch"]["energy_uj"].get<double>(),
+      t["minibatch"]["energy_per_image_uj"].get<double>());
+  std::printf("  %-10s %14s %14s %14s\n", "phase", "latency (ns)", "busy (ns)", "energy (uJ)");
+  for (const auto& p : t["phases"]) {
+    std::printf("  %-10s %14.1f %14.1f %14.5f\n", p["name"].get<std::string>().c_str(), p["latency_ns"].get<double>(),
+                p["busy_ns"].get<double>(), p["energy_uj"].get<double>());
+  }
 }
 
 }  // namespace
@@ -117,8 +133,18 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--calibration", o->range_calibration,
                   "A range calibration file (imcsim calibrate; docs/calibration.md): per-tile DAC input and ADC "
                   "ranges, per-column conductance ranges");
+  cmd->add_flag("--train-step", o->train_step,
+                "Also time one training minibatch after the inferences: forward, backward and pulsed update "
+                "(docs/training-step.md)");
+  cmd->add_option("--batch", o->batch, "--train-step: samples per minibatch (1 to 4096)")->capture_default_str();
+  cmd->add_option("--pulse-length", o->pulse_length, "--train-step: BL, slots per sample update (1 to 1024)")
+      ->capture_default_str();
   cmd->callback([o, cmd, &exit_code]() {
+    for (const char* option : {"--batch", "--pulse-length"}) {
+      if (cmd->count(option) > 0 && !o->train_step) throw ParameterError(option, "needs --train-step");
+    }
     runner::RunRequest request;
+    if (o->train_step) request.train_step = runner::TrainStepRequest{o->batch, o->pulse_length, std::nullopt};
     request.chip = o->chip.load();
     if (cmd->count("--seed") > 0) request.seed = o->seed;
     request.drift_times_s = parse_durations_s(o->drift_times, "--drift-times");

@@ -21,6 +21,14 @@ std::string shortest_float_text(float value) {
   }
 }
 
+std::string shortest_double_text(double value) {
+  char text[40];
+  for (int digits = 15;; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, value);
+    if (digits == 17 || std::strtod(text, nullptr) == value) return text;
+  }
+}
+
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }

@@ -4,11 +4,9 @@
 #include <limits>
 #include <utility>
 
-#include "interconnect/topology.h"
+#include "chip/transfer_energy.h"
 
 namespace imcsim::chip {
-
-namespace {}  // namespace
 
 firmware::ModelProgramOptions model_program_options(const ChipConfig& config, int inferences, bool program_weights) {
   firmware::ModelProgramOptions o;
@@ -30,16 +28,7 @@ ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::Com
   const SimulationResult& r = t.simulation;
   const auto& program = model.program;
 
-  const auto topology = interconnect::make_topology(config.interconnect);
-  const double bit_hop_pj = config.technology.link_bit_energy_pj + config.technology.router_bit_energy_pj;
-  const auto network_pj = [&](const firmware::Instruction& ins) {
-    int src = -1, dst = -1;
-    if (ins.op == firmware::Op::send) src = ins.core, dst = ins.peer;
-    if (ins.op == firmware::Op::load) src = config.interconnect.offchip_node, dst = ins.core;
-    if (ins.op == firmware::Op::store) src = ins.core, dst = config.interconnect.offchip_node;
-    if (src < 0) return 0.0;
-    return 8.0 * ins.bytes * topology->hop_count(src, dst) * bit_hop_pj;
-  };
+  const TransferEnergy transfers(config);
 
   // Per inference: span; per layer: busy, energy, span per inference; programming apart.
   const int n = std::max(1, model.inferences);
@@ -59,7 +48,7 @@ ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::Com
     const auto& ins = program.instructions[i];
     const auto& rec = r.instructions[i];
     if (ins.op == firmware::Op::barrier || rec.start_ns < 0) continue;
-    const double net = network_pj(ins);
+    const double net = transfers.pj(ins);
     network_total += net;
     const int inference = model.instruction_inference[i];
     if (inference < 0) {
@@ -115,7 +104,8 @@ ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::Com
     const double scale = c == EnergyComponent::network ? network_scale : 1.0;
     t.energy_breakdown_pj[c] = inference_energy[c] * scale / n;
   }
-  t.energy_breakdown_pj[EnergyComponent::static_power] = static_energy_pj(config.technology, t.cores_used, t.interval_ns);
+  t.energy_breakdown_pj[EnergyComponent::static_power] =
+      static_energy_pj(config.technology, t.cores_used, t.interval_ns);
   t.energy_per_inference_pj = t.energy_breakdown_pj.total_pj();
   t.programming_energy_pj += static_energy_pj(config.technology, t.cores_used, t.programming_ns);
 
@@ -149,7 +139,7 @@ ModelTiming summarise_model_timing(const ChipConfig& config, const firmware::Com
     const double b = std::max(e.start_ns, phase_start), f = std::min(e.end_ns, phase_end);
     if (f > b) link_busy[e.track] += f - b;
   }
-  const double links = static_cast<double>(topology->links().size());
+  const double links = static_cast<double>(transfers.topology().links().size());
   if (t.run_ns > 0 && links > 0) {
     double total = 0;
     for (const auto& [name, ns] : link_busy) {

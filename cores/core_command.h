@@ -8,8 +8,10 @@
 // finished; invalid commands get TLM_GENERIC_ERROR_RESPONSE.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "cores/update_activity.h"
 #include "hw/types.h"
 
 namespace imcsim::cores {
@@ -18,7 +20,7 @@ enum class CoreOp : std::uint8_t {
   program_weights,  ///< program-and-verify a rows x cols weight block
   mvm,              ///< `vectors` analog reads of rows inputs, cols outputs (into the output buffer)
   mvm_transposed,   ///< `vectors` transposed reads (training backward pass)
-  pulsed_update,    ///< `vectors` stochastic pulse-train updates (training)
+  pulsed_update,    ///< `vectors` stochastic pulse-train sample updates of pulse_length slots each (training)
   digital,          ///< `elements` data through the local digital unit (affine, activation, requantise, pool)
   accumulate,       ///< add `elements` partial sums that arrived from other cores (local digital unit)
   global_digital,   ///< `elements` outputs of the global digital unit (LSTM cell: gates, tanh, products)
@@ -30,11 +32,15 @@ std::string op_name(CoreOp op);
 
 struct CoreCommand {
   CoreOp op = CoreOp::mvm;
-  int rows = 0;      ///< rows used (driven lines); 0: all
-  int cols = 0;      ///< columns used; 0: all
-  int vectors = 1;   ///< MVM batch
-  int elements = 0;  ///< digital and accumulate
-  int bytes = 0;     ///< buffer operations
+  int rows = 0;                             ///< rows used (driven lines); 0: all
+  int cols = 0;                             ///< columns used; 0: all
+  int vectors = 1;                          ///< MVM batch
+  int elements = 0;                         ///< digital and accumulate
+  int bytes = 0;                            ///< buffer operations
+  int pulse_length = default_pulse_length;  ///< pulsed_update: BL, slots per sample update before BL management
+  /// pulsed_update: what its sample updates fired, totals over its vectors; absent: the expected activity at the
+  /// default line probabilities (cores/update_activity.h).
+  std::optional<UpdateActivity> activity;
   /// Digital and accumulate commands may consume a stream still arriving from a link: the command cannot end
   /// before the stream's tail has arrived and passed the pipeline (absolute time, ns; negative: no stream).
   double stream_tail_ns = -1;

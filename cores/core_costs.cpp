@@ -1,5 +1,6 @@
 #include "cores/core_costs.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "base/errors.h"
@@ -47,6 +48,40 @@ double CoreCosts::sram_energy_pj(double bytes) const {
   return std::ceil(bytes / 8.0) * m_sram_word.energy_pj;
 }
 
+UpdateActivity CoreCosts::update_activity(const CoreCommand& c) const {
+  const int rows = c.rows > 0 ? c.rows : m_params.rows;
+  const int cols = c.cols > 0 ? c.cols : m_params.cols;
+  if (c.pulse_length < 1) throw ParameterError("core.command", "pulsed_update needs a pulse length >= 1");
+  if (!c.activity) return expected_update_activity(rows, cols, c.vectors, c.pulse_length);
+  const UpdateActivity& a = *c.activity;
+  const auto check = [](const char* what, double value, double most) {
+    if (!(value >= 0) || value > most * (1 + 1e-12)) {
+      throw ParameterError("core.command", std::string("pulsed_update: ") + what + " " + std::to_string(value) +
+                                               " is outside [0, " + std::to_string(most) + "]");
+    }
+  };
+  check("slots", a.slots, static_cast<double>(c.vectors) * c.pulse_length);
+  check("row pulses", a.row_pulses, a.slots * rows);
+  check("column pulses", a.column_pulses, a.slots * cols);
+  check("coincidences", a.coincidences, std::min(a.row_pulses * cols, a.column_pulses * rows));
+  return a;
+}
+
+UpdateEnergy CoreCosts::update_energy(const CoreCommand& c) const {
+  const int rows = c.rows > 0 ? c.rows : m_params.rows;
+  const int cols = c.cols > 0 ? c.cols : m_params.cols;
+  const UpdateActivity a = update_activity(c);
+  const hw::UpdateTechnology& u = m_model.table().update;
+  UpdateEnergy e;
+  e.row_drivers_pj = a.row_pulses * m_model.update_row_pulse_energy_pj();
+  e.column_drivers_pj = a.column_pulses * m_model.update_column_pulse_energy_pj();
+  e.coincidences_pj = a.coincidences * u.coincidence_energy_pj;
+  e.probabilities_pj = static_cast<double>(c.vectors) * (rows + cols) * u.probability_energy_pj;
+  e.streams_pj = a.slots * (rows + cols) * u.stream_bit_energy_pj;
+  e.buffers_pj = sram_energy_pj(static_cast<double>(c.vectors) * (rows + cols));
+  return e;
+}
+
 CommandCost CoreCosts::cost(const CoreCommand& c) const {
   const int rows = c.rows > 0 ? c.rows : m_params.rows;
   const int cols = c.cols > 0 ? c.cols : m_params.cols;
@@ -76,10 +111,14 @@ CommandCost CoreCosts::cost(const CoreCommand& c) const {
       break;
     }
     case CoreOp::pulsed_update: {
-      // Row and column pulse trains: one phase-length window per update, drivers on both sides.
-      out.latency_ns = c.vectors * m_mvm.latency_ns;
-      out.energy.dac_pj = c.vectors * (rows + cols) * m_dac.energy_pj;
-      out.energy.array_pj = c.vectors * m_array_phase.energy_pj * used_cells;
+      // Each sample update: its slots, one pulse width and slot overhead each, after a fixed setup.
+      const UpdateActivity a = update_activity(c);
+      const UpdateEnergy e = update_energy(c);
+      out.latency_ns = a.slots * m_model.update_slot_ns() + c.vectors * m_model.table().update.vector_overhead_ns;
+      out.energy.dac_pj = e.row_drivers_pj + e.column_drivers_pj;
+      out.energy.array_pj = e.coincidences_pj;
+      out.energy.digital_pj = e.probabilities_pj + e.streams_pj;
+      out.energy.sram_pj = e.buffers_pj;
       break;
     }
     case CoreOp::program_weights: {

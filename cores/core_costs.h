@@ -17,6 +17,29 @@ struct CommandEnergy {
   double total_pj() const { return array_pj + adc_pj + dac_pj + digital_pj + sram_pj + programming_pj; }
 };
 
+/// The energy of a pulsed update by what spends it, pJ. A command's CommandEnergy books the row and column
+/// drivers as dac, the coincidences as array, probabilities and streams as digital, buffers as sram.
+struct UpdateEnergy {
+  double row_drivers_pj = 0;     ///< row pulses x one row line driven for a slot
+  double column_drivers_pj = 0;  ///< column pulses x one column line driven for a slot
+  double coincidences_pj = 0;    ///< device pulses x one coincidence
+  double probabilities_pj = 0;   ///< vectors x (rows + cols) line probabilities
+  double streams_pj = 0;         ///< slots x (rows + cols) stochastic bits, one per line and slot
+  double buffers_pj = 0;         ///< each sample's inputs (rows bytes) and errors (cols bytes) read from SRAM
+  double total_pj() const {
+    return row_drivers_pj + column_drivers_pj + coincidences_pj + probabilities_pj + streams_pj + buffers_pj;
+  }
+  UpdateEnergy& operator+=(const UpdateEnergy& o) {
+    row_drivers_pj += o.row_drivers_pj;
+    column_drivers_pj += o.column_drivers_pj;
+    coincidences_pj += o.coincidences_pj;
+    probabilities_pj += o.probabilities_pj;
+    streams_pj += o.streams_pj;
+    buffers_pj += o.buffers_pj;
+    return *this;
+  }
+};
+
 struct CommandCost {
   double latency_ns = 0;
   double pipeline_ns = 0;  ///< digital unit: time from a datum in to the datum out
@@ -44,6 +67,12 @@ class CoreCosts {
   explicit CoreCosts(const CoreParams& params);
   /// Throws ParameterError for a command that does not fit the core (rows or cols beyond the array, ...).
   CommandCost cost(const CoreCommand& command) const;
+  /// A pulsed update's activity as its cost counts it: the command's own, checked (slots <= vectors x BL, row
+  /// pulses <= slots x rows, column pulses <= slots x cols, coincidences <= both sides' pulses times the other
+  /// side's lines), or the expected one (cores/update_activity.h). Throws ParameterError("core.command").
+  UpdateActivity update_activity(const CoreCommand& command) const;
+  /// A pulsed update's energy by what spends it (the command must fit the core, as for cost()).
+  UpdateEnergy update_energy(const CoreCommand& command) const;
   const hw::CostModel& model() const { return m_model; }
   const CoreParams& params() const { return m_params; }
 

@@ -10,6 +10,8 @@ cores::CoreCommand core_command_of(const Instruction& ins) {
   c.elements = ins.elements;
   c.bytes = ins.bytes;
   c.partial_sum = ins.op == Op::acc && ins.stream;
+  c.pulse_length = ins.pulse_length;
+  c.activity = ins.activity;
   switch (ins.op) {
     case Op::program:
       c.op = cores::CoreOp::program_weights;
@@ -34,6 +36,7 @@ cores::CoreCommand core_command_of(const Instruction& ins) {
       c.op = cores::CoreOp::global_digital;
       break;
     case Op::load:
+    case Op::keep:  // an SRAM write of `bytes`, as a load's into the input buffer
       c.op = cores::CoreOp::buffer_write;
       break;
     case Op::store:

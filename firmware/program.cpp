@@ -1,12 +1,15 @@
 #include "firmware/program.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <tuple>
 
 #include "base/errors.h"
+#include "base/text.h"
 
 namespace imcsim::firmware {
 
@@ -25,7 +28,10 @@ const std::vector<OpSpec>& op_specs() {
       {Op::load, "load", {"bytes"}, {"layer"}},
       {Op::mvm, "mvm", {"rows", "cols"}, {"vectors", "layer"}},
       {Op::mvmt, "mvmt", {"rows", "cols"}, {"vectors", "layer"}},
-      {Op::update, "update", {"rows", "cols"}, {"vectors", "layer"}},
+      {Op::update,
+       "update",
+       {"rows", "cols"},
+       {"vectors", "bl", "slots", "row_pulses", "col_pulses", "coincidences", "layer"}},
       {Op::act, "act", {"elements"}, {"layer"}},
       {Op::pool, "pool", {"elements"}, {"layer"}},
       {Op::acc, "acc", {"elements"}, {"stream", "layer"}},
@@ -34,6 +40,7 @@ const std::vector<OpSpec>& op_specs() {
       {Op::recv, "recv", {"from"}, {"tag", "stream", "layer"}},
       {Op::store, "store", {"bytes"}, {"layer"}},
       {Op::barrier, "barrier", {}, {}},
+      {Op::keep, "keep", {"bytes"}, {"layer"}},
   };
   return specs;
 }
@@ -68,8 +75,34 @@ int parse_count(const std::string& source, int line, const std::string& key, con
   return static_cast<int>(v);
 }
 
+/// A count of events that may be fractional (an expected activity): a finite number >= 0.
+double parse_amount(const std::string& source, int line, const std::string& key, const std::string& value) {
+  std::size_t used = 0;
+  double v = -1;
+  try {
+    v = std::stod(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != value.size() || value.empty() || !(v >= 0) || !std::isfinite(v))
+    throw InputError(source, line, 0, key, "expected a finite number >= 0, got '" + value + "'");
+  return v;
+}
+
+/// The update fields that give its activity: all or none.
+const char* const activity_keys[] = {"slots", "row_pulses", "col_pulses", "coincidences"};
+
 void set_field(Instruction& ins, const std::string& source, const std::string& key, const std::string& value) {
-  if (key == "tag") {
+  if (std::count(std::begin(activity_keys), std::end(activity_keys), key) > 0) {
+    if (!ins.activity) ins.activity = cores::UpdateActivity{};
+    const double v = parse_amount(source, ins.line, key, value);
+    if (key == "slots") ins.activity->slots = v;
+    if (key == "row_pulses") ins.activity->row_pulses = v;
+    if (key == "col_pulses") ins.activity->column_pulses = v;
+    if (key == "coincidences") ins.activity->coincidences = v;
+  } else if (key == "bl") {
+    ins.pulse_length = parse_count(source, ins.line, key, value, 1);
+  } else if (key == "tag") {
     ins.tag = value;
   } else if (key == "stream") {
     if (value != "0" && value != "1")
@@ -204,6 +237,14 @@ Program parse_program(const std::string& text, const std::string& source) {
         throw InputError(source, line_no, 0, r, "missing field of '" + std::string(spec->name) + "'");
       }
     }
+    if (ins.activity) {
+      for (const char* a : activity_keys) {
+        if (std::find(seen.begin(), seen.end(), a) == seen.end()) {
+          throw InputError(source, line_no, 0, a,
+                           "an update's slots, row_pulses, col_pulses and coincidences go together");
+        }
+      }
+    }
     program.instructions.push_back(ins);
   }
   for (const auto& i : program.instructions) {
@@ -243,6 +284,13 @@ std::string to_text(const Program& program) {
       if (k == "from") out << " from=" << i.peer;
     }
     if ((i.op == Op::mvm || i.op == Op::mvmt || i.op == Op::update) && i.vectors != 1) out << " vectors=" << i.vectors;
+    if (i.op == Op::update && i.pulse_length != cores::default_pulse_length) out << " bl=" << i.pulse_length;
+    if (i.op == Op::update && i.activity) {
+      out << " slots=" << shortest_double_text(i.activity->slots)
+          << " row_pulses=" << shortest_double_text(i.activity->row_pulses)
+          << " col_pulses=" << shortest_double_text(i.activity->column_pulses)
+          << " coincidences=" << shortest_double_text(i.activity->coincidences);
+    }
     if (!i.tag.empty()) out << " tag=" << i.tag;
     if (i.stream) out << " stream=1";
     if (i.layer >= 0) out << " layer=" << i.layer;

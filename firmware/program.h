@@ -12,7 +12,9 @@
 //   load bytes=N                   off-chip port -> input buffer (over the network from the port's node)
 //   mvm rows=R cols=K [vectors=V]  analog MVM
 //   mvmt rows=R cols=K [vectors=V] transposed MVM
-//   update rows=R cols=K [vectors=V]  pulsed update
+//   update rows=R cols=K [vectors=V] [bl=BL] [slots=S row_pulses=P col_pulses=Q coincidences=N]
+//                                  V pulsed sample updates of BL slots each; with the four counts (totals over
+//                                  the V updates, all or none) what they fired, else the expected activity
 //   act elements=N                 local digital unit: affine correction, activation, requantisation
 //   pool elements=N                local digital unit: pooling
 //   acc elements=N                 local digital unit: add partial sums received from other cores
@@ -22,15 +24,20 @@
 //   recv from=S [tag=T] [stream=1] wait for the matching send; with stream=1 the next instruction starts on
 //                                  the first datum and consumes the rest as it arrives
 //   store bytes=N                  output buffer -> off-chip port
+//   keep bytes=N                   input buffer -> the core's activation store (local SRAM), for a later update
 // Every core instruction may carry layer=K: the model layer it works for (firmware/model_compiler.h), so that its
 // time and energy can be attributed to that layer; K must be a declared layer.
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cores/update_activity.h"
+
 namespace imcsim::firmware {
 
-enum class Op { program, load, mvm, mvmt, update, act, pool, acc, gdu, send, recv, store, barrier };
+/// `keep` comes last so that the numbers of the others (trace files store them) stay as they were.
+enum class Op { program, load, mvm, mvmt, update, act, pool, acc, gdu, send, recv, store, barrier, keep };
 std::string op_name(Op op);
 
 struct Instruction {
@@ -41,11 +48,13 @@ struct Instruction {
   int vectors = 1;
   int elements = 0;
   int bytes = 0;
-  int peer = -1;        ///< send: destination; recv: source
-  std::string tag{};    ///< pairs a send with its recv
-  bool stream = false;  ///< send/recv: cut-through streaming between digital units
-  int line = 0;         ///< line in the text form (0 when built in code)
-  int layer = -1;       ///< index into Program::layers; -1: none
+  int peer = -1;                                    ///< send: destination; recv: source
+  std::string tag{};                                ///< pairs a send with its recv
+  bool stream = false;                              ///< send/recv: cut-through streaming between digital units
+  int pulse_length = cores::default_pulse_length;   ///< update: BL, slots per sample update
+  std::optional<cores::UpdateActivity> activity{};  ///< update: what it fired (totals); absent: expected
+  int line = 0;                                     ///< line in the text form (0 when built in code)
+  int layer = -1;                                   ///< index into Program::layers; -1: none
 };
 
 struct Program {

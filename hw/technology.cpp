@@ -20,6 +20,15 @@ TechnologyTable hermes_technology() {
   t.dac_area_mm2 = 0.00009765625;
   t.program_pulse_ns = 1000.0;
   t.program_pulse_energy_pj = 20.0;
+  // Assumed (docs/technology.md, "Pulsed update"): 1-ns pulses as in Gokmen & Vlasov 2016.
+  t.update.pulse_width_ns = 1.0;
+  t.update.slot_overhead_ns = 0.5;
+  t.update.vector_overhead_ns = 10.0;
+  t.update.coincidence_energy_pj = 0.01;
+  t.update.row_driver_energy_pj = 0.25;
+  t.update.column_driver_energy_pj = 0.25;
+  t.update.probability_energy_pj = 1.5;
+  t.update.stream_bit_energy_pj = 0.02;
   t.adc[AdcKind::cco] = {35.91146, 0.0016796875, 0.3, true};
   t.adc[AdcKind::ramp] = {35.91146, 0.0016796875, 0.3, false};
   t.adc[AdcKind::sar] = {1.67, 0.0012, 1.0, false};
@@ -66,6 +75,17 @@ TechnologyTable read_technology(YamlSection& root) {
   read_cost(mvm, "program_pulse_ns", t.program_pulse_ns);
   read_cost(mvm, "program_pulse_energy_pj", t.program_pulse_energy_pj);
   mvm.finish();
+
+  YamlSection update = root.section("update");
+  update.read_in_range("pulse_width_ns", t.update.pulse_width_ns, 1e-6, 1e12);
+  read_cost(update, "slot_overhead_ns", t.update.slot_overhead_ns);
+  read_cost(update, "vector_overhead_ns", t.update.vector_overhead_ns);
+  read_cost(update, "coincidence_energy_pj", t.update.coincidence_energy_pj);
+  read_cost(update, "row_driver_energy_pj", t.update.row_driver_energy_pj);
+  read_cost(update, "column_driver_energy_pj", t.update.column_driver_energy_pj);
+  read_cost(update, "probability_energy_pj", t.update.probability_energy_pj);
+  read_cost(update, "stream_bit_energy_pj", t.update.stream_bit_energy_pj);
+  update.finish();
 
   YamlSection adc = root.section("adc");
   adc.read_in_range("counter_area_fraction", t.adc_counter_area_fraction, 0.0, 1.0);
@@ -197,6 +217,16 @@ ActionCost CostModel::program_rows(int rows, int cols, int device_slots, double 
   c.energy_pj =
       rows * iterations * (static_cast<double>(cols) * device_slots * m_table.program_pulse_energy_pj + verify_pj);
   return c;
+}
+
+double CostModel::update_slot_ns() const { return m_table.update.pulse_width_ns + m_table.update.slot_overhead_ns; }
+
+double CostModel::update_row_pulse_energy_pj() const {
+  return m_table.update.row_driver_energy_pj * static_cast<double>(m_point.cols) / m_table.ref_cols;
+}
+
+double CostModel::update_column_pulse_energy_pj() const {
+  return m_table.update.column_driver_energy_pj * static_cast<double>(m_point.rows) / m_table.ref_rows;
 }
 
 ActionCost CostModel::digital_op() const { return {m_table.digital_op_energy_pj, 1e3 / m_point.digital_clock_mhz}; }

@@ -27,6 +27,20 @@ struct AdcTechnology {
   bool integrating = false;     ///< converts while the input pulse is applied (cco): latency overlaps PWM
 };
 
+/// The pulsed update of analog training (the RPU scheme: coincident stochastic pulse trains on rows and columns).
+/// Driver energies are quoted at the reference array: a row line crosses reference.cols cells, a column line
+/// reference.rows.
+struct UpdateTechnology {
+  double pulse_width_ns = 0;           ///< one pulse of a stochastic train (> 0)
+  double slot_overhead_ns = 0;         ///< added to every slot (driver edges, settling between pulses)
+  double vector_overhead_ns = 0;       ///< per sample update (update-management scale, loading the translators)
+  double coincidence_energy_pj = 0;    ///< one device pulsed by a coincidence of its row and its column
+  double row_driver_energy_pj = 0;     ///< one row line driven for one slot
+  double column_driver_energy_pj = 0;  ///< one column line driven for one slot
+  double probability_energy_pj = 0;    ///< one line's probability per sample update (scale by c_x or c_d, clip)
+  double stream_bit_energy_pj = 0;     ///< one bit of one line's stochastic stream (a random draw and a compare)
+};
+
 struct TechnologyTable {
   std::string name = "hermes-14nm";
   // Reference design point of the numbers below.
@@ -46,6 +60,7 @@ struct TechnologyTable {
   double dac_area_mm2 = 0;               ///< one row driver (PWM generator)
   double program_pulse_ns = 0;           ///< one programming pulse (program-and-verify)
   double program_pulse_energy_pj = 0;    ///< one device, one programming pulse
+  UpdateTechnology update;               ///< training's pulsed update
   std::map<AdcKind, AdcTechnology> adc;  ///< by kind: every AdcKind
   double adc_counter_area_fraction = 0;  ///< cco/ramp: share of area in the counter (grows with bits)
   // Local digital unit and memory (its clock is the design point's).
@@ -115,6 +130,12 @@ class CostModel {
   /// Programming `rows` x `cols` devices per slot with `iterations` program-and-verify rounds, row by row:
   /// each round of a row is one pulse on its devices and one verify read of the row.
   ActionCost program_rows(int rows, int cols, int device_slots, double iterations) const;
+  /// One slot of a pulsed update: update.pulse_width_ns + update.slot_overhead_ns.
+  double update_slot_ns() const;
+  /// One row line (one column line) driven for one update slot: ~ the cells its wire crosses, the design point's
+  /// cols (rows), whatever block an update uses.
+  double update_row_pulse_energy_pj() const;
+  double update_column_pulse_energy_pj() const;
   /// One datum through the local digital unit: one clock of the design point.
   ActionCost digital_op() const;
   /// One 64-bit SRAM word access at the design point's capacity; throws when the design has no SRAM.

@@ -9,6 +9,7 @@
 #include "report/range_calibration_html.h"
 #include "report/report_json.h"
 #include "report/svg.h"
+#include "report/training_step_html.h"
 
 namespace imcsim::report {
 
@@ -49,16 +50,7 @@ std::string row(const std::string& key, const std::string& value) {
   return "<tr><th>" + svg::escape(key) + "</th><td>" + svg::escape(value) + "</td></tr>\n";
 }
 
-/// A legend of coloured squares in one row from (x, y).
-std::string legend(double x, double y, const std::vector<std::pair<std::string, std::string>>& entries) {
-  std::string out;
-  for (const auto& [name, colour] : entries) {
-    out += svg::plain_rect(x, y - 10, 12, 12, colour);
-    out += svg::text(x + 16, y, name);
-    x += 28 + 7.5 * static_cast<double>(name.size());
-  }
-  return out;
-}
+using svg::legend;
 
 // --- design point and figures --------------------------------------------------------------------------------
 
@@ -250,17 +242,17 @@ std::string layer_energy_chart(const Json& r) {
     const std::string name = l.at("name").get<std::string>();
     const double total = l.at("energy_uj").get<double>();
     s += svg::text(x0 - 8, yy + 13, short_name(name), "end");
-    double xx = x0;
-    for (std::size_t k = 0; k < components.size(); ++k) {
-      if (!l.contains("breakdown_uj") || !l["breakdown_uj"].contains(components[k])) continue;
-      const double uj = l["breakdown_uj"][components[k]].get<double>();
-      const double w = top > 0 ? uj / top * (x1 - x0) : 0;
-      s += svg::rect(xx, yy, w, bar_height, svg::component_colour(components[k], static_cast<int>(k)),
-                     name + ", " + components[k] + ": " + svg::sig(uj, 4) + " uJ per inference (" +
-                         svg::percent(total > 0 ? uj / total : 0) + " of the layer's " + svg::sig(total, 4) + " uJ)");
-      xx += w;
+    std::vector<std::pair<std::string, double>> parts;
+    for (const auto& c : components) {
+      if (l.contains("breakdown_uj") && l["breakdown_uj"].contains(c)) parts.emplace_back(c, l["breakdown_uj"][c]);
     }
-    s += svg::text(xx + 6, yy + 13, svg::sig(total, 3) + " uJ", "start", "class=\"small\"");
+    s += svg::stacked_bar(
+        x0, yy, bar_height, top > 0 ? (x1 - x0) / top : 0, parts,
+        [&](const std::string& c, double uj) {
+          return name + ", " + c + ": " + svg::sig(uj, 4) + " uJ per inference (" +
+                 svg::percent(total > 0 ? uj / total : 0) + " of the layer's " + svg::sig(total, 4) + " uJ)";
+        },
+        svg::sig(total, 3) + " uJ");
     yy += bar_pitch;
   }
   return s + "</svg>\n";
@@ -523,6 +515,7 @@ std::string html_report(const Json& r) {
       "Each directed link is a line beside its opposite; colour and width follow its busy share relative to "
       "the busiest link. Dashed stubs are wrap-around links.");
   h += svg::section("mapping", "Mapping", mapping_table(r), "");
+  if (const Json* step = find_path(r, "training_step")) h += training_step_section(*step);
   if (const Json* calibration = find_path(r, "accuracy.range_calibration")) {
     h += svg::section("range-calibration", "Range calibration",
                       range_calibration_chart(*calibration) + range_calibration_table(*calibration),

@@ -13,6 +13,7 @@
 // - with a range calibration file, what it chose (report/range_calibration_html.h): a strip plot of the tiles'
 //   ranges and a histogram of the columns' kappa per layer (#range-calibration-chart) above their spread
 //   (#range-calibration-table).
+// - with a training step (report/training_step_html.h): its phases on a time line per layer and their energy.
 // Every data mark has class="mark" and a <title> with its numbers (shown on hover).
 //
 // Contract: a pure function of `report` (no date, no path of this machine unless report.json holds it), so one

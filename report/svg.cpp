@@ -101,7 +101,7 @@ std::string heat(double t) {
 
 std::string component_colour(const std::string& component, int index) {
   static const std::map<std::string, std::string> fixed_colours = {
-      {"array", "#4e79a7"}, {"adc", "#f28e2b"},     {"dac", "#e15759"},     {"digital", "#76b7b2"},
+      {"array", "#4e79a7"}, {"adc", "#f28e2b"},     {"dac", "#e15759"},    {"digital", "#76b7b2"},
       {"sram", "#59a14f"},  {"network", "#edc948"}, {"static", "#b07aa1"}, {"programming", "#ff9da7"}};
   static const std::array<const char*, 4> others = {"#9c755f", "#bab0ac", "#86bcb6", "#d37295"};
   const auto it = fixed_colours.find(component);
@@ -141,6 +141,30 @@ std::string text(double x, double y, const std::string& content, const std::stri
   return "<text x=\"" + px(x) + "\" y=\"" + px(y) + "\"" +
          (anchor == "start" ? "" : " text-anchor=\"" + anchor + "\"") + (extra.empty() ? "" : " " + extra) + ">" +
          escape(content) + "</text>\n";
+}
+
+std::string legend(double x, double y, const std::vector<std::pair<std::string, std::string>>& entries) {
+  std::string out;
+  for (const auto& [name, colour] : entries) {
+    out += plain_rect(x, y - 10, 12, 12, colour);
+    out += text(x + 16, y, name);
+    x += 28 + 7.5 * static_cast<double>(name.size());
+  }
+  return out;
+}
+
+std::string stacked_bar(double x, double y, double height, double px_per_unit,
+                        const std::vector<std::pair<std::string, double>>& parts,
+                        const std::function<std::string(const std::string&, double)>& title_of,
+                        const std::string& total_label) {
+  std::string out;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const auto& [name, value] = parts[k];
+    const double w = value * px_per_unit;
+    out += rect(x, y, w, height, component_colour(name, static_cast<int>(k)), title_of(name, value));
+    x += w;
+  }
+  return out + text(x + 6, y + 13, total_label, "start", "class=\"small\"");
 }
 
 std::string open(const std::string& id, double width, double height, const std::string& label) {

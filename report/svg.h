@@ -4,7 +4,10 @@
 // browser shows it on hover), so a page's charts can be counted in its DOM. Coordinates are written with one
 // decimal, so the output is the same on every machine.
 
+#include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace imcsim::report::svg {
 
@@ -46,6 +49,17 @@ std::string plain_line(double x1, double y1, double x2, double y2, const std::st
 /// `content` is escaped; `anchor` is start, middle or end.
 std::string text(double x, double y, const std::string& content, const std::string& anchor = "start",
                  const std::string& extra = "");
+
+/// A legend of coloured squares in one row from (x, y): (name, colour) pairs.
+std::string legend(double x, double y, const std::vector<std::pair<std::string, std::string>>& entries);
+
+/// A bar of stacked segments from (x, y), `height` high and `px_per_unit` wide per unit: one mark per part (name,
+/// value) in the component colour of its name (its index in `parts` for names without one) with the hover title
+/// title_of(name, value), then `total_label` after its end.
+std::string stacked_bar(double x, double y, double height, double px_per_unit,
+                        const std::vector<std::pair<std::string, double>>& parts,
+                        const std::function<std::string(const std::string&, double)>& title_of,
+                        const std::string& total_label);
 
 /// The style sheet of imcsim's pages (report.html, sweep.html), for their <style> element.
 std::string page_style();

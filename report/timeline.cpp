@@ -184,6 +184,7 @@ nlohmann::ordered_json chrome_trace(const std::vector<chip::TimelineEvent>& even
           case firmware::Op::load:
           case firmware::Op::store:
           case firmware::Op::send:
+          case firmware::Op::keep:
             args["bytes"] = ins->bytes;
             break;
           default:

@@ -7,6 +7,7 @@
 #include "base/errors.h"
 #include "chip/simulation.h"
 #include "chip/stage_estimates.h"
+#include "chip/timed_training_step.h"
 #include "hw/gemm_backend.h"
 #include "traces/recorder.h"
 #include "workloads/dataset.h"
@@ -68,6 +69,18 @@ PreparedRun prepare(const RunRequest& request) {
     p.range_calibration = chip::load_range_calibration(request.range_calibration);
     p.ranges = chip::resolve(*p.range_calibration, p.mapping, p.chip, request.range_calibration);
   }
+  if (request.train_step) {
+    const TrainStepRequest& step = *request.train_step;
+    if (step.batch < 1 || step.batch > 4096) throw ParameterError("--batch", "must be in 1..4096");
+    if (step.pulse_length < 1 || step.pulse_length > 1024) throw ParameterError("--pulse-length", "must be in 1..1024");
+    if (!request.trace_path.empty()) {
+      throw ParameterError("--trace", "a trace records inference runs only: leave out --train-step or --trace");
+    }
+    p.training_mapping = firmware::map_model(chip::estimated_layer_shapes(*p.graph, p.chip),
+                                             chip::chip_geometry(p.chip), firmware::Replication::none);
+    firmware::check_training_step_supported(*p.graph, p.training_mapping);
+    if (step.activity) firmware::check_activity_shape(*step.activity, p.training_mapping);
+  }
   return p;
 }
 
@@ -93,17 +106,44 @@ RunAccuracy evaluate_accuracy(const PreparedRun& run, const RunProgress& progres
   return a;
 }
 
+namespace {
+
+/// The minibatch of a prepared run with a training step.
+firmware::TrainingStep training_step_of(const PreparedRun& run) {
+  const TrainStepRequest& step = *run.request.train_step;
+  firmware::TrainingStepOptions options;
+  options.batch = step.batch;
+  options.pulse_length = step.pulse_length;
+  options.forward = chip::model_program_options(run.chip, step.batch, false);
+  return firmware::compile_training_step(
+      *run.graph, run.training_mapping, options,
+      step.activity ? *step.activity : firmware::expected_training_activity(run.training_mapping, step.pulse_length));
+}
+
+}  // namespace
+
 TimedRun time_run(const PreparedRun& run, const RunProgress& progress) {
   const int inferences = run.chip.compiler.inferences;
-  if (progress.phase) progress.phase("timed run of " + std::to_string(inferences) + " inferences");
+  const auto& step = run.request.train_step;
+  if (progress.phase) {
+    progress.phase("timed run of " + std::to_string(inferences) + " inferences" +
+                   (step ? " and a training step of " + std::to_string(step->batch) + " samples" : ""));
+  }
   TimedRun t;
-  t.compiled = firmware::compile_model(*run.graph, run.mapping,
-                                       chip::model_program_options(run.chip, inferences, true));
-  t.timing = chip::time_model(run.chip, t.compiled);
+  t.compiled =
+      firmware::compile_model(*run.graph, run.mapping, chip::model_program_options(run.chip, inferences, true));
+  if (step) {
+    t.training_program = training_step_of(run);
+    chip::TimedTrainingRun both = chip::time_model_and_training_step(run.chip, t.compiled, *t.training_program);
+    t.timing = std::move(both.inference);
+    t.training_step = std::move(both.training_step);
+  } else {
+    t.timing = chip::time_model(run.chip, t.compiled);
+  }
   if (!run.request.trace_path.empty()) {
-    traces::write_trace(run.request.trace_path,
-                        traces::record_trace(run.chip, t.compiled, t.timing.simulation.instructions,
-                                             t.timing.simulation.timeline));
+    traces::write_trace(
+        run.request.trace_path,
+        traces::record_trace(run.chip, t.compiled, t.timing.simulation.instructions, t.timing.simulation.timeline));
   }
   return t;
 }

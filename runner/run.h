@@ -30,12 +30,25 @@
 #include "chip/chip_config.h"
 #include "chip/model_timing.h"
 #include "chip/range_calibration.h"
+#include "chip/training_step_timing.h"
 #include "firmware/model_compiler.h"
 #include "firmware/model_mapping.h"
+#include "firmware/training_step.h"
 #include "workloads/graph.h"
 #include "workloads/shape_workload.h"
 
 namespace imcsim::runner {
+
+/// A training step to time after the inferences (`imcsim run --train-step`; docs/training-step.md).
+struct TrainStepRequest {
+  int batch = 10;         ///< B, samples of the minibatch (1 to 4096)
+  int pulse_length = 31;  ///< BL, slots per sample update (1 to 1024)
+  /// The updates' activity, per tile of PreparedRun::training_mapping; absent: the expected rule
+  /// (firmware::expected_training_activity at the default line probabilities). Measured counts (the numerics'
+  /// hw::PulsedArray::update) come in through firmware::measured_training_activity; such a run cannot go to a
+  /// worker process (runner/run_anywhere.h).
+  std::optional<firmware::TrainingActivity> activity;
+};
 
 /// What to run, on which chip, over which data.
 struct RunRequest {
@@ -56,6 +69,8 @@ struct RunRequest {
   std::string trace_path;             ///< record the timed run there as a trace (docs/trace.md); empty: none
   /// A range calibration file (docs/calibration.md) the accuracy path uses; empty: none.
   std::string range_calibration;
+  /// Also time one training minibatch after the inferences (no trace then: trace_path must be empty).
+  std::optional<TrainStepRequest> train_step;
 };
 
 /// Told what the run is doing: `phase` as each phase begins ("fp32", "t = 3600 s", "timed run of 8
@@ -75,9 +90,11 @@ struct PreparedRun {
   std::shared_ptr<const workloads::Graph> graph;
   std::vector<workloads::UnsimulatedProduct> unsimulated;  ///< a workload's products no crossbar can hold
   firmware::ModelMapping mapping;
-  bool timing_only = false;  ///< no accuracy path (requested, or a shape-only workload)
+  bool timing_only = false;                                 ///< no accuracy path (requested, or a shape-only workload)
   std::optional<chip::RangeCalibration> range_calibration;  ///< request.range_calibration, read
   chip::ResolvedRanges ranges;  ///< range_calibration resolved against `mapping`; empty without one
+  /// With a training step: the weight layers mapped without replication, as the training step runs them.
+  firmware::ModelMapping training_mapping;
 };
 
 /// The accuracy path's outcome with what it ran on.
@@ -90,7 +107,9 @@ struct RunAccuracy {
 /// The timed run's outcome with the Program it ran.
 struct TimedRun {
   firmware::CompiledModel compiled;  ///< the Program the timed chip ran
-  chip::ModelTiming timing;  ///< latency, throughput, energy per layer and component, utilisation, programming
+  chip::ModelTiming timing;          ///< latency, throughput, energy per layer and component, utilisation, programming
+  std::optional<firmware::TrainingStep> training_program;  ///< with a training step: the minibatch's Program
+  std::optional<chip::TrainingStepTiming> training_step;   ///< and its figures (chip/training_step_timing.h)
 };
 
 /// Everything one run measured.
@@ -101,14 +120,16 @@ struct RunResult {
 };
 
 /// Reads the model or workload and maps it onto the chip, and reads the range calibration file and resolves it
-/// against the mapping. Throws InputError or ParameterError (see the top).
+/// against the mapping; with a training step, checks it (ParameterError naming --batch, --pulse-length, --trace
+/// or --train-step) and maps the model for it. Throws InputError or ParameterError (see the top).
 PreparedRun prepare(const RunRequest& request);
 
 /// The accuracy path of a prepared run (which must not be timing only): FP32 and the chip at every drift time.
 RunAccuracy evaluate_accuracy(const PreparedRun& run, const RunProgress& progress = {});
 
 /// The timed run of a prepared run: compiles it and simulates compiler.inferences pipelined inferences on the
-/// SystemC chip (once per process), then records the trace if the request names a file.
+/// SystemC chip (once per process), then records the trace if the request names a file. With a training step,
+/// the same simulation runs the minibatch after the inferences (chip/timed_training_step.h).
 TimedRun time_run(const PreparedRun& run, const RunProgress& progress = {});
 
 /// The accuracy path (unless timing only), then the timed run (once per process).

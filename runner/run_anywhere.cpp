@@ -104,6 +104,13 @@ std::vector<std::string> run_arguments(const RunRequest& request, const std::str
   if (request.timing_only) a.emplace_back("--timing-only");
   if (!request.trace_path.empty()) a.insert(a.end(), {"--trace", request.trace_path});
   if (!request.range_calibration.empty()) a.insert(a.end(), {"--calibration", request.range_calibration});
+  if (request.train_step) {
+    if (request.train_step->activity) {
+      throw Error("a training step with a given activity runs only in the process that has it, not in a worker");
+    }
+    a.insert(a.end(), {"--train-step", "--batch", std::to_string(request.train_step->batch), "--pulse-length",
+                       std::to_string(request.train_step->pulse_length)});
+  }
   return a;
 }
 

@@ -8,8 +8,8 @@
 //
 // Contract: throws what run() throws (a worker's error is rethrown as imcsim::Error with the worker's message);
 // never exits or prints. A worker reads the chip from chip::to_yaml(request.chip): a technology table changed in
-// code, not loaded from request.chip.technology_file, does not reach it. Thread-safe: of calls from several threads, at most the first runs here, the others
-// (at once, without waiting for it) in worker processes.
+// code, not loaded from request.chip.technology_file, does not reach it. Thread-safe: of calls from several threads, at
+// most the first runs here, the others (at once, without waiting for it) in worker processes.
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -32,7 +32,8 @@ std::vector<nlohmann::ordered_json> run_reports(const std::vector<RunRequest>& r
 std::string imcsim_executable();
 
 /// The `imcsim run` arguments that run `request` in a worker process (the chip as the YAML file `chip_file`,
-/// which the caller writes with chip::to_yaml), writing report.json into `out_dir`.
+/// which the caller writes with chip::to_yaml), writing report.json into `out_dir`. Throws Error for a training
+/// step with a given activity, which no command-line argument carries.
 std::vector<std::string> run_arguments(const RunRequest& request, const std::string& chip_file,
                                        const std::string& model_file, const std::string& out_dir);
 

@@ -5,6 +5,7 @@
 #include "base/text.h"
 #include "firmware/replication_names.h"
 #include "report/timing_json.h"
+#include "report/training_step_json.h"
 #include "report/utilisation.h"
 
 namespace imcsim::runner {
@@ -155,6 +156,7 @@ nlohmann::ordered_json report_json(const RunResult& result) {
   report::add_timing(r, timing);
   r["utilisation"]["per_core"] = report::per_core_utilisation(result.timed.compiled, timing, p.chip.cores.count);
   r["utilisation"]["per_link"] = report::per_link_utilisation(timing, p.chip.interconnect);
+  if (result.timed.training_step) r["training_step"] = report::training_step_json(*result.timed.training_step);
   report::add_chip(r, p.chip);
   return r;
 }

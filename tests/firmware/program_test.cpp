@@ -53,6 +53,44 @@ TEST(Program, ErrorsNameLineAndField) {
   EXPECT_EQ(thrown_by([] { parse_program("core 0: mvm rows=0 cols=1\n", "p"); }).key(), "rows");
 }
 
+TEST(Program, UpdatesCarryPulseLengthAndActivityAndKeepIsAnInstruction) {
+  const Program p = parse_program(
+      "core 0: keep bytes=196\n"
+      "core 0: update rows=196 cols=256 vectors=10 bl=15 slots=150 row_pulses=14700.5 col_pulses=19200 "
+      "coincidences=0.1\n"
+      "core 1: update rows=8 cols=8\n",
+      "p");
+  EXPECT_EQ(p.instructions[0].op, Op::keep);
+  EXPECT_EQ(p.instructions[0].bytes, 196);
+  const Instruction& u = p.instructions[1];
+  EXPECT_EQ(u.pulse_length, 15);
+  ASSERT_TRUE(u.activity.has_value());
+  EXPECT_EQ(u.activity->slots, 150);
+  EXPECT_EQ(u.activity->row_pulses, 14700.5);
+  EXPECT_EQ(u.activity->column_pulses, 19200);
+  EXPECT_EQ(u.activity->coincidences, 0.1);
+  EXPECT_EQ(p.instructions[2].pulse_length, cores::default_pulse_length);
+  EXPECT_FALSE(p.instructions[2].activity.has_value());
+  // The text form gives back the same numbers, bit for bit.
+  const Program again = parse_program(to_text(p), "again");
+  EXPECT_EQ(to_text(again), to_text(p));
+  EXPECT_EQ(again.instructions[1].activity->coincidences, 0.1);
+  EXPECT_EQ(again.instructions[1].pulse_length, 15);
+  EXPECT_FALSE(again.instructions[2].activity.has_value());
+}
+
+TEST(Program, AnUpdatesActivityComesWhole) {
+  EXPECT_EQ(
+      thrown_by([] { parse_program("core 0: update rows=2 cols=2 slots=31 row_pulses=1 col_pulses=1\n", "p"); }).key(),
+      "coincidences");
+  EXPECT_EQ(thrown_by([] { parse_program("core 0: update rows=2 cols=2 bl=0\n", "p"); }).key(), "bl");
+  EXPECT_EQ(thrown_by([] {
+              parse_program("core 0: update rows=2 cols=2 slots=-1 row_pulses=0 col_pulses=0 coincidences=0\n", "p");
+            }).key(),
+            "slots");
+  EXPECT_EQ(thrown_by([] { parse_program("core 0: mvm rows=2 cols=2 bl=3\n", "p"); }).key(), "bl");
+}
+
 TEST(Program, ValidationPairsSendsWithReceives) {
   const Program lonely = parse_program("core 0: send to=1 bytes=4\n", "p");
   EXPECT_EQ(thrown_by([&] { lonely.validate(2); }).line(), 1);

@@ -162,6 +162,14 @@ void expect_same_table(const TechnologyTable& a, const TechnologyTable& b) {
   EXPECT_EQ(a.dac_area_mm2, b.dac_area_mm2);
   EXPECT_EQ(a.program_pulse_ns, b.program_pulse_ns);
   EXPECT_EQ(a.program_pulse_energy_pj, b.program_pulse_energy_pj);
+  EXPECT_EQ(a.update.pulse_width_ns, b.update.pulse_width_ns);
+  EXPECT_EQ(a.update.slot_overhead_ns, b.update.slot_overhead_ns);
+  EXPECT_EQ(a.update.vector_overhead_ns, b.update.vector_overhead_ns);
+  EXPECT_EQ(a.update.coincidence_energy_pj, b.update.coincidence_energy_pj);
+  EXPECT_EQ(a.update.row_driver_energy_pj, b.update.row_driver_energy_pj);
+  EXPECT_EQ(a.update.column_driver_energy_pj, b.update.column_driver_energy_pj);
+  EXPECT_EQ(a.update.probability_energy_pj, b.update.probability_energy_pj);
+  EXPECT_EQ(a.update.stream_bit_energy_pj, b.update.stream_bit_energy_pj);
   ASSERT_EQ(a.adc.size(), b.adc.size());
   for (const auto& [kind, x] : a.adc) {
     ASSERT_EQ(b.adc.count(kind), 1u) << adc_kind_names().name(kind);
@@ -521,6 +529,29 @@ TEST(TechnologyYamlErrors, NegativeEnergyNamesKeyAndLine) {
                                     "    energy_pj: -1\n");
   EXPECT_EQ(adc.key(), "adc.sar.energy_pj");
   EXPECT_EQ(adc.line(), 3);
+}
+
+TEST(TechnologyYamlErrors, UpdateKeysAreCheckedAndNamed) {
+  const InputError negative = load_error("tech_update_negative.yaml",
+                                         "update:\n"
+                                         "  pulse_width_ns: 1.0\n"
+                                         "  coincidence_energy_pj: -0.01\n");
+  EXPECT_EQ(negative.key(), "update.coincidence_energy_pj");
+  EXPECT_EQ(negative.line(), 3);
+  EXPECT_EQ(load_error("tech_update_width.yaml", "update:\n  pulse_width_ns: 0\n").key(), "update.pulse_width_ns");
+  EXPECT_EQ(load_error("tech_update_typo.yaml", "update:\n  row_driver_pj: 0.2\n").key(), "update.row_driver_pj");
+}
+
+TEST(TechnologyScaling, UpdateDriversScaleWithTheCellsTheirLineCrosses) {
+  DesignPoint p;
+  p.rows = 128;
+  p.cols = 64;
+  const CostModel m = model_at(p);
+  const UpdateTechnology& u = hermes_technology().update;
+  EXPECT_DOUBLE_EQ(m.update_row_pulse_energy_pj(), u.row_driver_energy_pj * 64 / 256);
+  EXPECT_DOUBLE_EQ(m.update_column_pulse_energy_pj(), u.column_driver_energy_pj * 128 / 256);
+  EXPECT_DOUBLE_EQ(m.update_slot_ns(), u.pulse_width_ns + u.slot_overhead_ns);
+  EXPECT_DOUBLE_EQ(model_at(DesignPoint{}).update_row_pulse_energy_pj(), u.row_driver_energy_pj);
 }
 
 TEST(TechnologyYamlErrors, OutOfRangeReferenceAndFraction) {
