@@ -61,7 +61,8 @@ int sc_main(int argc, char* argv[]) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version succeed; every other parse error is bad input (exit 2), whatever CLI11's own code.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const imcsim::Error& e) {
     std::cerr << "imcsim: error: " << e.what() << "\n";
     return 2;

@@ -1,5 +1,6 @@
-// imcsim train: train a model of the zoo on Fashion-MNIST, optionally hardware-aware, and write it as ONNX (JSON
-// summary on stdout, progress on stderr: a live bar on a terminal, one line per epoch otherwise).
+// imcsim train: train a model of the zoo on Fashion-MNIST, optionally hardware-aware, or with --analog on the
+// chip's pulsed arrays (analog_training/train_on_chip.h), and write it as ONNX (JSON summary on stdout with the
+// learning curve, progress on stderr: a live bar on a terminal, one line per epoch otherwise).
 
 #include <unistd.h>
 
@@ -9,6 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "analog_training/pulsed_training_setup.h"
+#include "analog_training/train_on_chip.h"
+#include "apps/chip_options.h"
 #include "apps/commands.h"
 #include "apps/progress.h"
 #include "base/durations.h"
@@ -17,6 +21,7 @@
 #include "workloads/onnx_export.h"
 #include "workloads/onnx_import.h"
 #include "workloads/reference_executor.h"
+#include "workloads/training/pulsed_trainer.h"
 #include "workloads/training/trainer.h"
 
 namespace imcsim::apps {
@@ -29,6 +34,11 @@ struct TrainOptions {
   std::string weight_noise = "none";
   std::string weight_noise_time = "0";
   workloads::training::TrainingConfig config;
+  // On the chip's pulsed arrays (--analog).
+  bool analog = false;
+  ChipOptions chip;
+  workloads::training::PulsedTrainingConfig pulsed;
+  std::string checkpoint;
 };
 
 /// Progress on stderr: a bar redrawn in place on a terminal (at most ten times a second), else a line per epoch.
@@ -63,6 +73,25 @@ class ProgressPrinter {
   bool m_terminal;
   double m_last = -1;
 };
+
+/// --analog: the zoo network trained on the chip's pulsed arrays; the shared options that the user gave replace
+/// the pulsed defaults.
+void train_on_chip(const TrainOptions& o, const CLI::App& cmd) {
+  workloads::training::PulsedTrainingConfig p = o.pulsed;
+  const workloads::training::TrainingConfig& c = o.config;
+  p.model = c.model;
+  p.epochs = c.epochs;
+  p.seed = c.seed;
+  p.threads = c.threads;
+  p.init = c.init;
+  if (cmd.count("--batch") > 0) p.batch = c.batch;
+  if (cmd.count("--lr") > 0) p.learning_rate = c.optimizer.learning_rate;
+  const chip::ChipConfig chip = o.chip.load();
+  const analog_training::OnChipTrainingRequest request{analog_training::on_chip(p, chip), chip.name, o.out,
+                                                       o.checkpoint, o.train_images};
+  ProgressPrinter printer;
+  std::cout << analog_training::train_on_chip(request, printer).dump(2) << "\n";
+}
 
 }  // namespace
 
@@ -124,7 +153,48 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--input-range-decay", c.hwa.input_range_decay, "Decay of the learned input range")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd->callback([o, &exit_code]() {
+  // On the chip's pulsed arrays.
+  workloads::training::PulsedTrainingConfig& p = o->pulsed;
+  CLI::Option* analog = cmd->add_flag(
+      "--analog", o->analog,
+      "Train on the chip's pulsed arrays (training_device section; docs/analog-training.md): SGD, batch 10 and "
+      "lr 0.01 unless given");
+  add_chip_options(cmd, o->chip);
+  cmd->get_option("--chip")->needs(analog);
+  cmd->get_option("--set")->needs(analog);
+  cmd->add_flag("--zero-shift", p.layers.zero_shift,
+                "Program each reference device to its device's symmetry point, found by pulsing")
+      ->needs(analog);
+  cmd->add_flag("--zero-shift-by-formula", p.layers.zero_shift_by_formula,
+                "With --zero-shift: the analytic symmetry points instead of the found ones (for comparison)")
+      ->needs("--zero-shift");
+  cmd->add_option("--pulse-length", p.layers.update.pulse_length, "BL: pulse slots per update")
+      ->check(CLI::Range(1, 1 << 16))
+      ->capture_default_str()
+      ->needs(analog);
+  cmd->add_flag("--update-management", p.layers.update.update_management,
+                "Balance the row and column pulse probabilities (sqrt(d_max / x_max))")
+      ->needs(analog);
+  cmd->add_flag("--bl-management", p.layers.update.bl_management, "Shorten BL to what lr max|x| max|d| / dw_min needs")
+      ->needs(analog);
+  cmd->add_option("--weight-scale", p.layers.weight_scale, "Network weight per device unit")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->needs(analog);
+  cmd->add_option("--checkpoint", o->checkpoint,
+                  "Write the training state here after every epoch; resume from it when it exists")
+      ->needs(analog);
+  for (const char* digital_only :
+       {"--optimizer", "--momentum", "--weight-decay", "--schedule", "--weight-noise", "--weight-noise-std",
+        "--weight-noise-time", "--output-noise", "--dac-bits", "--adc-bits", "--adc-range", "--clip-sigma",
+        "--learn-input-range", "--input-range-decay"})
+    cmd->get_option(digital_only)->excludes(analog);
+  cmd->callback([o, cmd, &exit_code]() {
+    if (o->analog) {
+      train_on_chip(*o, *cmd);
+      exit_code = 0;
+      return;
+    }
     workloads::training::TrainingConfig& config = o->config;
     config.hwa.weight_noise = workloads::training::parse_weight_noise(o->weight_noise);
     config.hwa.weight_noise_time_s = parse_duration_s(o->weight_noise_time, "--weight-noise-time");
@@ -135,7 +205,17 @@ void add_train_command(CLI::App& app, int& exit_code) {
     const workloads::Dataset test = workloads::load_fashion_mnist("test", 0, pre);
     workloads::training::Trainer trainer(config);
     ProgressPrinter printer;
-    trainer.train(train, [&](const workloads::training::Progress& p) { printer(p); });
+    // The learning curve: the test images after every epoch (FP32, as the trainer holds the model).
+    nlohmann::ordered_json curve = nlohmann::ordered_json::array();
+    trainer.train(train, [&](const workloads::training::Progress& p) {
+      printer(p);
+      if (p.batch == p.batches) {
+        curve.push_back({{"epoch", p.epoch},
+                         {"loss", p.loss},
+                         {"train_accuracy", p.accuracy},
+                         {"test_top1", workloads::top1(trainer.predict(test.samples), test.labels)}});
+      }
+    });
     const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const workloads::Graph g = trainer.export_graph();
     workloads::export_onnx(g, o->out);
@@ -169,6 +249,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
       j["reference_error"] = e.what();
     }
     j["test_top1_trainer"] = workloads::top1(trainer.predict(test.samples), test.labels);
+    j["curve"] = curve;
     j["train_seconds"] = train_seconds;
     j["seconds_per_epoch"] = train_seconds / config.epochs;
     std::cout << j.dump(2) << "\n";

@@ -11,23 +11,6 @@ namespace imcsim::workloads::training {
 
 namespace {
 
-Parameter parameter(const std::string& name, std::vector<std::int64_t> shape, Eigen::Index rows, Eigen::Index cols,
-                    bool trainable = true) {
-  Parameter p;
-  p.name = name;
-  p.shape = std::move(shape);
-  p.value = Matrix::Zero(rows, cols);
-  p.grad = Matrix::Zero(rows, cols);
-  p.trainable = trainable;
-  return p;
-}
-
-/// He-normal initialisation from the layer's own stream.
-void he_normal(Matrix& w, int fan_in, std::uint64_t seed, std::uint32_t id) {
-  RandomStream({seed, RandomPurpose::user, id, 1}).normal(w.data(), static_cast<std::size_t>(w.size()));
-  w *= std::sqrt(2.0f / static_cast<float>(fan_in));
-}
-
 std::vector<const ProductCache*> pointers(const std::vector<ProductCache>& caches) {
   std::vector<const ProductCache*> out;
   for (const auto& c : caches) out.push_back(&c);
@@ -57,6 +40,22 @@ Attribute ints(std::vector<std::int64_t> v) {
 
 }  // namespace
 
+Parameter make_parameter(const std::string& name, std::vector<std::int64_t> shape, Eigen::Index rows, Eigen::Index cols,
+                         bool trainable) {
+  Parameter p;
+  p.name = name;
+  p.shape = std::move(shape);
+  p.value = Matrix::Zero(rows, cols);
+  p.grad = Matrix::Zero(rows, cols);
+  p.trainable = trainable;
+  return p;
+}
+
+void he_normal(Matrix& w, int fan_in, std::uint64_t seed, std::uint32_t id) {
+  RandomStream({seed, RandomPurpose::user, id, 1}).normal(w.data(), static_cast<std::size_t>(w.size()));
+  w *= std::sqrt(2.0f / static_cast<float>(fan_in));
+}
+
 // ---- GraphWriter ----
 
 std::string GraphWriter::node(const std::string& name, const std::string& op, std::vector<std::string> inputs,
@@ -85,19 +84,22 @@ void GraphWriter::constant(const Parameter& p) {
   m_graph.tensors[p.name] = std::move(t);
 }
 
+void load_tensor(const Graph& graph, Parameter& p) {
+  const auto it = graph.tensors.find(p.name);
+  if (it == graph.tensors.end() || !it->second.constant) {
+    throw InputError(graph.name, 0, 0, "tensor '" + p.name + "'", "missing: the model has no such initializer");
+  }
+  if (static_cast<Eigen::Index>(it->second.data.size()) != p.value.size()) {
+    throw InputError(
+        graph.name, 0, 0, "tensor '" + p.name + "'",
+        "has " + std::to_string(it->second.data.size()) + " values, the layer needs " + std::to_string(p.value.size()));
+  }
+  p.value = Eigen::Map<const Matrix>(it->second.data.data(), p.value.rows(), p.value.cols());
+}
+
 void Layer::import_from(const Graph& graph) {
   for (Parameter* p : parameters()) {
-    if (p->name.empty()) continue;
-    const auto it = graph.tensors.find(p->name);
-    if (it == graph.tensors.end() || !it->second.constant) {
-      throw InputError(graph.name, 0, 0, "tensor '" + p->name + "'", "missing: the model has no such initializer");
-    }
-    if (static_cast<Eigen::Index>(it->second.data.size()) != p->value.size()) {
-      throw InputError(graph.name, 0, 0, "tensor '" + p->name + "'",
-                       "has " + std::to_string(it->second.data.size()) + " values, the layer needs " +
-                           std::to_string(p->value.size()));
-    }
-    p->value = Eigen::Map<const Matrix>(it->second.data.data(), p->value.rows(), p->value.cols());
+    if (!p->name.empty()) load_tensor(graph, *p);
   }
 }
 
@@ -129,8 +131,8 @@ void AnalogLayer::end_backward(const std::vector<const ProductCache*>& caches) {
 // ---- Dense ----
 
 Dense::Dense(std::string name, int in, int out, const HardwareAwareConfig& hwa, std::uint32_t id)
-    : AnalogLayer(name, {1, 1, in}, parameter(name + ".weight", {out, in}, out, in),
-                  parameter(name + ".bias", {out}, 1, out), hwa, id),
+    : AnalogLayer(name, {1, 1, in}, make_parameter(name + ".weight", {out, in}, out, in),
+                  make_parameter(name + ".bias", {out}, 1, out), hwa, id),
       m_out(out) {
   he_normal(m_w.value, in, hwa.seed, id);
 }
@@ -174,8 +176,8 @@ Conv2d::Conv2d(std::string name, Shape in, int out_channels, int kernel, int str
                const HardwareAwareConfig& hwa, std::uint32_t id)
     : AnalogLayer(
           name, in,
-          parameter(name + ".weight", {out_channels, in.c, kernel, kernel}, out_channels, in.c * kernel * kernel),
-          parameter(bias ? name + ".bias" : "", {out_channels}, 1, out_channels, bias), hwa, id),
+          make_parameter(name + ".weight", {out_channels, in.c, kernel, kernel}, out_channels, in.c * kernel * kernel),
+          make_parameter(bias ? name + ".bias" : "", {out_channels}, 1, out_channels, bias), hwa, id),
       m_out_c(out_channels),
       m_k(kernel),
       m_stride(stride),
@@ -291,11 +293,11 @@ std::string Conv2d::export_to(GraphWriter& g, const std::string& input) const {
 
 BatchNorm::BatchNorm(std::string name, Shape in, double momentum, double epsilon)
     : Layer(std::move(name), in), m_momentum(momentum), m_epsilon(epsilon) {
-  m_scale = parameter(m_name + ".scale", {in.c}, 1, in.c);
+  m_scale = make_parameter(m_name + ".scale", {in.c}, 1, in.c);
   m_scale.value.setOnes();
-  m_shift = parameter(m_name + ".bias", {in.c}, 1, in.c);
-  m_mean = parameter(m_name + ".mean", {in.c}, 1, in.c, false);
-  m_var = parameter(m_name + ".var", {in.c}, 1, in.c, false);
+  m_shift = make_parameter(m_name + ".bias", {in.c}, 1, in.c);
+  m_mean = make_parameter(m_name + ".mean", {in.c}, 1, in.c, false);
+  m_var = make_parameter(m_name + ".var", {in.c}, 1, in.c, false);
   m_var.value.setOnes();
 }
 
@@ -581,8 +583,8 @@ constexpr int onnx_gate[4] = {0, 3, 1, 2};
 
 Lstm::Lstm(std::string name, int steps, int inputs, int hidden, const HardwareAwareConfig& hwa, std::uint32_t id)
     : AnalogLayer(name, {1, 1, steps * inputs},
-                  parameter(name + ".weight", {4 * hidden, inputs + hidden}, 4 * hidden, inputs + hidden),
-                  parameter(name + ".bias", {4 * hidden}, 1, 4 * hidden), hwa, id),
+                  make_parameter(name + ".weight", {4 * hidden, inputs + hidden}, 4 * hidden, inputs + hidden),
+                  make_parameter(name + ".bias", {4 * hidden}, 1, 4 * hidden), hwa, id),
       m_steps(steps),
       m_inputs(inputs),
       m_hidden(hidden) {

@@ -37,6 +37,16 @@ struct Pass {
   int batch = 0;           ///< samples in the minibatch
 };
 
+/// A parameter of IR name `name` and shape, `rows` x `cols` zeros (value and gradient).
+Parameter make_parameter(const std::string& name, std::vector<std::int64_t> shape, Eigen::Index rows, Eigen::Index cols,
+                         bool trainable = true);
+/// He-normal initialisation of `w` from the layer's own stream (seed, id): N(0, 2 / fan_in).
+void he_normal(Matrix& w, int fan_in, std::uint64_t seed, std::uint32_t id);
+
+/// Sets p.value from the initializer of p's name in `graph`; throws InputError naming the tensor when it is
+/// missing or has another size.
+void load_tensor(const Graph& graph, Parameter& p);
+
 /// Adds nodes and tensors to an IR graph while a network exports itself.
 class GraphWriter {
  public:

@@ -13,6 +13,7 @@
 #include "base/random.h"
 #include "base/text.h"
 #include "hw/gemm_backend.h"
+#include "workloads/training/minibatch.h"
 
 namespace imcsim::workloads::training {
 
@@ -24,9 +25,11 @@ constexpr int classes = 10;
 /// Numbers the analog layers of a network (their random streams) and builds layers with the shared options.
 struct Builder {
   const HardwareAwareConfig& hwa;
+  const DenseFactory& make_dense;
   std::uint32_t next_id = 1;
 
   LayerPtr dense(const std::string& name, int in, int out) {
+    if (make_dense) return make_dense(name, in, out, next_id++);
     return std::make_unique<Dense>(name, in, out, hwa, next_id++);
   }
   LayerPtr conv(const std::string& name, Shape in, int out, int k, int stride, int pad, bool bias) {
@@ -103,8 +106,8 @@ std::unique_ptr<Network> lstm(Builder& b) {
   return net;
 }
 
-/// The float initializers of an ONNX file as they are stored. Not import_onnx: the import folds BatchNorm into
-/// the preceding Conv or Gemm, and the trainer needs the tensors it wrote back unchanged.
+}  // namespace
+
 Graph onnx_initializers(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   onnx::ModelProto model;
@@ -135,13 +138,12 @@ Graph onnx_initializers(const std::string& path) {
   return g;
 }
 
-}  // namespace
-
 std::vector<std::string> model_kinds() { return {"mlp", "cnn", "resnet", "lstm"}; }
 std::vector<std::string> schedule_kinds() { return {"constant", "cosine"}; }
 
-std::unique_ptr<Network> build_network(const std::string& model, const HardwareAwareConfig& hwa) {
-  Builder b{hwa};
+std::unique_ptr<Network> build_network(const std::string& model, const HardwareAwareConfig& hwa,
+                                       const DenseFactory& dense) {
+  Builder b{hwa, dense};
   if (model == "mlp") return mlp(b);
   if (model == "cnn") return cnn(b);
   if (model == "resnet") return resnet(b);
@@ -179,74 +181,22 @@ void Trainer::train(const Dataset& data, const std::function<void(const Progress
   const int n = data.size();
   const int batches = (n + m_config.batch - 1) / m_config.batch;
   const double total_steps = static_cast<double>(batches) * m_config.epochs;
-  std::vector<int> order(static_cast<std::size_t>(n));
-  std::vector<float> keys(static_cast<std::size_t>(n));
   const auto start = std::chrono::steady_clock::now();
   std::uint64_t step = 0;
   for (int epoch = 1; epoch <= m_config.epochs; ++epoch) {
-    // A fresh permutation per epoch: sort by counter-based random keys.
-    RandomStream({m_config.seed, RandomPurpose::user, 1000, static_cast<std::uint32_t>(epoch)})
-        .uniform(keys.data(), keys.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-      return keys[static_cast<std::size_t>(a)] < keys[static_cast<std::size_t>(b)];
-    });
+    const std::vector<int> order = epoch_order(n, m_config.seed, epoch);
     double loss_sum = 0;
     std::int64_t correct = 0, seen = 0;
     for (int bi = 0; bi < batches; ++bi) {
       const int first = bi * m_config.batch;
       const int rows = std::min(m_config.batch, n - first);
-      Pass pass;
-      pass.pool = m_pool.get();
-      pass.training = true;
-      pass.step = step;
-      pass.batch = rows;
-      std::vector<Matrix> x;
-      std::vector<std::vector<int>> labels;
-      for (int c = 0; c < rows; c += chunk_samples) {
-        const int size = std::min(chunk_samples, rows - c);
-        pass.first.push_back(c);
-        Matrix chunk(size, data.samples.cols());
-        std::vector<int> y(static_cast<std::size_t>(size));
-        for (int r = 0; r < size; ++r) {
-          const int i = order[static_cast<std::size_t>(first + c + r)];
-          chunk.row(r) = data.samples.row(i);
-          y[static_cast<std::size_t>(r)] = data.labels[static_cast<std::size_t>(i)];
-        }
-        x.push_back(std::move(chunk));
-        labels.push_back(std::move(y));
-      }
-      m_network->forward(x, pass);
-      // Softmax cross-entropy: the logits become their gradient (mean over the minibatch).
-      const auto chunks = static_cast<int>(x.size());
-      std::vector<double> losses(static_cast<std::size_t>(chunks));
-      std::vector<std::int64_t> hits(static_cast<std::size_t>(chunks));
-      m_pool->run(chunks, [&](int k) {
-        const auto ks = static_cast<std::size_t>(k);
-        Matrix& z = x[ks];
-        double loss = 0;
-        std::int64_t hit = 0;
-        for (Eigen::Index r = 0; r < z.rows(); ++r) {
-          auto row = z.row(r).array();
-          const int label = labels[ks][static_cast<std::size_t>(r)];
-          Eigen::Index best = 0;
-          row.maxCoeff(&best);
-          hit += best == label;
-          row = (row - row.maxCoeff()).exp();
-          row /= row.sum();
-          loss -= std::log(std::max(row(label), 1e-12f));
-          row(label) -= 1.0f;
-        }
-        z /= static_cast<float>(rows);
-        losses[ks] = loss;
-        hits[ks] = hit;
-      });
-      for (int k = 0; k < chunks; ++k) {
-        loss_sum += losses[static_cast<std::size_t>(k)];
-        correct += hits[static_cast<std::size_t>(k)];
-      }
+      Minibatch b = make_minibatch(data, order, first, rows, *m_pool, step);
+      m_network->forward(b.x, b.pass);
+      const LossSum sum = softmax_cross_entropy(b);
+      loss_sum += sum.loss;
+      correct += sum.correct;
       seen += rows;
-      m_network->backward(x, pass);
+      m_network->backward(b.x, b.pass);
       double lr = m_config.optimizer.learning_rate;
       if (m_config.schedule == "cosine") lr *= 0.5 * (1.0 + std::cos(M_PI * static_cast<double>(step) / total_steps));
       optimizer.step(lr);

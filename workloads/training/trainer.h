@@ -45,10 +45,21 @@ struct Progress {
 };
 
 std::vector<std::string> model_kinds();
+
+/// The float initializers of an ONNX file as they are stored. Not import_onnx: the import folds BatchNorm into
+/// the preceding Conv or Gemm, and a trainer needs the tensors it wrote back unchanged. Throws InputError naming
+/// the file.
+Graph onnx_initializers(const std::string& path);
 std::vector<std::string> schedule_kinds();
 
-/// The zoo architecture `model` for 28 x 28 single-channel images and 10 classes.
-std::unique_ptr<Network> build_network(const std::string& model, const HardwareAwareConfig& hwa);
+/// Makes the fully connected layer `name` (in -> out; `id` numbers its random streams) in place of the zoo's
+/// hardware-aware Dense.
+using DenseFactory = std::function<LayerPtr(const std::string& name, int in, int out, std::uint32_t id)>;
+
+/// The zoo architecture `model` for 28 x 28 single-channel images and 10 classes; `dense`, when set, makes its
+/// fully connected layers.
+std::unique_ptr<Network> build_network(const std::string& model, const HardwareAwareConfig& hwa,
+                                       const DenseFactory& dense = {});
 
 class Trainer {
  public:

@@ -1,0 +1,29 @@
+#pragma once
+// One on-chip training run as a function call (docs/analog-training.md): a zoo network trained on the chip's
+// pulsed arrays (workloads/training/pulsed_trainer.h) on Fashion-MNIST, checkpointed after every epoch and
+// resumed from the checkpoint when it exists, written as ONNX of its effective weights, and summarised as JSON:
+// the configuration, the learning curve (loss, training and test accuracy per epoch), the final test accuracy read
+// from the arrays and of the written file, what the updates fired, and, with zero-shifting, how far the
+// symmetry points found by pulsing lie from the analytic ones.
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "workloads/training/pulsed_trainer.h"
+
+namespace imcsim::analog_training {
+
+struct OnChipTrainingRequest {
+  workloads::training::PulsedTrainingConfig training;  ///< resolved against the chip (pulsed_training_setup.h)
+  std::string chip;                                    ///< the chip config's name, for the summary
+  std::string out;                                     ///< the .onnx file to write
+  std::string checkpoint;                              ///< "" : none
+  int train_images = 0;                                ///< 0: all 60,000
+};
+
+/// Throws InputError for a checkpoint of another configuration, ParameterError for a bad setting.
+nlohmann::ordered_json train_on_chip(const OnChipTrainingRequest& request,
+                                     const std::function<void(const workloads::training::Progress&)>& progress);
+
+}  // namespace imcsim::analog_training

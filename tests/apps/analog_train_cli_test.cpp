@@ -1,0 +1,86 @@
+// `imcsim train --analog` (docs/analog-training.md) as a user runs it: one epoch on the chip's pulsed arrays with
+// zero-shifting writes the ONNX file and a summary with the learning curve and the symmetry points' error; the
+// same command with more epochs resumes from the checkpoint; bad input is exit 2 naming the option or key.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "tests/apps/cli_run.h"
+
+namespace imcsim {
+namespace {
+
+using test::contains;
+using test::run_imcsim;
+using test::scratch_path;
+
+const std::string small =
+    "train --analog --model mlp --train-images 300 --batch 10 --seed 3 --threads 2 "
+    "--set training_device.zero_shift_pulse_pairs=300";
+
+class AnalogTrainCli : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_FALSE(test::binary().empty()) << "IMCSIM_BINARY is not set"; }
+};
+
+TEST_F(AnalogTrainCli, TrainsWithZeroShiftingAndResumesFromItsCheckpoint) {
+  const std::string onnx = scratch_path("analog") + ".onnx", checkpoint = scratch_path("analog") + ".ckpt";
+  std::filesystem::remove(checkpoint);
+  const test::RunResult r = run_imcsim(small + " --epochs 1 --zero-shift --update-management --bl-management" +
+                                       " --checkpoint " + checkpoint + " --out " + onnx);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["zero_shift"], "found");
+  EXPECT_EQ(j["device"]["model"], "soft-bounds");
+  ASSERT_EQ(j["curve"].size(), 1u);
+  EXPECT_GT(j["curve"][0]["test_top1"].get<double>(), 0.3);
+  EXPECT_GT(j["symmetry_point_error"]["devices"].get<int>(), 200000);
+  EXPECT_GE(j["symmetry_point_error"]["p95_dw_min"].get<double>(),
+            j["symmetry_point_error"]["median_dw_min"].get<double>());
+  EXPECT_GT(j["update_activity_this_run"][0]["tiles"][0]["coincidences"].get<double>(), 0.0);
+  EXPECT_TRUE(std::filesystem::exists(onnx));
+  EXPECT_TRUE(std::filesystem::exists(checkpoint));
+
+  const test::RunResult more = run_imcsim(small + " --epochs 2 --zero-shift --update-management --bl-management" +
+                                          " --checkpoint " + checkpoint + " --out " + onnx);
+  ASSERT_EQ(more.exit_code, 0) << more.err;
+  const nlohmann::json m = nlohmann::json::parse(more.out);
+  EXPECT_EQ(m["resumed_after_epoch"], 1);
+  ASSERT_EQ(m["curve"].size(), 2u);
+  EXPECT_EQ(m["curve"][0]["test_top1"], j["curve"][0]["test_top1"]);
+
+  // The same checkpoint with another device is refused.
+  const test::RunResult other = run_imcsim(small + " --epochs 2 --zero-shift --set training_device.up_down=0.3" +
+                                           " --checkpoint " + checkpoint + " --out " + onnx);
+  EXPECT_EQ(other.exit_code, 2) << other.err;
+  EXPECT_TRUE(contains(other.err, checkpoint)) << other.err;
+  EXPECT_TRUE(contains(other.err, "fingerprint")) << other.err;
+  std::filesystem::remove(onnx);
+  std::filesystem::remove(checkpoint);
+}
+
+TEST_F(AnalogTrainCli, BadInputIsExitTwoNamingTheOptionOrKey) {
+  const std::string onnx = scratch_path("bad") + ".onnx";
+  struct Case {
+    std::string args, names;
+  };
+  const std::vector<Case> cases = {
+      {"train --analog --model cnn --train-images 300", "train.model"},
+      {small + " --pulse-length 0", "--pulse-length"},
+      {small + " --set training_device.up_down=1.5", "training_device.up_down"},
+      {small + " --set training_device.dw_min=0", "training_device.dw_min"},
+      {small + " --optimizer adam", "--optimizer"},
+      {"train --model mlp --zero-shift", "--zero-shift"},
+  };
+  for (const Case& c : cases) {
+    const test::RunResult r = run_imcsim(c.args + " --out " + onnx);
+    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.err;
+    EXPECT_TRUE(contains(r.err, c.names)) << c.args << "\n" << r.err;
+    EXPECT_FALSE(std::filesystem::exists(onnx)) << c.args;
+  }
+}
+
+}  // namespace
+}  // namespace imcsim

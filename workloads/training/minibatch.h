@@ -1,0 +1,36 @@
+#pragma once
+// The pieces of a training epoch that every trainer shares (trainer.h, pulsed_trainer.h): the epoch's sample
+// order, a minibatch cut into chunks, and the softmax cross-entropy that turns the logits into their gradient.
+//
+// Contract: everything is a pure function of its arguments (the order of a seed and an epoch, the chunks of a
+// slice of that order), and the loss is reduced over the chunks in their order, so results do not depend on the
+// thread count.
+
+#include <cstdint>
+#include <vector>
+
+#include "workloads/dataset.h"
+#include "workloads/training/layers.h"
+
+namespace imcsim::workloads::training {
+
+/// A fresh permutation of [0, n) for each epoch: samples sorted by counter-based random keys of (seed, epoch).
+std::vector<int> epoch_order(int n, std::uint64_t seed, int epoch);
+
+struct Minibatch {
+  std::vector<Matrix> x;                 ///< per chunk: samples x features
+  std::vector<std::vector<int>> labels;  ///< per chunk
+  Pass pass;                             ///< training pass of this minibatch (pool, step, chunk starts)
+};
+/// Samples order[first .. first + rows) of `data`, in chunks of chunk_samples.
+Minibatch make_minibatch(const Dataset& data, const std::vector<int>& order, int first, int rows, ChunkPool& pool,
+                         std::uint64_t step);
+
+struct LossSum {
+  double loss = 0;           ///< summed cross-entropy of the minibatch's samples
+  std::int64_t correct = 0;  ///< samples whose largest logit is their label
+};
+/// Softmax cross-entropy of the logits in `b.x`; replaces them by the gradient of the minibatch's mean loss.
+LossSum softmax_cross_entropy(Minibatch& b);
+
+}  // namespace imcsim::workloads::training
