@@ -16,15 +16,8 @@ constexpr float lr = 0.01f;
 constexpr int sample_updates = 512;  ///< updates whose counts give the pulses and draws per update
 
 hw::PulsedDeviceConfig training_device(float c2c) {
-  hw::PulsedDeviceConfig c;
-  c.model = "soft-bounds";
-  c.dw_min = 0.001f;
-  c.up_down = 0.0f;
-  c.w_max = 0.6f;
-  c.w_min = -0.6f;
-  c.dw_min_dtod = 0.3f;
+  hw::PulsedDeviceConfig c = hw::aihwkit_soft_bounds();
   c.up_down_dtod = 0.3f;
-  c.w_bounds_dtod = 0.3f;
   c.dw_min_std = c2c;
   return c;
 }

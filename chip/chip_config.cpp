@@ -101,18 +101,7 @@ ChipConfig default_chip_config() {
   c.cores.one_phase_noise_std = 0.02f;
   c.cores.one_phase_nonlinearity_lsb = 1.0f;
   c.device.model = "pcm-hermes";
-  // aihwkit's SoftBoundsDevice defaults (aihwkit.simulator.configs.devices.PulsedDevice); w_bounds_dtod is its
-  // w_max_dtod = w_min_dtod.
-  hw::PulsedDeviceConfig& training = c.training_device.device;
-  training.model = "soft-bounds";
-  training.dw_min = 0.001f;
-  training.up_down = 0.0f;
-  training.w_max = 0.6f;
-  training.w_min = -0.6f;
-  training.dw_min_dtod = 0.3f;
-  training.up_down_dtod = 0.01f;
-  training.w_bounds_dtod = 0.3f;
-  training.dw_min_std = 0.3f;
+  c.training_device.device = hw::aihwkit_soft_bounds();
   c.training_device.zero_shift.pulse_pairs = 2000;
   c.training_device.zero_shift.reference_programming_std = 0.0f;
   c.adc.output_range = 12.0f;

@@ -76,6 +76,20 @@ float PulsedDeviceModel::symmetry_point(const PulsedDeviceParams& p) const {
   return 0.5f * (lo + hi);
 }
 
+PulsedDeviceConfig aihwkit_soft_bounds() {
+  PulsedDeviceConfig c;
+  c.model = "soft-bounds";
+  c.dw_min = 0.001f;
+  c.up_down = 0.0f;
+  c.w_max = 0.6f;
+  c.w_min = -0.6f;
+  c.dw_min_dtod = 0.3f;
+  c.up_down_dtod = 0.01f;
+  c.w_bounds_dtod = 0.3f;
+  c.dw_min_std = 0.3f;
+  return c;
+}
+
 std::vector<std::string> pulsed_device_models() { return {"constant-step", "linear-step", "soft-bounds"}; }
 
 std::unique_ptr<PulsedDeviceModel> make_pulsed_device(const PulsedDeviceConfig& config, const std::string& key_prefix) {

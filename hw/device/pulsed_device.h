@@ -83,4 +83,9 @@ std::unique_ptr<PulsedDeviceModel> make_pulsed_device(const PulsedDeviceConfig& 
                                                       const std::string& key_prefix = device_keys);
 std::vector<std::string> pulsed_device_models();
 
+/// aihwkit's SoftBoundsDevice defaults (aihwkit.simulator.configs.devices.PulsedDevice): dw_min 0.001, bounds
+/// +-0.6, 30 % d2d spread of the step and the bounds (w_bounds_dtod is aihwkit's w_max_dtod = w_min_dtod), 1 %
+/// of up_down, 30 % c2c.
+PulsedDeviceConfig aihwkit_soft_bounds();
+
 }  // namespace imcsim::hw

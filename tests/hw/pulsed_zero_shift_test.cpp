@@ -15,15 +15,9 @@ namespace {
 
 /// The soft-bounds device of the zero-shifting experiments, d2d spreads 0.3 so every device has its own point.
 PulsedDeviceConfig soft_bounds_device(float c2c) {
-  PulsedDeviceConfig c;
-  c.model = "soft-bounds";
-  c.dw_min = 0.001f;
+  PulsedDeviceConfig c = aihwkit_soft_bounds();
   c.up_down = 0.176f;
-  c.w_max = 0.6f;
-  c.w_min = -0.6f;
-  c.dw_min_dtod = 0.3f;
   c.up_down_dtod = 0.3f;
-  c.w_bounds_dtod = 0.3f;
   c.dw_min_std = c2c;
   return c;
 }

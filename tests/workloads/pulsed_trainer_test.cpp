@@ -116,13 +116,8 @@ PulsedTrainingConfig small_training() {
   c.batch = 10;
   c.learning_rate = 0.05;
   c.threads = 1;
-  c.device = ideal_device();
-  c.device.model = "soft-bounds";
-  c.device.w_max = 0.6f;
-  c.device.w_min = -0.6f;
-  c.device.dw_min_dtod = 0.3f;
-  c.device.w_bounds_dtod = 0.3f;
-  c.device.dw_min_std = 0.3f;
+  c.device = hw::aihwkit_soft_bounds();
+  c.device.up_down_dtod = 0.0f;
   c.layers.crossbar.rows = 256;
   c.layers.crossbar.cols = 256;
   c.layers.crossbar.adc.output_range = 12.0f;

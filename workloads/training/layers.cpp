@@ -775,7 +775,7 @@ void Network::import_from(const Graph& graph) {
   for (auto& l : m_layers) l->import_from(graph);
 }
 
-Matrix Network::predict(const Matrix& samples, ChunkPool& pool) {
+Matrix Network::predict(const Matrix& samples, ChunkPool& pool, std::uint64_t first_step) {
   constexpr int group = 8 * chunk_samples;  // samples in flight at once
   const Shape out_shape = output_shape();
   Matrix out(samples.rows(), out_shape.size());
@@ -784,6 +784,7 @@ Matrix Network::predict(const Matrix& samples, ChunkPool& pool) {
     Pass pass;
     pass.pool = &pool;
     pass.batch = static_cast<int>(rows);
+    pass.step = first_step + static_cast<std::uint64_t>(start / group);
     std::vector<Matrix> x;
     for (Eigen::Index c = 0; c < rows; c += chunk_samples) {
       pass.first.push_back(static_cast<int>(c));

@@ -259,8 +259,9 @@ class Network {
   std::vector<Parameter*> parameters();
   void after_update();
   void import_from(const Graph& graph);
-  /// Inference (running statistics, no noise) on `samples`, chunked; bit-identical for any pool size.
-  Matrix predict(const Matrix& samples, ChunkPool& pool);
+  /// Inference (running statistics, no training noise) on `samples`, chunked; bit-identical for any pool size.
+  /// Group g of 8 chunks runs as step first_step + g (layers that read noisy hardware key their reads by it).
+  Matrix predict(const Matrix& samples, ChunkPool& pool, std::uint64_t first_step = 0);
   /// The IR graph: input "x" of per-sample dims `input_dims`, output "logits".
   Graph export_graph() const;
 

@@ -71,6 +71,8 @@ PulsedTrainer::PulsedTrainer(PulsedTrainingConfig config) : m_config(std::move(c
     return layer;
   };
   m_network = build_network(m_config.model, HardwareAwareConfig{}, dense);
+  for (PulsedDense* l : m_pulsed)
+    for (int t = 0; t < l->tiles(); ++t) m_tile_jobs.emplace_back(l, t);
   if (!m_config.init.empty()) m_network->import_from(onnx_initializers(m_config.init));
   m_pool = std::make_unique<ChunkPool>(m_config.threads);
 }
@@ -86,13 +88,10 @@ void PulsedTrainer::minibatch_step(const Dataset& train, const std::vector<int>&
   sum.correct += s.correct;
   m_network->backward(b.x, b.pass);
   for (Parameter* p : m_network->parameters()) p->value -= static_cast<float>(m_config.learning_rate) * p->grad;
-  // Every tile of every layer updates independently: one job per tile.
-  std::vector<std::pair<PulsedDense*, int>> jobs;
-  for (PulsedDense* l : m_pulsed)
-    for (int t = 0; t < l->tiles(); ++t) jobs.emplace_back(l, t);
   const auto lr = static_cast<float>(m_config.learning_rate);
-  m_pool->run(static_cast<int>(jobs.size()), [&](int j) {
-    jobs[static_cast<std::size_t>(j)].first->update_tile(jobs[static_cast<std::size_t>(j)].second, lr, m_step);
+  m_pool->run(static_cast<int>(m_tile_jobs.size()), [&](int j) {
+    const auto& [layer, tile] = m_tile_jobs[static_cast<std::size_t>(j)];
+    layer->update_tile(tile, lr, m_step);
   });
   for (PulsedDense* l : m_pulsed) l->refresh_reads();
   ++m_step;
@@ -139,23 +138,7 @@ void PulsedTrainer::train(const Dataset& train, const Dataset& test, const std::
 }
 
 Matrix PulsedTrainer::predict(const Matrix& samples, std::uint64_t evaluation) {
-  constexpr int group = 8 * chunk_samples;
-  Matrix out(samples.rows(), m_network->output_shape().size());
-  for (Eigen::Index start = 0; start < samples.rows(); start += group) {
-    const Eigen::Index rows = std::min<Eigen::Index>(group, samples.rows() - start);
-    Pass pass;
-    pass.pool = m_pool.get();
-    pass.batch = static_cast<int>(rows);
-    pass.step = evaluation_steps + (evaluation << 12) + static_cast<std::uint64_t>(start / group);
-    std::vector<Matrix> x;
-    for (Eigen::Index c = 0; c < rows; c += chunk_samples) {
-      pass.first.push_back(static_cast<int>(c));
-      x.push_back(samples.middleRows(start + c, std::min<Eigen::Index>(chunk_samples, rows - c)));
-    }
-    m_network->forward(x, pass);
-    for (std::size_t k = 0; k < x.size(); ++k) out.middleRows(start + pass.first[k], x[k].rows()) = x[k];
-  }
-  return out;
+  return m_network->predict(samples, *m_pool, evaluation_steps + (evaluation << 12));
 }
 
 std::string PulsedTrainer::fingerprint() const {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hw/device/pulsed_device.h"
@@ -84,6 +85,7 @@ class PulsedTrainer {
   std::unique_ptr<hw::PulsedDeviceModel> m_device;
   std::unique_ptr<Network> m_network;
   std::vector<PulsedDense*> m_pulsed;
+  std::vector<std::pair<PulsedDense*, int>> m_tile_jobs;  ///< (layer, tile): every tile updates independently
   std::unique_ptr<ChunkPool> m_pool;
   std::vector<EpochRecord> m_curve;
   std::uint64_t m_step = 0;

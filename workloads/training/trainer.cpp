@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <numeric>
 
 #include "base/check.h"
 #include "base/random.h"
