@@ -79,7 +79,7 @@ class ProgressPrinter {
 void train_on_chip(const TrainOptions& o, const CLI::App& cmd) {
   workloads::training::PulsedTrainingConfig p = o.pulsed;
   const workloads::training::TrainingConfig& c = o.config;
-  p.model = c.model;
+  if (cmd.count("--model") > 0) p.model = c.model;  // else the pulsed default, mlp
   p.epochs = c.epochs;
   p.seed = c.seed;
   p.threads = c.threads;
@@ -88,7 +88,7 @@ void train_on_chip(const TrainOptions& o, const CLI::App& cmd) {
   if (cmd.count("--lr") > 0) p.learning_rate = c.optimizer.learning_rate;
   const chip::ChipConfig chip = o.chip.load();
   const analog_training::OnChipTrainingRequest request{analog_training::on_chip(p, chip), chip.name, o.out,
-                                                       o.checkpoint, o.train_images};
+                                                       o.checkpoint, o.train_images, chip};
   ProgressPrinter printer;
   std::cout << analog_training::train_on_chip(request, printer).dump(2) << "\n";
 }
@@ -99,7 +99,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<TrainOptions>();
   workloads::training::TrainingConfig& c = o->config;
   CLI::App* cmd = app.add_subcommand("train", "Train a zoo model on Fashion-MNIST and write it as ONNX");
-  cmd->add_option("--model", c.model, "Model kind")
+  cmd->add_option("--model", c.model, "Model kind (with --analog: mlp by default)")
       ->check(CLI::IsMember(workloads::training::model_kinds()))
       ->capture_default_str();
   cmd->add_option("--out", o->out, "The .onnx file to write")->required();

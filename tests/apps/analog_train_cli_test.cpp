@@ -1,6 +1,7 @@
 // `imcsim train --analog` (docs/analog-training.md) as a user runs it: one epoch on the chip's pulsed arrays with
-// zero-shifting writes the ONNX file and a summary with the learning curve and the symmetry points' error; the
-// same command with more epochs resumes from the checkpoint; bad input is exit 2 naming the option or key.
+// zero-shifting writes the ONNX file and a summary with the learning curve, the symmetry points' error and the
+// minibatch timed on the chip with the measured activity; the same command with more epochs resumes from the
+// checkpoint; bad input is exit 2 naming the option or key.
 
 #include <gtest/gtest.h>
 
@@ -40,6 +41,20 @@ TEST_F(AnalogTrainCli, TrainsWithZeroShiftingAndResumesFromItsCheckpoint) {
   EXPECT_GE(j["symmetry_point_error"]["p95_dw_min"].get<double>(),
             j["symmetry_point_error"]["median_dw_min"].get<double>());
   EXPECT_GT(j["update_activity_this_run"][0]["tiles"][0]["coincidences"].get<double>(), 0.0);
+  // The minibatch timed on the chip with what the run's updates fired, tile by tile: fc1 is cut as the chip cuts
+  // it (four row tiles of 196).
+  const nlohmann::json& fc1 = j["update_activity_this_run"][0];
+  const nlohmann::json& step = j["training_step"];
+  EXPECT_EQ(step["activity"]["source"].get<std::string>().rfind("measured", 0), 0u) << step["activity"]["source"];
+  ASSERT_EQ(fc1["tiles"].size(), 4u);
+  ASSERT_EQ(step["activity"]["layers"][0]["tiles_per_update"].size(), 4u);
+  for (int t = 0; t < 4; ++t) {
+    EXPECT_DOUBLE_EQ(step["activity"]["layers"][0]["tiles_per_update"][t]["coincidences"].get<double>(),
+                     fc1["tiles"][t]["coincidences"].get<double>() / fc1["sample_updates"].get<double>());
+  }
+  EXPECT_EQ(step["batch"], 10);
+  EXPECT_GT(step["minibatch"]["images_per_s"].get<double>(), 0.0);
+  EXPECT_GT(step["update_energy_uj"]["coincidences"].get<double>(), 0.0);
   EXPECT_TRUE(std::filesystem::exists(onnx));
   EXPECT_TRUE(std::filesystem::exists(checkpoint));
 

@@ -69,8 +69,12 @@ struct Layer {
 
 TEST(PulsedDense, TiledReadsAreTheProductsOfTheEffectiveWeights) {
   for (const float scale : {1.0f, 0.25f}) {
-    Layer l(150, 70, scale);  // 3 x 3 tiles, the last ones cut
+    Layer l(150, 70, scale);  // as the chip's compiler cuts it: 3 x 3 tiles of 50 x 24, the last column's 22 wide
     ASSERT_EQ(l.dense->tiles(), 9);
+    const auto state = l.dense->device_state();
+    EXPECT_EQ(state.front()->rows(), 50);
+    EXPECT_EQ(state.front()->cols(), 24);
+    EXPECT_EQ(state.back()->cols(), 22);
     const Matrix w = l.dense->effective_weights();
     const Matrix x = random_matrix(5, 150, 1);
     std::vector<Matrix> chunks{x};

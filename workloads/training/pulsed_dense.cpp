@@ -40,7 +40,11 @@ PulsedDense::PulsedDense(std::string name, int in, int out, const PulsedLayerCon
   if (!(config.weight_scale > 0)) throw ParameterError("train.weight_scale", "must be > 0");
   hw::CrossbarConfig read = config.crossbar;
   read.input_scaling = hw::InputScaling::abs_max;
-  const int tile_rows = config.crossbar.rows, tile_cols = config.crossbar.cols;
+  // As the chip's compiler tiles a layer (firmware::tile_layer): the fewest tiles of at most crossbar.rows x
+  // crossbar.cols, of equal size (the last ones cut to the layer), so that every tile here is a core's tile there.
+  const auto ceil_div = [](int a, int b) { return (a + b - 1) / b; };
+  const int tile_rows = ceil_div(in, ceil_div(in, config.crossbar.rows));
+  const int tile_cols = ceil_div(out, ceil_div(out, config.crossbar.cols));
   for (int c0 = 0; c0 < out; c0 += tile_cols) {
     for (int r0 = 0; r0 < in; r0 += tile_rows) {
       Tile t;

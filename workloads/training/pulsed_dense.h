@@ -1,8 +1,9 @@
 #pragma once
 // A fully connected layer trained in place on resistive crossbars (the RPU scheme; Kim et al., arXiv:1907.10228;
 // docs/analog-training.md). The layer's in x out weight matrix (rows = inputs, columns = outputs, as the chip
-// stores weights) is cut into tiles of at most crossbar.rows x crossbar.cols; each tile is one hw::PulsedArray
-// (devices w and reference devices r) read through one hw::Crossbar with the chip's periphery:
+// stores weights) is cut as the chip's compiler cuts it (firmware::tile_layer): the fewest tiles of at most
+// crossbar.rows x crossbar.cols, of equal size. Each tile is one hw::PulsedArray (devices w and reference devices
+// r) read through one hw::Crossbar with the chip's periphery:
 //   forward   y = s (w - r)^T x + b: each tile reads its rows of x through its DAC, array and ADC; the digital
 //             unit adds the row tiles' partial sums and the bias;
 //   backward  dx = s (w - r) d: the transposed read of the same tiles (d through the column DACs, the rows' ADCs);
