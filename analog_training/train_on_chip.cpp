@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <vector>
 
-#include "analog_training/measured_training_step.h"
 #include "workloads/dataset.h"
 #include "workloads/onnx_export.h"
 #include "workloads/onnx_import.h"
@@ -114,7 +113,6 @@ nlohmann::ordered_json train_on_chip(const OnChipTrainingRequest& request,
   const workloads::ReferenceExecutor exec(workloads::import_onnx(request.out));
   j["test_top1_fp32_of_effective_weights"] = workloads::top1(exec.run(test.samples, c.threads), test.labels);
   j["update_activity_this_run"] = update_activity(trainer.pulsed_layers());
-  if (request.timed_chip) j["training_step"] = time_measured_training_step(*request.timed_chip, trainer);
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return j;
 }

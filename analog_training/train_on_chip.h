@@ -3,16 +3,12 @@
 // pulsed arrays (workloads/training/pulsed_trainer.h) on Fashion-MNIST, checkpointed after every epoch and
 // resumed from the checkpoint when it exists, written as ONNX of its effective weights, and summarised as JSON:
 // the configuration, the learning curve (loss, training and test accuracy per epoch), the final test accuracy read
-// from the arrays and of the written file, what the updates fired, with zero-shifting how far the symmetry points
-// found by pulsing lie from the analytic ones, and, when asked, what one minibatch costs on the chip with the
-// activity the run measured (measured_training_step.h).
+// from the arrays and of the written file, what the updates fired (which measured_training_step.h times on the
+// chip), and, with zero-shifting, how far the symmetry points found by pulsing lie from the analytic ones.
 
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <string>
-
-#include "chip/chip_config.h"
 
 #include "workloads/training/pulsed_trainer.h"
 
@@ -24,9 +20,6 @@ struct OnChipTrainingRequest {
   std::string out;                                     ///< the .onnx file to write
   std::string checkpoint;                              ///< "" : none
   int train_images = 0;                                ///< 0: all 60,000
-  /// Time one minibatch on this chip after training (the summary's `training_step`; runs the SystemC chip, so once
-  /// per process); absent: not timed.
-  std::optional<chip::ChipConfig> timed_chip;
 };
 
 /// Throws InputError for a checkpoint of another configuration, ParameterError for a bad setting.

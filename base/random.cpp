@@ -141,37 +141,60 @@ void generate(const StreamKey& key, T* out, std::size_t n, std::uint64_t first, 
 
 }  // namespace
 
-void RandomStream::normal_at(const std::uint64_t* positions, std::size_t n, float* out) const {
-  // Position k's normal comes from one word pair of its block (Box-Muller pair (k mod 4) / 2), and only those
-  // pairs go through the same transform as normal(): pair m of `pairs` yields normals 2m and 2m + 1. Runs of
-  // positions that share a pair or a block (e.g. consecutive ones) generate it once.
+void RandomStream::normal_runs(const Run* runs, std::size_t n_runs, float* out) const {
+  // Value k is the (k mod 2)-th normal of the word pair (k & ~1, k | 1), so a piece [k, k + m) of a run needs the
+  // pairs [k & ~1, (k + m + 1) & ~1) of its blocks. Pieces are gathered until the blocks or the pairs would not
+  // fit, then generated, transformed together and copied out.
+  constexpr std::size_t pair_words = chunk_words / 2;  ///< words of the transform's input per chunk
+  constexpr std::size_t piece_values = pair_words - 2;  ///< a longer run is cut into pieces of this many values
+  struct Piece {
+    std::uint64_t first;
+    std::size_t n;
+    std::size_t word_at;  ///< index in `words` of the piece's first pair
+    std::size_t pair_at;  ///< index in `pairs` of its first pair word
+  };
   alignas(64) std::uint32_t counters[chunk_blocks];
   std::array<std::uint32_t, chunk_words> words;
-  std::array<std::uint32_t, chunk_words / 2> pairs;
-  std::array<std::size_t, chunk_blocks> pair_word;  ///< index in `words` of each pair's first word
-  std::array<std::size_t, chunk_blocks> value;      ///< index in `normals` of each position's value
-  std::array<float, chunk_words / 2> normals;
-  for (std::size_t done = 0; done < n; done += chunk_blocks) {
-    const std::size_t count = std::min(chunk_blocks, n - done);
-    std::size_t blocks = 0, n_pairs = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      const std::uint64_t k = positions[done + i];
-      check_range(k, 1);
-      const auto block = static_cast<std::uint32_t>(k / words_per_block);
-      if (n_pairs == 0 || k / 2 != positions[done + i - 1] / 2) {
-        if (blocks == 0 || counters[blocks - 1] != block) counters[blocks++] = block;
-        pair_word[n_pairs++] = words_per_block * (blocks - 1) + 2 * ((k % words_per_block) / 2);
-      }
-      value[i] = 2 * (n_pairs - 1) + k % 2;
-    }
+  std::array<std::uint32_t, pair_words> pairs;
+  std::array<float, pair_words> normals;
+  std::array<Piece, pair_words / 2> pieces;  // a piece has at least one pair
+  std::size_t n_pieces = 0, blocks = 0, n_pairs_words = 0;
+  const auto flush = [&] {
     philox_blocks(m_key, counters, blocks, words.data());
-    for (std::size_t m = 0; m < n_pairs; ++m) {
-      pairs[2 * m] = words[pair_word[m]];
-      pairs[2 * m + 1] = words[pair_word[m] + 1];
+    for (std::size_t i = 0; i < n_pieces; ++i) {
+      const Piece& p = pieces[i];
+      const std::size_t n_words = ((p.first + p.n + 1) & ~std::uint64_t{1}) - (p.first & ~std::uint64_t{1});
+      std::copy_n(words.begin() + static_cast<std::ptrdiff_t>(p.word_at), n_words,
+                  pairs.begin() + static_cast<std::ptrdiff_t>(p.pair_at));
     }
-    words_to_normal(pairs.data(), normals.data(), 2 * n_pairs);
-    for (std::size_t i = 0; i < count; ++i) out[done + i] = normals[value[i]];
+    words_to_normal(pairs.data(), normals.data(), n_pairs_words);
+    for (std::size_t i = 0; i < n_pieces; ++i) {
+      const Piece& p = pieces[i];
+      std::copy_n(normals.begin() + static_cast<std::ptrdiff_t>(p.pair_at + p.first % 2), p.n, out);
+      out += p.n;
+    }
+    n_pieces = blocks = n_pairs_words = 0;
+  };
+  for (std::size_t r = 0; r < n_runs; ++r) {
+    check_range(runs[r].first, runs[r].n);
+    for (std::size_t done = 0; done < runs[r].n;) {
+      const std::uint64_t first = runs[r].first + done;
+      const std::size_t n = std::min(piece_values, runs[r].n - done);
+      const std::uint64_t word_first = first & ~std::uint64_t{1};
+      const std::uint64_t word_end = (first + n + 1) & ~std::uint64_t{1};
+      const std::uint64_t block_first = word_first / words_per_block;
+      const std::uint64_t block_end = (word_end + words_per_block - 1) / words_per_block;
+      const auto n_blocks = static_cast<std::size_t>(block_end - block_first);
+      const auto n_words = static_cast<std::size_t>(word_end - word_first);
+      if (blocks + n_blocks > chunk_blocks || n_pairs_words + n_words > pair_words) flush();
+      pieces[n_pieces++] = {first, n, words_per_block * blocks + static_cast<std::size_t>(word_first % words_per_block),
+                            n_pairs_words};
+      for (std::size_t b = 0; b < n_blocks; ++b) counters[blocks++] = static_cast<std::uint32_t>(block_first + b);
+      n_pairs_words += n_words;
+      done += n;
+    }
   }
+  if (n_pieces > 0) flush();
 }
 
 void RandomStream::bits(std::uint32_t* out, std::size_t n, std::uint64_t first) const {

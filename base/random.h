@@ -57,10 +57,15 @@ class RandomStream {
   void uniform(float* out, std::size_t n, std::uint64_t first = 0) const;
   /// Writes standard normal floats (Box-Muller, vectorised), values [first, first + n) of the stream.
   void normal(float* out, std::size_t n, std::uint64_t first = 0) const;
-  /// Writes the standard normals at the n given positions (any order, repeats allowed): out[i] equals what
-  /// normal() writes for position positions[i]. For sparse draws, e.g. one per pulse coincidence; runs of
-  /// consecutive positions share the generator's work as in normal().
-  void normal_at(const std::uint64_t* positions, std::size_t n, float* out) const;
+  /// Consecutive positions [first, first + n) of a stream.
+  struct Run {
+    std::uint64_t first = 0;
+    std::size_t n = 0;
+  };
+  /// Writes the standard normals of the runs one after the other (run r's n values follow run r - 1's in `out`),
+  /// each value what normal() writes at its position. For sparse draws in short runs, e.g. the pulse coincidences
+  /// of one column: the runs share the transform's work, as one call of normal() would.
+  void normal_runs(const Run* runs, std::size_t n_runs, float* out) const;
 
   const StreamKey& key() const { return m_key; }
 

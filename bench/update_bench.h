@@ -5,8 +5,8 @@
 // on the soft-bounds device of the training experiments (dw_min 0.001, bounds +-0.6, d2d 0.3, c2c 0.3). Prints
 // both times per update, their ratio (target: at most 10), pulses and draws per update, a breakdown of the
 // pulsed time (without c2c noise, the firing words and the c2c normals drawn alone, the firing decisions and
-// device steps), whole batches on one and two threads, and the place for the rate of a whole MLP training
-// step (not measured until the analog trainer exists).
+// device steps), whole batches on one and two threads, and the rate of a whole MLP training step on the default
+// chip's pulsed arrays against the digital trainer's (50 minibatches of 10 Fashion-MNIST training images).
 //
 // Contract: plain C++ (no SystemC); never exits or prints.
 

@@ -12,7 +12,7 @@
 
 set(IMCSIM_PLAIN_TARGETS imcsim_base imcsim_hw imcsim_workloads imcsim_core_model imcsim_network_model
                          imcsim_compiler imcsim_accuracy imcsim_traces imcsim_bench imcsim_report imcsim_regress
-                         imcsim_sweep imcsim_calibrate)
+                         imcsim_sweep imcsim_calibrate imcsim_analog_training)
 
 function(imcsim_check_no_systemc_link target)
   set(queue ${target})

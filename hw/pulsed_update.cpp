@@ -54,21 +54,21 @@ std::uint32_t firing_threshold(float scale, float value) {
 /// equal T's top 8 bits are U's low 16 bits needed, the top half of word n of the tie stream.
 class FiringDecisions {
  public:
-  FiringDecisions(const RandomStream& train, const RandomStream& tie, std::vector<std::uint8_t>& bytes)
-      : m_train(train), m_tie(tie), m_bytes(bytes) {}
+  FiringDecisions(const RandomStream& train, const RandomStream& tie, std::vector<std::uint32_t>& words)
+      : m_train(train), m_tie(tie), m_words(words) {}
 
   /// Draws the top bytes of decisions [first, first + n) (absolute decision indices).
-  void draw(std::uint64_t first, std::uint64_t n, std::vector<std::uint32_t>& words) {
+  void draw(std::uint64_t first, std::uint64_t n) {
     const std::uint64_t first_word = first / decisions_per_word;
     const std::uint64_t end_word = (first + n + decisions_per_word - 1) / decisions_per_word;
-    words.resize(static_cast<std::size_t>(end_word - first_word));
-    m_train.bits(words.data(), words.size(), first_word);
-    // Byte k of word w is (w >> 8 k) & 0xff, i.e. the word's memory order on a little-endian machine. Padded
-    // with bytes that are never candidates, so that a line's last 8-byte group may run past the end.
-    const std::size_t n_bytes = decisions_per_word * words.size();
-    m_bytes.resize(n_bytes + 8);
-    std::memcpy(m_bytes.data(), words.data(), n_bytes);
-    std::fill(m_bytes.begin() + static_cast<std::ptrdiff_t>(n_bytes), m_bytes.end(), std::uint8_t{0xff});
+    const auto n_words = static_cast<std::size_t>(end_word - first_word);
+    // Two padding words, so that a line's last 8-byte group may run past the end; their bytes are read but
+    // never used.
+    m_words.resize(n_words + 2);
+    m_train.bits(m_words.data(), n_words, first_word);
+    // Byte k of word w is (w >> 8 k) & 0xff, i.e. the word's memory order on a little-endian machine; the bytes
+    // are read through an unsigned char pointer, which may alias the words.
+    m_bytes = reinterpret_cast<const std::uint8_t*>(m_words.data());
     m_first = first_word * decisions_per_word;
   }
 
@@ -87,21 +87,29 @@ class FiringDecisions {
       }
       return;
     }
-    // Eight decisions at a time. For bytes b and n = threshold_top + 1 <= 128, (b | 0x80) - n never borrows
-    // from the next byte and keeps its high bit exactly when (b & 0x7f) >= n, so b < n (b is a candidate) is
-    // the high bit of ~b & ~((b | 0x80) - n).
+    // Eight decisions at a time, T = threshold_top < 128. For bytes b, (b | 0x80) - T never borrows from the next
+    // byte and keeps its high bit exactly when (b & 0x7f) >= T, so b < T (fires) is the high bit of
+    // ~b & ~((b | 0x80) - T); b == T (a tie, 1 in 256) is a zero byte of b ^ T. The fired bytes are then visited
+    // in increasing s.
     constexpr std::uint64_t ones = 0x0101010101010101ull;
     constexpr std::uint64_t highs = 0x8080808080808080ull;
-    const std::uint64_t limit = ones * (threshold_top + 1);
+    constexpr std::uint64_t lows = 0x7f7f7f7f7f7f7f7full;
+    const std::uint64_t below = ones * threshold_top;
+    const std::uint32_t threshold_low = threshold & 0xffffu;
     for (std::size_t s0 = 0; s0 < n; s0 += 8) {
       std::uint64_t group;
       std::memcpy(&group, top + s0, sizeof group);
-      for (std::uint64_t candidates = ~group & ~((group | highs) - limit) & highs; candidates != 0;
-           candidates &= candidates - 1) {
-        const std::size_t s = s0 + static_cast<std::size_t>(__builtin_ctzll(candidates)) / 8;
-        if (s >= n) break;
-        if (decide(s)) fire(s);
+      const std::uint64_t valid = n - s0 >= 8 ? highs : highs & ((1ull << (8 * (n - s0))) - 1);
+      std::uint64_t fired = ~group & ~((group | highs) - below) & valid;
+      const std::uint64_t z = group ^ below;
+      std::uint64_t ties = ~(((z & lows) + lows) | z | lows) & valid;
+      for (; ties != 0; ties &= ties - 1) {
+        const std::uint64_t bit = ties & (~ties + 1);
+        if (tie_fires(line_first + s0 + static_cast<std::size_t>(__builtin_ctzll(bit)) / 8, threshold_low)) {
+          fired |= bit;
+        }
       }
+      for (; fired != 0; fired &= fired - 1) fire(s0 + static_cast<std::size_t>(__builtin_ctzll(fired)) / 8);
     }
   }
 
@@ -116,8 +124,9 @@ class FiringDecisions {
 
   const RandomStream& m_train;
   const RandomStream& m_tie;
-  std::vector<std::uint8_t>& m_bytes;
-  std::uint64_t m_first = 0;  ///< decision index of m_bytes[0]
+  std::vector<std::uint32_t>& m_words;
+  const std::uint8_t* m_bytes = nullptr;  ///< m_words as bytes, one per decision
+  std::uint64_t m_first = 0;              ///< decision index of m_bytes[0]
 };
 
 /// The update of columns [m_first_col, m_end_col) over the whole batch, in the block's own buffers.
@@ -168,17 +177,20 @@ class ColumnBlockUpdate {
                     PulseUpdateCounts& counts) {
     const auto n_rows = static_cast<std::size_t>(m_w.rows());
     const auto slots = static_cast<std::size_t>(scale.slots);
-    FiringDecisions decisions(m_train, m_tie, m_buf.decision_bytes);
-    decisions.draw(pair_first, n_rows * slots, m_buf.words);
+    FiringDecisions decisions(m_train, m_tie, m_buf.words);
+    decisions.draw(pair_first, n_rows * slots);
     m_buf.slot_size.assign(slots, 0);
     m_buf.slot_rows.resize(slots * n_rows);
-    m_buf.x_positive.resize(n_rows);
+    m_buf.slot_signs.resize(slots * n_rows);
     for (std::size_t i = 0; i < n_rows; ++i) {
-      m_buf.x_positive[i] = x(b, static_cast<Eigen::Index>(i)) > 0;
-      const std::uint32_t threshold = firing_threshold(scale.c_x, x(b, static_cast<Eigen::Index>(i)));
+      const float x_i = x(b, static_cast<Eigen::Index>(i));
+      const std::uint32_t threshold = firing_threshold(scale.c_x, x_i);
       if (threshold == 0) continue;
+      const signed char sign = x_i > 0 ? 1 : -1;
       decisions.for_each_firing(pair_first + i * slots, slots, threshold, [&](std::size_t s) {
-        m_buf.slot_rows[s * n_rows + m_buf.slot_size[s]++] = static_cast<int>(i);
+        const std::size_t at = s * n_rows + m_buf.slot_size[s]++;
+        m_buf.slot_rows[at] = static_cast<int>(i);
+        m_buf.slot_signs[at] = sign;
       });
     }
     if (m_first_col == 0) {
@@ -196,48 +208,54 @@ class ColumnBlockUpdate {
     const auto n_cols = static_cast<std::uint64_t>(m_w.cols());
     const auto slots = static_cast<std::size_t>(scale.slots);
     const std::uint64_t block_first = pair_first + (n_rows + static_cast<std::uint64_t>(m_first_col)) * slots;
-    FiringDecisions decisions(m_train, m_tie, m_buf.decision_bytes);
-    decisions.draw(block_first, static_cast<std::uint64_t>(m_end_col - m_first_col) * slots, m_buf.words);
-    m_buf.pulse_devices.clear();
-    m_buf.pulse_directions.clear();
-    m_buf.pulse_positions.clear();
+    FiringDecisions decisions(m_train, m_tie, m_buf.words);
+    decisions.draw(block_first, static_cast<std::uint64_t>(m_end_col - m_first_col) * slots);
+    std::size_t n_pulses = 0;
+    m_buf.runs.clear();
     for (auto j = static_cast<std::size_t>(m_first_col); j < static_cast<std::size_t>(m_end_col); ++j) {
       const std::uint32_t threshold = firing_threshold(scale.c_d, d(b, static_cast<Eigen::Index>(j)));
       if (threshold == 0) continue;
-      const bool d_positive = d(b, static_cast<Eigen::Index>(j)) > 0;
+      // Gradient descent: -sign(x d) is up when x and d have opposite signs.
+      const signed char up_sign = d(b, static_cast<Eigen::Index>(j)) > 0 ? -1 : 1;
       const std::uint64_t line = block_first + (j - static_cast<std::size_t>(m_first_col)) * slots;
-      std::uint64_t position = (static_cast<std::uint64_t>(b) * n_cols + j) * static_cast<std::uint64_t>(bl) * n_rows;
+      const std::size_t column_first = n_pulses;
       decisions.for_each_firing(line, slots, threshold, [&](std::size_t s) {
         ++counts.column_pulses;
         const int* rows = &m_buf.slot_rows[s * n_rows];
-        const std::size_t first = m_buf.pulse_devices.size(), size = m_buf.slot_size[s];
-        m_buf.pulse_devices.resize(first + size);
-        m_buf.pulse_directions.resize(first + size);
-        m_buf.pulse_positions.resize(first + size);
+        const signed char* signs = &m_buf.slot_signs[s * n_rows];
+        const std::size_t first = n_pulses, size = m_buf.slot_size[s];
+        n_pulses += size;
+        reserve_pulses(n_pulses);
         std::size_t* devices = &m_buf.pulse_devices[first];
         signed char* directions = &m_buf.pulse_directions[first];
-        std::uint64_t* positions = &m_buf.pulse_positions[first];
         for (std::size_t k = 0; k < size; ++k) {
-          const auto i = static_cast<std::size_t>(rows[k]);
-          devices[k] = j * n_rows + i;
-          // Gradient descent: -sign(x d) is up when x and d have opposite signs.
-          directions[k] = (m_buf.x_positive[i] != d_positive) ? 1 : -1;
-          positions[k] = position++;
+          devices[k] = j * n_rows + static_cast<std::size_t>(rows[k]);
+          directions[k] = static_cast<signed char>(signs[k] * up_sign);
         }
       });
+      if (n_pulses > column_first) {
+        m_buf.runs.push_back({(static_cast<std::uint64_t>(b) * n_cols + j) * static_cast<std::uint64_t>(bl) * n_rows,
+                              n_pulses - column_first});
+      }
     }
-    counts.coincidences += m_buf.pulse_devices.size();
+    m_buf.pulses = n_pulses;
+    counts.coincidences += n_pulses;
+  }
+
+  /// Grows the pulse lists (never shrinks them: their sizes are high-water marks, m_buf.pulses the count).
+  void reserve_pulses(std::size_t n) {
+    if (m_buf.pulse_devices.size() >= n) return;
+    const std::size_t size = std::max(n, 2 * m_buf.pulse_devices.size());
+    m_buf.pulse_devices.resize(size);
+    m_buf.pulse_directions.resize(size);
+    m_buf.xi.resize(size, 0.0f);
   }
 
   /// Applies the listed pulses in order.
   void apply_pulses() {
-    const std::size_t n = m_buf.pulse_devices.size();
-    if (m_model.config().dw_min_std > 0) {
-      m_buf.xi.resize(n);
-      m_cycle.normal_at(m_buf.pulse_positions.data(), n, m_buf.xi.data());
-    } else {
-      m_buf.xi.assign(n, 0.0f);
-    }
+    const std::size_t n = m_buf.pulses;
+    // Without c2c spread xi stays all zero (reserve_pulses fills it so).
+    if (m_model.config().dw_min_std > 0) m_cycle.normal_runs(m_buf.runs.data(), m_buf.runs.size(), m_buf.xi.data());
     m_model.apply_pulses(m_params.data(), m_w.data(), m_buf.pulse_devices.data(), m_buf.pulse_directions.data(),
                          m_buf.xi.data(), n);
   }

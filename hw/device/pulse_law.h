@@ -9,14 +9,13 @@
 
 namespace imcsim::hw {
 
-/// w <- clip(w +- step * (1 + dw_min_std * xi), b_min, b_max) with the steps of `device`.
+/// w <- clip(w +- step * (1 + dw_min_std * xi), b_min, b_max) with the step of `device` in the pulse's direction
+/// (Device::step: the up step when `up`, else the down step; the direction of a training pulse is random, so a
+/// step computes without a branch on it).
 template <class Device>
 float pulse_law(const Device& device, float dw_min_std, const PulsedDeviceParams& p, float w, int direction, float xi) {
-  // Both steps, then a select: the direction of a training pulse is random, a branch on it mispredicts.
-  const float noise = 1.0f + dw_min_std * xi;
-  const float up = device.step_up(p, w) * noise;
-  const float down = device.step_down(p, w) * noise;
-  return std::clamp(w + (direction > 0 ? up : -down), p.b_min, p.b_max);
+  const float step = device.step(p, w, direction > 0) * (1.0f + dw_min_std * xi);
+  return std::clamp(w + (direction > 0 ? step : -step), p.b_min, p.b_max);
 }
 
 /// Base of the device implementations: `Derived` is final and defines step_up and step_down inline.
@@ -24,6 +23,14 @@ template <class Derived>
 class PulsedDeviceImpl : public PulsedDeviceModel {
  public:
   using PulsedDeviceModel::PulsedDeviceModel;
+
+  /// Both steps, then a select; a device whose steps share one formula hides this with a cheaper one.
+  float step(const PulsedDeviceParams& p, float w, bool up) const {
+    const auto& device = static_cast<const Derived&>(*this);
+    const float step_up = device.step_up(p, w);
+    const float step_down = device.step_down(p, w);
+    return up ? step_up : step_down;
+  }
 
   void apply_pulses(const PulsedDeviceParams* params, float* states, const std::size_t* devices,
                     const signed char* directions, const float* xi, std::size_t n) const final {

@@ -57,6 +57,8 @@ class PulsedDeviceModel {
   virtual std::string name() const = 0;
   virtual float step_up(const PulsedDeviceParams& p, float w) const = 0;
   virtual float step_down(const PulsedDeviceParams& p, float w) const = 0;
+  /// The up step when `up`, else the down step (the implementations' list updates inline their own).
+  float step(const PulsedDeviceParams& p, float w, bool up) const { return up ? step_up(p, w) : step_down(p, w); }
   /// The state where up and down steps are equal (alternating pulses converge there); the bound the
   /// device runs to when the steps never balance. Default: bisection on step_up - step_down.
   virtual float symmetry_point(const PulsedDeviceParams& p) const;

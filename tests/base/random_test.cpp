@@ -41,28 +41,36 @@ TEST(RandomStream, ValuesDependOnlyOnPosition) {
   for (std::size_t i = 0; i < u_part.size(); ++i) ASSERT_EQ(u_part[i], u_whole[4097 + i]);
 }
 
-TEST(RandomStream, NormalAtGivesTheValuesAtThosePositions) {
+TEST(RandomStream, NormalRunsGiveTheValuesAtTheirPositions) {
   const RandomStream stream({9, RandomPurpose::pulse_cycle_noise, 2, 5});
-  std::vector<float> whole(6000);
+  std::vector<float> whole(12000);
   stream.normal(whole.data(), whole.size(), 0);
-  // Every residue mod 4, repeats, runs, descending order, and more positions than one chunk.
-  std::vector<std::uint64_t> positions;
-  for (std::uint64_t k = 0; k < 1500; ++k) positions.push_back((k * 7919) % whole.size());
-  positions.push_back(3);
-  positions.push_back(3);
-  for (std::uint64_t k = 101; k < 140; ++k) positions.push_back(k);  // runs that share blocks and pairs
-  for (std::uint64_t k = 41; k > 30; --k) positions.push_back(k);
-  std::vector<float> sparse(positions.size());
-  stream.normal_at(positions.data(), positions.size(), sparse.data());
-  for (std::size_t i = 0; i < positions.size(); ++i)
-    ASSERT_EQ(sparse[i], whole[positions[i]]) << "position " << positions[i];
-  const std::uint64_t far = RandomStream::capacity - 3;
-  float at_far = 0, by_range = 0;
-  stream.normal_at(&far, 1, &at_far);
-  stream.normal(&by_range, 1, far);
+  // Every start and end mod 4, single values, a repeat, runs that share blocks and pairs, descending order, empty
+  // runs, a run longer than one chunk, and more runs than fit in one chunk.
+  std::vector<RandomStream::Run> runs;
+  for (std::uint64_t k = 0; k < 700; ++k) runs.push_back({(k * 7919) % 11000, static_cast<std::size_t>(k % 9)});
+  runs.push_back({3, 1});
+  runs.push_back({3, 1});
+  runs.push_back({101, 39});
+  runs.push_back({140, 2});
+  runs.push_back({41, 0});
+  runs.push_back({5, 5000});
+  for (std::uint64_t k = 41; k > 30; --k) runs.push_back({k, 1});
+  std::vector<float> expected;
+  for (const RandomStream::Run& r : runs) {
+    expected.insert(expected.end(), whole.begin() + static_cast<std::ptrdiff_t>(r.first),
+                    whole.begin() + static_cast<std::ptrdiff_t>(r.first + r.n));
+  }
+  std::vector<float> values(expected.size());
+  stream.normal_runs(runs.data(), runs.size(), values.data());
+  for (std::size_t i = 0; i < values.size(); ++i) ASSERT_EQ(values[i], expected[i]) << "value " << i;
+  const RandomStream::Run far{RandomStream::capacity - 3, 3};
+  std::vector<float> at_far(3), by_range(3);
+  stream.normal_runs(&far, 1, at_far.data());
+  stream.normal(by_range.data(), 3, far.first);
   EXPECT_EQ(at_far, by_range);
-  const std::uint64_t beyond = RandomStream::capacity;
-  EXPECT_THROW(stream.normal_at(&beyond, 1, &at_far), Error);
+  const RandomStream::Run beyond{RandomStream::capacity - 1, 2};
+  EXPECT_THROW(stream.normal_runs(&beyond, 1, at_far.data()), Error);
 }
 
 TEST(RandomStream, UniformIsInUnitIntervalWithRightMoments) {

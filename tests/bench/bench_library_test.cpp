@@ -60,7 +60,7 @@ TEST(BenchLibrary, AccuracyOnFewImagesGivesItsKeysInOrder) {
   EXPECT_LE(j["chip_top1"].get<double>(), 1.0);
 }
 
-TEST(BenchLibrary, UpdateGivesItsKeysPulsesAndNoMadeUpTrainingRate) {
+TEST(BenchLibrary, UpdateGivesItsKeysPulsesAndTheMlpTrainingRate) {
   imcsim::bench::BenchOptions options;
   options.min_time_s = 1e-4;
   options.repetitions = 1;
@@ -78,7 +78,13 @@ TEST(BenchLibrary, UpdateGivesItsKeysPulsesAndNoMadeUpTrainingRate) {
   EXPECT_GT(expected, 2000.0);
   EXPECT_NEAR(per_update["coincidences"].get<double>(), expected, 0.05 * expected);
   EXPECT_GT(j["pulsed_s"].get<double>(), 0.0);
-  EXPECT_TRUE(j["mlp_training_step"]["updates_per_s"].is_null());
+  // The whole MLP: 50 minibatches of 10 on fc1's four tiles, fc2's and fc3's.
+  const auto& mlp = j["mlp_training_step"];
+  EXPECT_EQ(mlp["images"], 500);
+  EXPECT_EQ(mlp["analog_tiles"], 6);
+  EXPECT_GT(mlp["pulsed_s_per_minibatch"].get<double>(), 0.0);
+  EXPECT_GT(mlp["digital_s_per_minibatch"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(mlp["updates_per_s"].get<double>(), 6 * mlp["images_per_s"].get<double>());
 }
 
 TEST(BenchLibrary, RunWorkerParsesStandardOutputAndRethrowsAFailureWithStandardError) {

@@ -18,6 +18,12 @@ class SoftBoundsDevice final : public PulsedDeviceImpl<SoftBoundsDevice> {
   float step_down(const PulsedDeviceParams& p, float w) const override {
     return std::max(0.0f, p.a_down * (1.0f - w / p.b_min));
   }
+  /// One formula for both directions: a (1 - w / b), selecting a and b, so one division per pulse.
+  float step(const PulsedDeviceParams& p, float w, bool up) const {
+    const float a = up ? p.a_up : p.a_down;
+    const float b = up ? p.b_max : p.b_min;
+    return std::max(0.0f, a * (1.0f - w / b));
+  }
   float symmetry_point(const PulsedDeviceParams& p) const override;
 };
 
