@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include "base/check.h"
+#include "hw/pulsed_array.h"
 
 namespace imcsim::hw {
 
@@ -36,6 +40,14 @@ Moments folded_normal(double mu, double sigma) {
 void check_request(double g, std::size_t samples) {
   require_in_range("device.g", g, 0.0, 1.0);
   require_in_range("device.samples", static_cast<double>(samples), 2, 1e9);
+}
+
+/// For each q of `quantiles`, the element at index floor(q (n - 1)) of `v` sorted (q = 1: the largest).
+std::vector<double> quantiles_of(std::vector<double> v, std::initializer_list<double> quantiles) {
+  std::sort(v.begin(), v.end());
+  std::vector<double> out;
+  for (const double q : quantiles) out.push_back(v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))]);
+  return out;
 }
 
 }  // namespace
@@ -113,6 +125,58 @@ PulsedDeviceStats characterise_pulsed_device(const PulsedDeviceModel& model, dou
   s.dw_down_std = md.std;
   s.symmetry_point = ms.mean;
   s.symmetry_point_std = ms.std;
+  return s;
+}
+
+ZeroShiftStats characterise_zero_shift(const PulsedDeviceModel& model, int pulse_pairs, std::size_t samples,
+                                       std::uint64_t seed, int threads) {
+  require_in_range("device.zero_shift_pulse_pairs", pulse_pairs, 1, static_cast<double>(max_zero_shift_pulse_pairs));
+  require_in_range("device.samples", static_cast<double>(samples), 2, zero_shift_rows * double{1 << 16});
+  const auto rows = std::min<std::size_t>(samples, zero_shift_rows);
+  PulsedArray array(model, static_cast<int>(rows), static_cast<int>((samples + rows - 1) / rows), seed, 0);
+  const WeightMatrix analytic = array.symmetry_points();
+  ZeroShiftConfig config;
+  config.pulse_pairs = pulse_pairs;
+  const WeightMatrix found = array.zero_shift(config, threads);
+
+  const double dw_min = model.config().dw_min;
+  ZeroShiftStats s;
+  s.devices = samples;
+  s.pulse_pairs = pulse_pairs;
+  std::vector<double> error_dw_min, error_own_steps;
+  double analytic_abs_sum = 0;
+  std::size_t within = 0, within_own_step = 0;
+  for (std::size_t k = 0; k < samples; ++k) {
+    const PulsedDeviceParams& p = array.device(static_cast<int>(k % rows), static_cast<int>(k / rows));
+    const double own_step = 0.5 * (static_cast<double>(p.a_up) + p.a_down);
+    if (own_step == 0) {
+      ++s.immobile_devices;
+      continue;
+    }
+    const double error = std::fabs(static_cast<double>(found.data()[k]) - analytic.data()[k]);
+    error_dw_min.push_back(error / dw_min);
+    error_own_steps.push_back(error / own_step);
+    within += error <= dw_min;
+    within_own_step += error <= own_step;
+    analytic_abs_sum += std::fabs(analytic.data()[k]);
+  }
+  if (error_dw_min.empty()) {
+    s.within_one_dw_min = s.within_one_own_step = s.error_median_dw_min = s.error_p95_dw_min = s.error_max_dw_min =
+        s.error_median_own_steps = s.error_p95_own_steps = s.analytic_abs_mean =
+            std::numeric_limits<double>::quiet_NaN();
+    return s;
+  }
+  const auto mobile = static_cast<double>(error_dw_min.size());
+  s.within_one_dw_min = static_cast<double>(within) / mobile;
+  s.within_one_own_step = static_cast<double>(within_own_step) / mobile;
+  s.analytic_abs_mean = analytic_abs_sum / mobile;
+  const std::vector<double> q = quantiles_of(std::move(error_dw_min), {0.5, 0.95, 1.0});
+  s.error_median_dw_min = q[0];
+  s.error_p95_dw_min = q[1];
+  s.error_max_dw_min = q[2];
+  const std::vector<double> own = quantiles_of(std::move(error_own_steps), {0.5, 0.95});
+  s.error_median_own_steps = own[0];
+  s.error_p95_own_steps = own[1];
   return s;
 }
 
