@@ -1,6 +1,8 @@
-// imcsim device: statistics of many devices of one model, as one JSON object.
+// imcsim device: statistics of many devices of one model, as one JSON object; for pulsed models with
+// --zero-shift-pairs, the convergence of zero-shifting by pulsing instead of the statistics at one state.
 
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "apps/commands.h"
@@ -20,6 +22,8 @@ struct DeviceOptions {
   hw::InferenceDeviceConfig inference;
   hw::PulsedDeviceConfig pulsed;
   float g_max_us = 0;
+  int zero_shift_pairs = 0;  ///< 0: not asked for
+  int threads = 1;
 };
 
 bool is_inference_model(const std::string& model) {
@@ -61,10 +65,14 @@ nlohmann::ordered_json run_inference(const DeviceOptions& o) {
   return j;
 }
 
-nlohmann::ordered_json run_pulsed(const DeviceOptions& o) {
+std::unique_ptr<hw::PulsedDeviceModel> pulsed_model(const DeviceOptions& o) {
   hw::PulsedDeviceConfig config = o.pulsed;
   config.model = o.model;
-  const auto model = hw::make_pulsed_device(config);
+  return hw::make_pulsed_device(config);
+}
+
+nlohmann::ordered_json run_pulsed(const DeviceOptions& o) {
+  const auto model = pulsed_model(o);
   const hw::PulsedDeviceStats s = hw::characterise_pulsed_device(*model, o.g, o.samples, o.seed);
   nlohmann::ordered_json j;
   j["model"] = model->name();
@@ -79,6 +87,36 @@ nlohmann::ordered_json run_pulsed(const DeviceOptions& o) {
   j["symmetry_point"] = s.symmetry_point;
   j["symmetry_point_std"] = s.symmetry_point_std;
   return j;
+}
+
+nlohmann::ordered_json run_zero_shift(const DeviceOptions& o) {
+  const auto model = pulsed_model(o);
+  const hw::ZeroShiftStats s = hw::characterise_zero_shift(*model, o.zero_shift_pairs, o.samples, o.seed, o.threads);
+  nlohmann::ordered_json j;
+  j["model"] = model->name();
+  j["samples"] = o.samples;
+  j["seed"] = o.seed;
+  j["pulse_pairs"] = s.pulse_pairs;
+  j["devices"] = s.devices;
+  j["immobile_devices"] = s.immobile_devices;
+  j["within_one_dw_min"] = s.within_one_dw_min;
+  j["error_median_dw_min"] = s.error_median_dw_min;
+  j["error_p95_dw_min"] = s.error_p95_dw_min;
+  j["error_max_dw_min"] = s.error_max_dw_min;
+  j["within_one_own_step"] = s.within_one_own_step;
+  j["error_median_own_steps"] = s.error_median_own_steps;
+  j["error_p95_own_steps"] = s.error_p95_own_steps;
+  j["analytic_abs_mean"] = s.analytic_abs_mean;
+  return j;
+}
+
+nlohmann::ordered_json run_device(const DeviceOptions& o) {
+  if (is_inference_model(o.model)) {
+    if (o.zero_shift_pairs > 0)
+      throw ParameterError("--zero-shift-pairs", "needs a pulsed model, not '" + o.model + "'");
+    return run_inference(o);
+  }
+  return o.zero_shift_pairs > 0 ? run_zero_shift(o) : run_pulsed(o);
 }
 
 }  // namespace
@@ -118,9 +156,18 @@ void add_device_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--up-down-dtod", options->pulsed.up_down_dtod, "Pulsed: device-to-device spread of up_down");
   cmd->add_option("--w-bounds-dtod", options->pulsed.w_bounds_dtod, "Pulsed: device-to-device spread of the bounds");
   cmd->add_option("--dw-min-std", options->pulsed.dw_min_std, "Pulsed: cycle-to-cycle spread of each step");
+  cmd->add_option("--zero-shift-pairs", options->zero_shift_pairs,
+                  "Pulsed: zero-shift the devices by this many up/down pulse pairs and print how close they get to "
+                  "their analytic symmetry points (instead of the statistics at --g)")
+      ->check(CLI::Range(1, static_cast<int>(hw::max_zero_shift_pulse_pairs)))
+      ->excludes("--g")
+      ->excludes("--t");
+  cmd->add_option("--threads", options->threads,
+                  "Worker threads of --zero-shift-pairs (the result does not depend on them)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   cmd->callback([options, &exit_code]() {
-    const nlohmann::ordered_json j =
-        is_inference_model(options->model) ? run_inference(*options) : run_pulsed(*options);
+    const nlohmann::ordered_json j = run_device(*options);
     std::cout << j.dump(2) << "\n";
     exit_code = 0;
   });

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
+#include <limits>
 #include <vector>
 
 #include "base/check.h"
+#include "hw/pulsed_array.h"
 
 namespace imcsim::hw {
 
@@ -36,6 +39,46 @@ Moments folded_normal(double mu, double sigma) {
 void check_request(double g, std::size_t samples) {
   require_in_range("device.g", g, 0.0, 1.0);
   require_in_range("device.samples", static_cast<double>(samples), 2, 1e9);
+}
+
+/// For each q of `quantiles`, the element at index floor(q (n - 1)) of `v` sorted (q = 1: the largest).
+std::vector<double> quantiles_of(std::vector<double> v, std::initializer_list<double> quantiles) {
+  std::sort(v.begin(), v.end());
+  std::vector<double> out;
+  for (const double q : quantiles) out.push_back(v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))]);
+  return out;
+}
+
+/// |found - w*| of the first `samples` devices (column-major) that pulses move, and their |w*|.
+struct ZeroShiftErrors {
+  std::vector<double> dw_min;     ///< in units of the nominal dw_min
+  std::vector<double> own_steps;  ///< in units of the device's own step (a+ + a-) / 2
+  std::vector<float> analytic_abs;
+  std::size_t immobile = 0;  ///< devices with no step, left out of the vectors
+};
+
+ZeroShiftErrors zero_shift_errors(const PulsedArray& array, const WeightMatrix& found, const WeightMatrix& analytic,
+                                  std::size_t samples, double dw_min) {
+  const auto rows = static_cast<std::size_t>(array.rows());
+  ZeroShiftErrors e;
+  for (std::size_t k = 0; k < samples; ++k) {
+    const PulsedDeviceParams& p = array.device(static_cast<int>(k % rows), static_cast<int>(k / rows));
+    const double own_step = 0.5 * (static_cast<double>(p.a_up) + p.a_down);
+    if (own_step == 0) {
+      ++e.immobile;
+      continue;
+    }
+    const double error = std::fabs(static_cast<double>(found.data()[k]) - analytic.data()[k]);
+    e.dw_min.push_back(error / dw_min);
+    e.own_steps.push_back(error / own_step);
+    e.analytic_abs.push_back(std::fabs(analytic.data()[k]));
+  }
+  return e;
+}
+
+double fraction_at_most(const std::vector<double>& v, double limit) {
+  const auto n = std::count_if(v.begin(), v.end(), [&](double x) { return x <= limit; });
+  return static_cast<double>(n) / static_cast<double>(v.size());
 }
 
 }  // namespace
@@ -113,6 +156,41 @@ PulsedDeviceStats characterise_pulsed_device(const PulsedDeviceModel& model, dou
   s.dw_down_std = md.std;
   s.symmetry_point = ms.mean;
   s.symmetry_point_std = ms.std;
+  return s;
+}
+
+ZeroShiftStats characterise_zero_shift(const PulsedDeviceModel& model, int pulse_pairs, std::size_t samples,
+                                       std::uint64_t seed, int threads) {
+  require_in_range("device.zero_shift_pulse_pairs", pulse_pairs, 1, static_cast<double>(max_zero_shift_pulse_pairs));
+  require_in_range("device.samples", static_cast<double>(samples), 2, zero_shift_rows * double{1 << 16});
+  const auto rows = std::min<std::size_t>(samples, zero_shift_rows);
+  PulsedArray array(model, static_cast<int>(rows), static_cast<int>((samples + rows - 1) / rows), seed, 0);
+  const WeightMatrix analytic = array.symmetry_points();
+  ZeroShiftConfig config;
+  config.pulse_pairs = pulse_pairs;
+  const WeightMatrix found = array.zero_shift(config, threads);
+  const ZeroShiftErrors e = zero_shift_errors(array, found, analytic, samples, model.config().dw_min);
+
+  ZeroShiftStats s;
+  s.devices = samples;
+  s.pulse_pairs = pulse_pairs;
+  s.immobile_devices = e.immobile;
+  if (e.dw_min.empty()) {
+    s.within_one_dw_min = s.within_one_own_step = s.error_median_dw_min = s.error_p95_dw_min = s.error_max_dw_min =
+        s.error_median_own_steps = s.error_p95_own_steps = s.analytic_abs_mean =
+            std::numeric_limits<double>::quiet_NaN();
+    return s;
+  }
+  s.within_one_dw_min = fraction_at_most(e.dw_min, 1.0);
+  s.within_one_own_step = fraction_at_most(e.own_steps, 1.0);
+  s.analytic_abs_mean = moments(e.analytic_abs).mean;
+  const std::vector<double> q = quantiles_of(e.dw_min, {0.5, 0.95, 1.0});
+  s.error_median_dw_min = q[0];
+  s.error_p95_dw_min = q[1];
+  s.error_max_dw_min = q[2];
+  const std::vector<double> own = quantiles_of(e.own_steps, {0.5, 0.95});
+  s.error_median_own_steps = own[0];
+  s.error_p95_own_steps = own[1];
   return s;
 }
 

@@ -116,6 +116,40 @@ TEST_F(Cli, DeviceSoftBoundsSymmetryPoint) {
   EXPECT_GT(j["dw_up_mean"].get<double>(), j["dw_down_mean"].get<double>());
 }
 
+TEST_F(Cli, DeviceZeroShiftPrintsTheConvergenceInsteadOfTheStateStats) {
+  const RunResult r = run_imcsim(
+      "device --model soft-bounds --up-down 0.176 --w-max 0.6 --w-min -0.6 --dw-min-dtod 0.3 --w-bounds-dtod 0.3 "
+      "--samples 512 --zero-shift-pairs 3000 --threads 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j;
+  ASSERT_NO_THROW(j = nlohmann::json::parse(r.out)) << r.out;
+  for (const char* key :
+       {"within_one_dw_min", "error_median_dw_min", "error_p95_dw_min", "error_max_dw_min", "within_one_own_step",
+        "error_median_own_steps", "error_p95_own_steps", "analytic_abs_mean"}) {
+    ASSERT_TRUE(j.contains(key)) << key << " missing in\n" << r.out;
+    EXPECT_TRUE(j[key].is_number()) << key;
+  }
+  EXPECT_EQ(j["devices"], 512);
+  EXPECT_EQ(j["pulse_pairs"], 3000);
+  EXPECT_FALSE(j.contains("dw_up_mean")) << r.out;
+  EXPECT_GT(j["within_one_dw_min"].get<double>(), 0.8);
+}
+
+TEST_F(Cli, DeviceZeroShiftRejectsBadPairCountsNamingTheOption) {
+  for (const char* bad : {"0", "-5", "100000000", "many"}) {
+    const RunResult r = run_imcsim(std::string("device --model soft-bounds --samples 100 --zero-shift-pairs ") + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_TRUE(contains(r.err, "--zero-shift-pairs")) << bad << ": " << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+  const RunResult inference = run_imcsim("device --model pcm --samples 100 --zero-shift-pairs 10");
+  EXPECT_EQ(inference.exit_code, 2);
+  EXPECT_TRUE(contains(inference.err, "--zero-shift-pairs")) << inference.err;
+  const RunResult with_state = run_imcsim("device --model soft-bounds --g 0.3 --samples 100 --zero-shift-pairs 10");
+  EXPECT_EQ(with_state.exit_code, 2);
+  EXPECT_TRUE(contains(with_state.err, "--zero-shift-pairs")) << with_state.err;
+}
+
 TEST_F(Cli, UnknownModelFailsNamingTheOption) {
   const RunResult r = run_imcsim("device --model nosuch");
   EXPECT_NE(r.exit_code, 0);

@@ -95,6 +95,91 @@ TEST(PulsedDevice, DeviceToDeviceVariationSpreadsParameters) {
   EXPECT_NEAR(s.symmetry_point, 0.0, 0.01);
 }
 
+/// hermes64's training device (aihwkit's soft bounds) with a- = 0.7 a+, the d2d spreads of step and bounds at
+/// `dtod`, c2c at `c2c`.
+PulsedDeviceConfig imbalanced_soft_bounds(float dtod, float c2c) {
+  PulsedDeviceConfig c = aihwkit_soft_bounds();
+  c.up_down = 0.176f;
+  c.dw_min_dtod = dtod;
+  c.w_bounds_dtod = dtod;
+  c.dw_min_std = c2c;
+  return c;
+}
+
+TEST(ZeroShiftCharacterisation, WithoutCycleNoiseEnoughPairsBringEveryDeviceWithinOneDwMin) {
+  // d2d 0.1: the slowest of 2048 devices has about 0.65 of the nominal step, a time constant near 460 pairs,
+  // so 4000 pairs close the ~100 dw_min from 0 to w* ~ 0.6 x 0.176 for every device.
+  const auto device = make_pulsed_device(imbalanced_soft_bounds(0.1f, 0.0f));
+  const ZeroShiftStats s = characterise_zero_shift(*device, 4000, 2048, 5, 2);
+  EXPECT_EQ(s.devices, 2048u);
+  EXPECT_EQ(s.pulse_pairs, 4000);
+  EXPECT_NEAR(s.analytic_abs_mean, 0.6 * 0.176, 0.005);
+  EXPECT_LT(s.error_max_dw_min, 1.0);
+  EXPECT_EQ(s.within_one_dw_min, 1.0);
+  EXPECT_EQ(s.within_one_own_step, 1.0);
+  EXPECT_LE(s.error_median_dw_min, s.error_p95_dw_min);
+  EXPECT_LE(s.error_p95_dw_min, s.error_max_dw_min);
+  EXPECT_LT(s.error_p95_own_steps, 1.0);  // the alternating pulses end within a step of w*
+  EXPECT_EQ(s.immobile_devices, 0u);
+}
+
+TEST(ZeroShiftCharacterisation, TooFewPairsLeaveTheDevicesShortOfTheirPoints) {
+  // 200 pairs close only about half of the distance (time constant ~300 pairs).
+  const auto device = make_pulsed_device(imbalanced_soft_bounds(0.1f, 0.0f));
+  const ZeroShiftStats s = characterise_zero_shift(*device, 200, 2048, 5, 2);
+  EXPECT_GT(s.error_median_dw_min, 20.0);
+  EXPECT_LT(s.within_one_dw_min, 0.01);
+}
+
+TEST(ZeroShiftCharacterisation, CycleNoiseKeepsThePointsFartherAway) {
+  const auto quiet = make_pulsed_device(imbalanced_soft_bounds(0.1f, 0.0f));
+  const auto noisy = make_pulsed_device(imbalanced_soft_bounds(0.1f, 0.3f));
+  const ZeroShiftStats q = characterise_zero_shift(*quiet, 4000, 2048, 5, 2);
+  const ZeroShiftStats n = characterise_zero_shift(*noisy, 4000, 2048, 5, 2);
+  EXPECT_GT(n.error_median_dw_min, 2 * q.error_median_dw_min);
+  EXPECT_GT(n.error_max_dw_min, 1.0);
+  EXPECT_EQ(n.analytic_abs_mean, q.analytic_abs_mean);  // the same devices: c2c does not change the points
+}
+
+TEST(ZeroShiftCharacterisation, CountsTheDevicesThatCannotMove) {
+  // A step spread of 2 leaves P(1 + 2 xi <= 0) = P(xi <= -0.5) = 0.31 of the devices without a step.
+  PulsedDeviceConfig c = imbalanced_soft_bounds(0.1f, 0.0f);
+  c.dw_min_dtod = 2.0f;
+  const auto device = make_pulsed_device(c);
+  const ZeroShiftStats s = characterise_zero_shift(*device, 10, 4096, 6, 1);
+  EXPECT_EQ(s.devices, 4096u);
+  EXPECT_NEAR(static_cast<double>(s.immobile_devices) / 4096.0, 0.3085, 0.025);
+  // They have no symmetry point and are left out: the others' errors in their own steps are finite.
+  EXPECT_LT(s.error_p95_own_steps, 1000.0);
+  EXPECT_GT(s.error_median_dw_min, 50.0);
+}
+
+TEST(ZeroShiftCharacterisation, IsIdenticalForAnyThreadCountAndOddSampleCounts) {
+  const auto device = make_pulsed_device(imbalanced_soft_bounds(0.3f, 0.3f));
+  const ZeroShiftStats one = characterise_zero_shift(*device, 300, 1000, 7, 1);
+  const ZeroShiftStats three = characterise_zero_shift(*device, 300, 1000, 7, 3);
+  EXPECT_EQ(one.devices, 1000u);  // four columns of 256, the last one counted in part
+  EXPECT_EQ(one.error_median_dw_min, three.error_median_dw_min);
+  EXPECT_EQ(one.error_p95_dw_min, three.error_p95_dw_min);
+  EXPECT_EQ(one.error_max_dw_min, three.error_max_dw_min);
+  EXPECT_EQ(one.within_one_dw_min, three.within_one_dw_min);
+  EXPECT_EQ(one.within_one_own_step, three.within_one_own_step);
+  EXPECT_EQ(one.error_p95_own_steps, three.error_p95_own_steps);
+  EXPECT_EQ(characterise_zero_shift(*device, 300, 100, 7, 1).devices, 100u);  // one column of 100 rows
+}
+
+TEST(ZeroShiftCharacterisation, RejectsBadRequests) {
+  const auto device = make_pulsed_device(imbalanced_soft_bounds(0.3f, 0.0f));
+  const auto parameter = [&](int pulse_pairs, std::size_t samples) {
+    return test::thrown_by<ParameterError>([&] { characterise_zero_shift(*device, pulse_pairs, samples, 1, 1); })
+        .parameter();
+  };
+  EXPECT_EQ(parameter(0, 100), "device.zero_shift_pulse_pairs");
+  EXPECT_EQ(parameter(static_cast<int>(max_zero_shift_pulse_pairs) + 1, 100), "device.zero_shift_pulse_pairs");
+  EXPECT_EQ(parameter(10, 1), "device.samples");
+  EXPECT_EQ(parameter(10, std::size_t{zero_shift_rows} * (1 << 16) + 1), "device.samples");
+}
+
 TEST(PulsedDevice, InvalidConfigNamesTheParameter) {
   PulsedDeviceConfig c = soft_bounds(0.0f);
   c.dw_min = 0.0f;
