@@ -21,10 +21,10 @@
 namespace imcsim::hw {
 
 /// Zero-shifting as a chip does it (Kim et al., arXiv:1907.10228): each device's symmetry point is found by
-/// alternating up and down pulses and reading the state, then the reference device is programmed there, so a
-/// device at rest reads as zero.
+/// alternating up and down pulses and reading the state after the last of each, then the reference device is
+/// programmed there, so a device at rest reads as zero.
 struct ZeroShiftConfig {
-  int pulse_pairs = 2000;                  ///< up/down pulse pairs applied before the state is read
+  int pulse_pairs = 2000;                  ///< up/down pulse pairs applied before the states are read
   float reference_programming_std = 0.0f;  ///< programming error of the reference device (std, device units)
 };
 
@@ -84,9 +84,12 @@ class PulsedArray {
                            std::uint64_t update_index, int threads = 1);
 
   /// Zero-shifting by pulsing: every device gets config.pulse_pairs up/down pulse pairs (up first) from its
-  /// current state, with c2c noise, and stays where they leave it; that state, read exactly, is the found
-  /// symmetry point, and the reference is programmed to it plus N(0, reference_programming_std), so
-  /// w - r is minus that programming error. Returns the found points (compare them with symmetry_points()).
+  /// current state, with c2c noise, and stays where they leave it. Once converged, a device alternates between
+  /// two states that straddle its symmetry point; the found point is the mean of the states read (exactly) after
+  /// the last up and the last down pulse, and the reference is programmed to it plus
+  /// N(0, reference_programming_std), so w - r is minus half the last down step minus that programming error.
+  /// With no pairs the found point is the current state. Returns the found points (compare them with
+  /// symmetry_points()).
   /// Draws: the c2c normal of pulse k (up 2 p, down 2 p + 1 of pair p) of device (i, j) at position
   /// i 2 pulse_pairs + k of stream (zero_shift_pulse_noise, array, j), a function of the array and the
   /// device only; the programming error at j rows + i of (reference_programming, array, 0). Up to `threads`

@@ -36,6 +36,7 @@ def main(out):
         per_epoch = [runs[name][s].get("seconds", runs[name][s].get("train_seconds", 0)) / len(runs[name][s]["curve"])
                      for s in seeds]
         up_down = r0.get("device", {}).get("up_down", "-")
+        up_down = f"{up_down:.3g}" if isinstance(up_down, float) else up_down
         print(f"| {name} | {up_down} | {r0.get('zero_shift', '-')} | {','.join(map(str, seeds))} | "
               f"{mean_std(last)} | {mean_std(best)} | {statistics.mean(per_epoch):.0f} |")
     print()

@@ -75,9 +75,10 @@ TEST(ZeroShift, WithoutCycleNoiseEveryDeviceFindsItsSymmetryPoint) {
             << converged_within << "\n";
   EXPECT_GT(converged, 500);
   EXPECT_EQ(converged_within, converged);
-  EXPECT_EQ(found, array.weights());
   EXPECT_EQ(array.reference(), found);
-  EXPECT_EQ(array.effective_weights(), WeightMatrix::Zero(64, 64));
+  // The devices stay after their last down pulse, half a step below the found point (the mean of the two states).
+  EXPECT_LE(array.effective_weights().maxCoeff(), 0.0f);
+  EXPECT_GT(array.effective_weights().minCoeff(), -0.002f);
 }
 
 TEST(ZeroShift, CycleNoiseSpreadsTheFoundPoints) {
@@ -102,12 +103,17 @@ TEST(ZeroShift, ReferenceCarriesItsProgrammingError) {
   const auto device = make_pulsed_device(soft_bounds_device(0.3f));
   PulsedArray array(*device, 128, 128, 13, 1);
   const WeightMatrix found = array.zero_shift(pairs(200, 0.01f));
-  EXPECT_EQ(array.weights(), found);  // the devices stay at their found points
-  const WeightMatrix w_eff = array.effective_weights();
-  const double mean = w_eff.cast<double>().mean();
-  const double spread = std::sqrt((w_eff.cast<double>().array() - mean).square().mean());
+  const WeightMatrix error = array.reference() - found;
+  const double mean = error.cast<double>().mean();
+  const double spread = std::sqrt((error.cast<double>().array() - mean).square().mean());
   EXPECT_NEAR(spread, 0.01, 0.0005);
   EXPECT_NEAR(mean, 0.0, 0.0002);
+  // The devices stay after their last down pulse, about half a step below the found point (a c2c draw below
+  // -1 / 0.3 turns a step round).
+  const WeightMatrix below = array.weights() - found;
+  EXPECT_LT(below.maxCoeff(), 0.001f);
+  EXPECT_GT(below.minCoeff(), -0.004f);
+  EXPECT_LT(below.mean(), 0.0f);
 }
 
 TEST(ZeroShift, IsBitIdenticalForAnyThreadCount) {
