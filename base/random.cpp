@@ -198,8 +198,19 @@ void RandomStream::normal_runs(const Run* runs, std::size_t n_runs, float* out) 
 }
 
 void RandomStream::bits(std::uint32_t* out, std::size_t n, std::uint64_t first) const {
-  generate(m_key, out, n, first,
-           [](const std::uint32_t* w, std::uint32_t* v, std::size_t count) { std::copy(w, w + count, v); });
+  check_range(first, n);
+  // Whole blocks straight into `out`; the partial blocks at either end through generate()'s buffers.
+  const auto copy = [](const std::uint32_t* w, std::uint32_t* v, std::size_t count) { std::copy(w, w + count, v); };
+  const std::uint64_t end = first + n;
+  const std::uint64_t head_end = std::min(end, (first + words_per_block - 1) / words_per_block * words_per_block);
+  if (head_end > first) generate(m_key, out, static_cast<std::size_t>(head_end - first), first, copy);
+  std::uint64_t pos = head_end;
+  while (end - pos >= words_per_block) {
+    const auto blocks = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_blocks, (end - pos) / words_per_block));
+    generate_blocks(m_key, pos / words_per_block, blocks, out + (pos - first));
+    pos += blocks * words_per_block;
+  }
+  if (end > pos) generate(m_key, out + (pos - first), static_cast<std::size_t>(end - pos), pos, copy);
 }
 
 void RandomStream::uniform(float* out, std::size_t n, std::uint64_t first) const {

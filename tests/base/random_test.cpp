@@ -39,6 +39,16 @@ TEST(RandomStream, ValuesDependOnlyOnPosition) {
   stream.uniform(u_whole.data(), u_whole.size(), 0);
   stream.uniform(u_part.data(), u_part.size(), 4097);
   for (std::size_t i = 0; i < u_part.size(); ++i) ASSERT_EQ(u_part[i], u_whole[4097 + i]);
+  // Raw words: parts that start and end inside a block, within one block, and run over several chunks.
+  std::vector<std::uint32_t> b_whole(12000);
+  stream.bits(b_whole.data(), b_whole.size(), 0);
+  for (const std::size_t first : {0ul, 1ul, 2ul, 3ul, 5ul, 2047ul, 2049ul}) {
+    for (const std::size_t n : {1ul, 2ul, 3ul, 5ul, 1234ul, 9000ul}) {
+      std::vector<std::uint32_t> part(n);
+      stream.bits(part.data(), n, first);
+      for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(part[i], b_whole[first + i]) << "first " << first << " n " << n;
+    }
+  }
 }
 
 TEST(RandomStream, NormalRunsGiveTheValuesAtTheirPositions) {
