@@ -15,14 +15,14 @@ namespace imcsim::analog_training {
 
 namespace {
 
-using workloads::training::PulsedDense;
+using workloads::training::PulsedLayer;
 
 /// Median and 95th percentile of |found - analytic| over every device, in units of dw_min.
-nlohmann::ordered_json symmetry_point_errors(const std::vector<PulsedDense*>& layers, float dw_min) {
+nlohmann::ordered_json symmetry_point_errors(const std::vector<PulsedLayer*>& layers, float dw_min) {
   std::vector<float> errors;
-  for (const PulsedDense* l : layers) {
-    const auto analytic = l->analytic_symmetry_points();
-    const auto& found = l->found_symmetry_points();
+  for (const PulsedLayer* l : layers) {
+    const auto analytic = l->matrix().analytic_symmetry_points();
+    const auto& found = l->matrix().found_symmetry_points();
     for (std::size_t t = 0; t < found.size(); ++t) {
       const hw::WeightMatrix e = (found[t] - analytic[t]).cwiseAbs() / dw_min;
       errors.insert(errors.end(), e.data(), e.data() + e.size());
@@ -37,17 +37,17 @@ nlohmann::ordered_json symmetry_point_errors(const std::vector<PulsedDense*>& la
       {"devices", errors.size()}, {"median_dw_min", at(0.5)}, {"p95_dw_min", at(0.95)}, {"max_dw_min", errors.back()}};
 }
 
-nlohmann::ordered_json update_activity(const std::vector<PulsedDense*>& layers) {
+nlohmann::ordered_json update_activity(const std::vector<PulsedLayer*>& layers) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const PulsedDense* l : layers) {
+  for (const PulsedLayer* l : layers) {
     nlohmann::ordered_json tiles = nlohmann::ordered_json::array();
-    for (const hw::PulseUpdateCounts& c : l->update_counts()) {
+    for (const hw::PulseUpdateCounts& c : l->matrix().update_counts()) {
       tiles.push_back({{"slots", c.slots},
                        {"row_pulses", c.row_pulses},
                        {"column_pulses", c.column_pulses},
                        {"coincidences", c.coincidences}});
     }
-    out.push_back({{"layer", l->name()}, {"sample_updates", l->sample_updates()}, {"tiles", tiles}});
+    out.push_back({{"layer", l->name()}, {"sample_updates", l->matrix().sample_updates()}, {"tiles", tiles}});
   }
   return out;
 }

@@ -71,11 +71,11 @@ TEST(PulsedDense, TiledReadsAreTheProductsOfTheEffectiveWeights) {
   for (const float scale : {1.0f, 0.25f}) {
     Layer l(150, 70, scale);  // as the chip's compiler cuts it: 3 x 3 tiles of 50 x 24, the last column's 22 wide
     ASSERT_EQ(l.dense->tiles(), 9);
-    const auto state = l.dense->device_state();
+    const auto state = l.dense->matrix().device_state();
     EXPECT_EQ(state.front()->rows(), 50);
     EXPECT_EQ(state.front()->cols(), 24);
     EXPECT_EQ(state.back()->cols(), 22);
-    const Matrix w = l.dense->effective_weights();
+    const Matrix w = l.dense->matrix().effective_weights();
     const Matrix x = random_matrix(5, 150, 1);
     std::vector<Matrix> chunks{x};
     l.dense->forward(chunks, l.pass(5, true));
@@ -91,7 +91,7 @@ TEST(PulsedDense, TiledReadsAreTheProductsOfTheEffectiveWeights) {
 
 TEST(PulsedDense, AnUpdateMovesTheEffectiveWeightsByMinusLrXdInExpectation) {
   Layer l(100, 40, 0.5f);
-  const Matrix before = l.dense->effective_weights();
+  const Matrix before = l.dense->matrix().effective_weights();
   const Matrix x = random_matrix(20, 100, 3).cwiseAbs();
   const Matrix d = random_matrix(20, 40, 4, 0.05f);
   std::vector<Matrix> chunks{x};
@@ -101,7 +101,7 @@ TEST(PulsedDense, AnUpdateMovesTheEffectiveWeightsByMinusLrXdInExpectation) {
   const float lr = 0.01f;
   for (int t = 0; t < l.dense->tiles(); ++t) l.dense->update_tile(t, lr, 0);
   l.dense->refresh_reads();
-  const Matrix change = l.dense->effective_weights() - before;  // out x in
+  const Matrix change = l.dense->matrix().effective_weights() - before;  // out x in
   const Matrix expected = -lr * (d.transpose() * x);
   // Stochastic pulses: the change follows the expectation closely in aggregate.
   const double correlation = (change.array() * expected.array()).sum() /
@@ -109,7 +109,7 @@ TEST(PulsedDense, AnUpdateMovesTheEffectiveWeightsByMinusLrXdInExpectation) {
   EXPECT_GT(correlation, 0.7);  // 0.82 measured: each device sees a few pulses
   EXPECT_NEAR(change.sum() / expected.sum(), 1.0, 0.1);
   std::uint64_t coincidences = 0;
-  for (const auto& c : l.dense->update_counts()) coincidences += c.coincidences;
+  for (const auto& c : l.dense->matrix().update_counts()) coincidences += c.coincidences;
   EXPECT_GT(coincidences, 0u);
 }
 
@@ -146,7 +146,7 @@ TEST(PulsedTrainer, IsBitIdenticalForAnyThreadCount) {
   PulsedTrainer two(c);
   two.train(train, test);
   for (std::size_t k = 0; k < one.pulsed_layers().size(); ++k)
-    EXPECT_TRUE(one.pulsed_layers()[k]->effective_weights() == two.pulsed_layers()[k]->effective_weights()) << k;
+    EXPECT_TRUE(one.pulsed_layers()[k]->matrix().effective_weights() == two.pulsed_layers()[k]->matrix().effective_weights()) << k;
   EXPECT_EQ(one.learning_curve()[0].test_top1, two.learning_curve()[0].test_top1);
 }
 
@@ -170,7 +170,7 @@ TEST(PulsedTrainer, AResumedRunEqualsOneThatNeverStopped) {
   EXPECT_EQ(resumed.epochs_done(), 1);
   resumed.train(train, test, file);
   for (std::size_t k = 0; k < straight.pulsed_layers().size(); ++k) {
-    EXPECT_TRUE(straight.pulsed_layers()[k]->effective_weights() == resumed.pulsed_layers()[k]->effective_weights())
+    EXPECT_TRUE(straight.pulsed_layers()[k]->matrix().effective_weights() == resumed.pulsed_layers()[k]->matrix().effective_weights())
         << k;
   }
   ASSERT_EQ(resumed.learning_curve().size(), 2u);

@@ -15,6 +15,7 @@
 #include "workloads/onnx_import.h"
 #include "workloads/reference_executor.h"
 #include "workloads/training/minibatch.h"
+#include "workloads/training/pulsed_dense.h"
 
 namespace imcsim::workloads::training {
 
@@ -71,7 +72,7 @@ PulsedTrainer::PulsedTrainer(PulsedTrainingConfig config) : m_config(std::move(c
     return layer;
   };
   m_network = build_network(m_config.model, HardwareAwareConfig{}, dense);
-  for (PulsedDense* l : m_pulsed)
+  for (PulsedLayer* l : m_pulsed)
     for (int t = 0; t < l->tiles(); ++t) m_tile_jobs.emplace_back(l, t);
   if (!m_config.init.empty()) m_network->import_from(onnx_initializers(m_config.init));
   m_pool = std::make_unique<ChunkPool>(m_config.threads);
@@ -93,7 +94,7 @@ void PulsedTrainer::minibatch_step(const Dataset& train, const std::vector<int>&
     const auto& [layer, tile] = m_tile_jobs[static_cast<std::size_t>(j)];
     layer->update_tile(tile, lr, m_step);
   });
-  for (PulsedDense* l : m_pulsed) l->refresh_reads();
+  for (PulsedLayer* l : m_pulsed) l->refresh_reads();
   ++m_step;
 }
 
@@ -173,10 +174,10 @@ void PulsedTrainer::save(const std::string& checkpoint) const {
   for (const EpochRecord& r : m_curve)
     j["curve"].push_back({r.epoch, r.loss, r.train_accuracy, r.test_top1, r.seconds});
   j["layers"] = nlohmann::json::array();
-  for (const PulsedDense* l : m_pulsed) {
+  for (const PulsedLayer* l : m_pulsed) {
     nlohmann::json layer{{"name", l->name()}};
     layer["bias"] = bytes_of(l->bias().data(), l->bias().size());
-    for (const hw::WeightMatrix* m : l->device_state()) layer["state"].push_back(bytes_of(m->data(), m->size()));
+    for (const hw::WeightMatrix* m : l->matrix().device_state()) layer["state"].push_back(bytes_of(m->data(), m->size()));
     j["layers"].push_back(layer);
   }
   const std::vector<std::uint8_t> cbor = nlohmann::json::to_cbor(j);
@@ -212,11 +213,11 @@ void PulsedTrainer::resume(const std::string& checkpoint) {
     curve.push_back({r.at(0).get<int>(), r.at(1).get<double>(), r.at(2).get<double>(), r.at(3).get<double>(),
                      r.at(4).get<double>()});
   for (std::size_t k = 0; k < m_pulsed.size(); ++k) {
-    PulsedDense& l = *m_pulsed[k];
+    PulsedLayer& l = *m_pulsed[k];
     const std::string key = "layers[" + std::to_string(k) + "]";
     Matrix bias = l.bias();
     std::vector<hw::WeightMatrix> state;
-    for (const hw::WeightMatrix* m : l.device_state()) state.emplace_back(m->rows(), m->cols());
+    for (const hw::WeightMatrix* m : l.matrix().device_state()) state.emplace_back(m->rows(), m->cols());
     const auto& saved = layers[k].at("state");
     if (!fill(bias, layers[k].at("bias").get_binary()) || saved.size() != state.size())
       throw fail(key, "the layer's sizes differ");

@@ -19,7 +19,7 @@
 #include "workloads/dataset.h"
 #include "workloads/graph.h"
 #include "workloads/training/minibatch.h"
-#include "workloads/training/pulsed_dense.h"
+#include "workloads/training/pulsed_layer.h"
 #include "workloads/training/trainer.h"
 
 namespace imcsim::workloads::training {
@@ -72,7 +72,7 @@ class PulsedTrainer {
 
   int epochs_done() const { return static_cast<int>(m_curve.size()); }
   const std::vector<EpochRecord>& learning_curve() const { return m_curve; }
-  const std::vector<PulsedDense*>& pulsed_layers() const { return m_pulsed; }
+  const std::vector<PulsedLayer*>& pulsed_layers() const { return m_pulsed; }
   const PulsedTrainingConfig& config() const { return m_config; }
 
  private:
@@ -84,8 +84,8 @@ class PulsedTrainer {
   PulsedTrainingConfig m_config;
   std::unique_ptr<hw::PulsedDeviceModel> m_device;
   std::unique_ptr<Network> m_network;
-  std::vector<PulsedDense*> m_pulsed;
-  std::vector<std::pair<PulsedDense*, int>> m_tile_jobs;  ///< (layer, tile): every tile updates independently
+  std::vector<PulsedLayer*> m_pulsed;
+  std::vector<std::pair<PulsedLayer*, int>> m_tile_jobs;  ///< (layer, tile): every tile updates independently
   std::unique_ptr<ChunkPool> m_pool;
   std::vector<EpochRecord> m_curve;
   std::uint64_t m_step = 0;
