@@ -6,6 +6,7 @@
 
 #include "base/errors.h"
 #include "base/random.h"
+#include "workloads/training/lstm_cell.h"
 
 namespace imcsim::workloads::training {
 
@@ -576,11 +577,6 @@ std::string Residual::export_to(GraphWriter& g, const std::string& input) const 
 
 // ---- Lstm ----
 
-namespace {
-/// ONNX's gate order i, o, f, c from ours i, f, g, o: ONNX gate k is our gate onnx_gate[k].
-constexpr int onnx_gate[4] = {0, 3, 1, 2};
-}  // namespace
-
 Lstm::Lstm(std::string name, int steps, int inputs, int hidden, const HardwareAwareConfig& hwa, std::uint32_t id)
     : AnalogLayer(name, {1, 1, steps * inputs},
                   make_parameter(name + ".weight", {4 * hidden, inputs + hidden}, 4 * hidden, inputs + hidden),
@@ -588,12 +584,7 @@ Lstm::Lstm(std::string name, int steps, int inputs, int hidden, const HardwareAw
       m_steps(steps),
       m_inputs(inputs),
       m_hidden(hidden) {
-  // PyTorch's initialisation U(-1/sqrt(H), 1/sqrt(H)), and a forget-gate bias of 1.
-  RandomStream({hwa.seed, RandomPurpose::user, id, 1})
-      .uniform(m_w.value.data(), static_cast<std::size_t>(m_w.value.size()));
-  const float a = 1.0f / std::sqrt(static_cast<float>(hidden));
-  m_w.value = (m_w.value.array() * 2.0f - 1.0f) * a;
-  m_b.value.middleCols(hidden, hidden).setOnes();
+  initialise_lstm(m_w.value, m_b.value, hwa.seed, id, hidden);
 }
 
 std::vector<const ProductCache*> Lstm::product_caches() const {
@@ -603,10 +594,6 @@ std::vector<const ProductCache*> Lstm::product_caches() const {
   }
   return all;
 }
-
-namespace {
-Eigen::ArrayXXf sigmoid(const Eigen::ArrayXXf& z) { return 1.0f / (1.0f + (-z).exp()); }
-}  // namespace
 
 void Lstm::forward(std::vector<Matrix>& x, const Pass& pass) {
   m_product.begin(m_w.value, pass.step, pass.training);
@@ -619,11 +606,10 @@ void Lstm::forward(std::vector<Matrix>& x, const Pass& pass) {
     Cache* cache = pass.training ? &m_cache[k] : nullptr;
     if (cache) {
       cache->products.resize(static_cast<std::size_t>(m_steps));
-      cache->gates.resize(static_cast<std::size_t>(m_steps));
-      cache->c.resize(static_cast<std::size_t>(m_steps));
-      cache->tanh_c.resize(static_cast<std::size_t>(m_steps));
+      cache->steps.resize(static_cast<std::size_t>(m_steps));
     }
     Matrix h = Matrix::Zero(rows, h_n), c = Matrix::Zero(rows, h_n), u(rows, m_inputs + h_n);
+    LstmStep step;
     for (int t = 0; t < m_steps; ++t) {
       const auto ts = static_cast<std::size_t>(t);
       u.leftCols(m_inputs) = x[k].middleCols(t * m_inputs, m_inputs);
@@ -632,18 +618,9 @@ void Lstm::forward(std::vector<Matrix>& x, const Pass& pass) {
                                   static_cast<std::uint64_t>(pass.first[k]);
       Matrix z = m_product.forward(u, first, cache ? &cache->products[ts] : nullptr);
       z.rowwise() += m_b.value.row(0);
-      Matrix gates(rows, 4 * h_n);
-      gates.leftCols(2 * h_n) = sigmoid(z.leftCols(2 * h_n).array()).matrix();
-      gates.middleCols(2 * h_n, h_n) = z.middleCols(2 * h_n, h_n).array().tanh().matrix();
-      gates.rightCols(h_n) = sigmoid(z.rightCols(h_n).array()).matrix();
-      c = gates.middleCols(h_n, h_n).cwiseProduct(c) + gates.leftCols(h_n).cwiseProduct(gates.middleCols(2 * h_n, h_n));
-      Matrix tc = c.array().tanh().matrix();
-      h = gates.rightCols(h_n).cwiseProduct(tc);
-      if (cache) {
-        cache->gates[ts] = std::move(gates);
-        cache->c[ts] = c;
-        cache->tanh_c[ts] = std::move(tc);
-      }
+      LstmStep& kept = cache ? cache->steps[ts] : step;
+      h = lstm_step_forward(z, c, h_n, kept);
+      c = kept.c;
     }
     x[k] = std::move(h);
   });
@@ -659,23 +636,10 @@ void Lstm::backward(std::vector<Matrix>& dy, const Pass& pass) {
     Cache& cache = m_cache[k];
     const Eigen::Index rows = dy[k].rows();
     Matrix dx(rows, m_steps * m_inputs);
-    Matrix dh = dy[k], dc = Matrix::Zero(rows, h_n), dz(rows, 4 * h_n);
+    Matrix dh = dy[k], dc = Matrix::Zero(rows, h_n);
     for (int t = m_steps - 1; t >= 0; --t) {
       const auto ts = static_cast<std::size_t>(t);
-      const auto& g = cache.gates[ts];
-      const auto gi = g.leftCols(h_n).array(), gf = g.middleCols(h_n, h_n).array(),
-                 gg = g.middleCols(2 * h_n, h_n).array(), go = g.rightCols(h_n).array();
-      const auto tc = cache.tanh_c[ts].array();
-      dc.array() += dh.array() * go * (1.0f - tc.square());
-      dz.leftCols(h_n) = (dc.array() * gg * gi * (1.0f - gi)).matrix();
-      if (t > 0) {
-        dz.middleCols(h_n, h_n) = (dc.array() * cache.c[ts - 1].array() * gf * (1.0f - gf)).matrix();
-      } else {
-        dz.middleCols(h_n, h_n).setZero();
-      }
-      dz.middleCols(2 * h_n, h_n) = (dc.array() * gi * (1.0f - gg.square())).matrix();
-      dz.rightCols(h_n) = (dh.array() * tc * go * (1.0f - go)).matrix();
-      dc.array() *= gf;
+      const Matrix dz = lstm_step_backward(cache.steps[ts], t > 0 ? &cache.steps[ts - 1].c : nullptr, dh, dc, h_n);
       m_db[k] += dz.colwise().sum();
       const Matrix du = m_product.backward(dz, cache.products[ts], m_dw[k], m_range_grad[k]);
       dx.middleCols(t * m_inputs, m_inputs) = du.leftCols(m_inputs);
@@ -687,63 +651,10 @@ void Lstm::backward(std::vector<Matrix>& dy, const Pass& pass) {
 }
 
 std::string Lstm::export_to(GraphWriter& g, const std::string& input) const {
-  const int h_n = m_hidden;
-  const auto gate_rows = [&](const Matrix& m, int onnx_k) { return m.middleRows(onnx_gate[onnx_k] * h_n, h_n); };
-  Parameter w, r, b;
-  w.name = m_name + ".W";
-  w.shape = {1, 4 * h_n, m_inputs};
-  w.value.resize(4 * h_n, m_inputs);
-  r.name = m_name + ".R";
-  r.shape = {1, 4 * h_n, h_n};
-  r.value.resize(4 * h_n, h_n);
-  b.name = m_name + ".B";
-  b.shape = {1, 8 * h_n};
-  b.value = Matrix::Zero(1, 8 * h_n);
-  for (int k = 0; k < 4; ++k) {
-    w.value.middleRows(k * h_n, h_n) = gate_rows(m_w.value, k).leftCols(m_inputs);
-    r.value.middleRows(k * h_n, h_n) = gate_rows(m_w.value, k).rightCols(h_n);
-    b.value.middleCols(k * h_n, h_n) = m_b.value.middleCols(onnx_gate[k] * h_n, h_n);
-  }
-  g.constant(w);
-  g.constant(r);
-  g.constant(b);
-  Node node;
-  node.name = m_name;
-  node.op = "LSTM";
-  node.inputs = {input, w.name, r.name, b.name};
-  const std::string y_h = m_name + "_h";
-  node.outputs = {"", y_h};
-  node.attributes["hidden_size"].i = h_n;
-  node.attributes["layout"].i = 1;
-  node.attributes["direction"].s = "forward";
-  g.graph().nodes.push_back(node);
-  g.graph().tensors[y_h] = Tensor{y_h, {-1, 1, h_n}, {}, false};
-  Attribute axis;
-  axis.i = 1;
-  return g.node(m_name + "_flatten", "Flatten", {y_h}, {h_n}, {{"axis", axis}});
+  return export_lstm(g, m_name, input, m_w.value, m_b.value, m_inputs, m_hidden);
 }
 
-void Lstm::import_from(const Graph& graph) {
-  const int h_n = m_hidden;
-  const auto get = [&](const std::string& name, Eigen::Index size) {
-    const auto it = graph.tensors.find(name);
-    if (it == graph.tensors.end() || static_cast<Eigen::Index>(it->second.data.size()) != size) {
-      throw InputError(graph.name, 0, 0, "tensor '" + name + "'", "missing or of another size than the LSTM needs");
-    }
-    return it->second.data;
-  };
-  const auto w = get(m_name + ".W", 4 * h_n * m_inputs);
-  const auto r = get(m_name + ".R", 4 * h_n * h_n);
-  const auto b = get(m_name + ".B", 8 * h_n);
-  const Eigen::Map<const Matrix> wm(w.data(), 4 * h_n, m_inputs), rm(r.data(), 4 * h_n, h_n);
-  const Eigen::Map<const Matrix> bm(b.data(), 1, 8 * h_n);
-  for (int k = 0; k < 4; ++k) {
-    const int ours = onnx_gate[k] * h_n;
-    m_w.value.block(ours, 0, h_n, m_inputs) = wm.middleRows(k * h_n, h_n);
-    m_w.value.block(ours, m_inputs, h_n, h_n) = rm.middleRows(k * h_n, h_n);
-    m_b.value.middleCols(ours, h_n) = bm.middleCols(k * h_n, h_n) + bm.middleCols(4 * h_n + k * h_n, h_n);
-  }
-}
+void Lstm::import_from(const Graph& graph) { import_lstm(graph, m_name, m_inputs, m_hidden, m_w.value, m_b.value); }
 
 // ---- Network ----
 

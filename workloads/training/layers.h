@@ -223,6 +223,13 @@ class Residual : public Layer {
   std::vector<LayerPtr> m_body, m_shortcut;
 };
 
+/// What one LSTM step keeps for its backward pass (the cell's functions are in lstm_cell.h).
+struct LstmStep {
+  Matrix gates;   ///< activated i, f, g, o (rows x 4H)
+  Matrix c;       ///< the cell state after the step
+  Matrix tanh_c;  ///< tanh(c)
+};
+
 /// A one-layer, forward LSTM over a batch_first sequence (per sample: steps x inputs) that outputs its last
 /// hidden state. Gates i, f, g, o (PyTorch's order); the input and recurrent products are one analog product
 /// of [x_t, h_(t-1)] with W = [W_ih W_hh]. Exported as one ONNX LSTM node (layout 1) and a Flatten.
@@ -237,8 +244,8 @@ class Lstm : public AnalogLayer {
 
  private:
   struct Cache {
-    std::vector<ProductCache> products;    ///< per step
-    std::vector<Matrix> gates, c, tanh_c;  ///< per step; gates: activated i f g o
+    std::vector<ProductCache> products;  ///< per step
+    std::vector<LstmStep> steps;         ///< per step: gates, cell state
   };
   std::vector<const ProductCache*> product_caches() const;
 
