@@ -15,6 +15,7 @@
 #include "workloads/dataset.h"
 #include "workloads/reference_executor.h"
 #include "workloads/training/pulsed_dense.h"
+#include "workloads/training/pulsed_lstm.h"
 #include "workloads/training/pulsed_trainer.h"
 
 namespace imcsim::workloads::training {
@@ -47,6 +48,16 @@ Matrix random_matrix(int rows, int cols, std::uint32_t id, float scale = 1.0f) {
   return m * scale;
 }
 
+/// A pass over one chunk of `rows` samples.
+Pass one_chunk_pass(ChunkPool& pool, int rows, bool training) {
+  Pass p;
+  p.pool = &pool;
+  p.training = training;
+  p.batch = rows;
+  p.first = {0};
+  return p;
+}
+
 struct Layer {
   std::unique_ptr<hw::PulsedDeviceModel> device = hw::make_pulsed_device(ideal_device());
   ChunkPool pool{1};
@@ -57,14 +68,7 @@ struct Layer {
     config.weight_scale = scale;
     dense = std::make_unique<PulsedDense>("fc", in, out, config, *device, 1);
   }
-  Pass pass(int rows, bool training) {
-    Pass p;
-    p.pool = &pool;
-    p.training = training;
-    p.batch = rows;
-    p.first = {0};
-    return p;
-  }
+  Pass pass(int rows, bool training) { return one_chunk_pass(pool, rows, training); }
 };
 
 TEST(PulsedDense, TiledReadsAreTheProductsOfTheEffectiveWeights) {
@@ -113,6 +117,67 @@ TEST(PulsedDense, AnUpdateMovesTheEffectiveWeightsByMinusLrXdInExpectation) {
   EXPECT_GT(coincidences, 0u);
 }
 
+/// A pulsed LSTM (5 steps of 6 inputs, 20 hidden: a 26 x 80 matrix on 1 x 3 tiles of the ideal periphery) and the
+/// digital Lstm with the same initial weights, on ideal hardware.
+struct LstmPair {
+  static constexpr int steps = 5, inputs = 6, hidden = 20, rows = 4;
+  std::unique_ptr<hw::PulsedDeviceModel> device = hw::make_pulsed_device(ideal_device());
+  ChunkPool pool{1};
+  PulsedLayerConfig config;
+  std::unique_ptr<PulsedLstm> pulsed;
+  std::unique_ptr<Lstm> digital;
+  LstmPair() {
+    config.crossbar = ideal_periphery();
+    pulsed = std::make_unique<PulsedLstm>("lstm", steps, inputs, hidden, config, *device, 2);
+    HardwareAwareConfig hwa;
+    hwa.seed = config.seed;
+    digital = std::make_unique<Lstm>("lstm", steps, inputs, hidden, hwa, 2);
+  }
+  Pass pass() { return one_chunk_pass(pool, rows, true); }
+};
+
+double relative_error(const Matrix& a, const Matrix& b) { return (a - b).norm() / b.norm(); }
+
+TEST(PulsedLstm, ReadsAndBackPropagationThroughTimeAreTheDigitalLstmsOnIdealHardware) {
+  LstmPair l;
+  ASSERT_EQ(l.pulsed->tiles(), 3);
+  const Matrix x = random_matrix(LstmPair::rows, LstmPair::steps * LstmPair::inputs, 5);
+  std::vector<Matrix> a{x}, b{x};
+  l.pulsed->forward(a, l.pass());
+  l.digital->forward(b, l.pass());
+  EXPECT_LT(relative_error(a[0], b[0]), 1e-5) << a[0] << "\n" << b[0];
+  const Matrix dh = random_matrix(LstmPair::rows, LstmPair::hidden, 6);
+  std::vector<Matrix> da{dh}, db{dh};
+  l.pulsed->backward(da, l.pass());
+  l.digital->backward(db, l.pass());
+  EXPECT_LT(relative_error(da[0], db[0]), 1e-5);  // dx of every step, through the transposed reads
+  EXPECT_LT(relative_error(l.pulsed->parameters()[0]->grad, l.digital->parameters()[1]->grad), 1e-5);  // bias
+}
+
+TEST(PulsedLstm, AnUpdateMovesTheWeightsByMinusLrTimesTheBpttGradientInExpectation) {
+  LstmPair l;
+  const Matrix before = l.pulsed->matrix().effective_weights();
+  const Matrix x = random_matrix(LstmPair::rows, LstmPair::steps * LstmPair::inputs, 7);
+  std::vector<Matrix> a{x}, b{x};
+  l.pulsed->forward(a, l.pass());
+  l.digital->forward(b, l.pass());
+  const Matrix dh = random_matrix(LstmPair::rows, LstmPair::hidden, 8, 2.0f);
+  std::vector<Matrix> da{dh}, db{dh};
+  l.pulsed->backward(da, l.pass());
+  l.digital->backward(db, l.pass());
+  const float lr = 0.05f;
+  for (int t = 0; t < l.pulsed->tiles(); ++t) l.pulsed->update_tile(t, lr, 0);
+  l.pulsed->refresh_reads();
+  const Matrix change = l.pulsed->matrix().effective_weights() - before;  // 4H x (I + H)
+  const Matrix expected = -lr * l.digital->parameters()[0]->grad;         // the sum over steps of u_t dz_t^T
+  const double correlation = (change.array() * expected.array()).sum() /
+                             std::sqrt((change.array().square().sum()) * (expected.array().square().sum()));
+  EXPECT_GT(correlation, 0.7);
+  EXPECT_NEAR(change.cwiseAbs().sum() / expected.cwiseAbs().sum(), 1.0, 0.2);
+  // One sample update per step and sample.
+  EXPECT_EQ(l.pulsed->matrix().sample_updates(), static_cast<std::uint64_t>(LstmPair::steps * LstmPair::rows));
+}
+
 PulsedTrainingConfig small_training() {
   PulsedTrainingConfig c;
   c.model = "mlp";
@@ -139,15 +204,21 @@ std::string scratch(const std::string& name) {
 TEST(PulsedTrainer, IsBitIdenticalForAnyThreadCount) {
   const Dataset train = load_fashion_mnist("train", 200);
   const Dataset test = load_fashion_mnist("test", 100);
-  PulsedTrainingConfig c = small_training();
-  PulsedTrainer one(c);
-  one.train(train, test);
-  c.threads = 2;
-  PulsedTrainer two(c);
-  two.train(train, test);
-  for (std::size_t k = 0; k < one.pulsed_layers().size(); ++k)
-    EXPECT_TRUE(one.pulsed_layers()[k]->matrix().effective_weights() == two.pulsed_layers()[k]->matrix().effective_weights()) << k;
-  EXPECT_EQ(one.learning_curve()[0].test_top1, two.learning_curve()[0].test_top1);
+  for (const std::string model : {"mlp", "lstm"}) {
+    PulsedTrainingConfig c = small_training();
+    c.model = model;
+    PulsedTrainer one(c);
+    one.train(train, test);
+    c.threads = 2;
+    PulsedTrainer two(c);
+    two.train(train, test);
+    for (std::size_t k = 0; k < one.pulsed_layers().size(); ++k) {
+      EXPECT_TRUE(one.pulsed_layers()[k]->matrix().effective_weights() ==
+                  two.pulsed_layers()[k]->matrix().effective_weights())
+          << model << " layer " << k;
+    }
+    EXPECT_EQ(one.learning_curve()[0].test_top1, two.learning_curve()[0].test_top1) << model;
+  }
 }
 
 TEST(PulsedTrainer, AResumedRunEqualsOneThatNeverStopped) {

@@ -602,27 +602,21 @@ void Lstm::forward(std::vector<Matrix>& x, const Pass& pass) {
   if (pass.training) m_cache.assign(static_cast<std::size_t>(n), {});
   pass.pool->run(n, [&](int i) {
     const auto k = static_cast<std::size_t>(i);
-    const Eigen::Index rows = x[k].rows();
     Cache* cache = pass.training ? &m_cache[k] : nullptr;
     if (cache) {
       cache->products.resize(static_cast<std::size_t>(m_steps));
       cache->steps.resize(static_cast<std::size_t>(m_steps));
     }
-    Matrix h = Matrix::Zero(rows, h_n), c = Matrix::Zero(rows, h_n), u(rows, m_inputs + h_n);
-    LstmStep step;
-    for (int t = 0; t < m_steps; ++t) {
-      const auto ts = static_cast<std::size_t>(t);
-      u.leftCols(m_inputs) = x[k].middleCols(t * m_inputs, m_inputs);
-      u.rightCols(h_n) = h;
+    LstmStep scratch;
+    const auto product = [&](const Matrix& u, int t) {
       const std::uint64_t first = static_cast<std::uint64_t>(t) * static_cast<std::uint64_t>(pass.batch) +
                                   static_cast<std::uint64_t>(pass.first[k]);
-      Matrix z = m_product.forward(u, first, cache ? &cache->products[ts] : nullptr);
-      z.rowwise() += m_b.value.row(0);
-      LstmStep& kept = cache ? cache->steps[ts] : step;
-      h = lstm_step_forward(z, c, h_n, kept);
-      c = kept.c;
-    }
-    x[k] = std::move(h);
+      return m_product.forward(u, first, cache ? &cache->products[static_cast<std::size_t>(t)] : nullptr);
+    };
+    const auto step_of = [&](int t) -> LstmStep& {
+      return cache ? cache->steps[static_cast<std::size_t>(t)] : scratch;
+    };
+    x[k] = lstm_forward(x[k], m_steps, m_inputs, h_n, m_b.value, product, step_of, [](int, const Matrix&) {});
   });
   if (pass.training) m_product.end_forward(product_caches());
 }
@@ -634,18 +628,12 @@ void Lstm::backward(std::vector<Matrix>& dy, const Pass& pass) {
   pass.pool->run(n, [&](int i) {
     const auto k = static_cast<std::size_t>(i);
     Cache& cache = m_cache[k];
-    const Eigen::Index rows = dy[k].rows();
-    Matrix dx(rows, m_steps * m_inputs);
-    Matrix dh = dy[k], dc = Matrix::Zero(rows, h_n);
-    for (int t = m_steps - 1; t >= 0; --t) {
-      const auto ts = static_cast<std::size_t>(t);
-      const Matrix dz = lstm_step_backward(cache.steps[ts], t > 0 ? &cache.steps[ts - 1].c : nullptr, dh, dc, h_n);
-      m_db[k] += dz.colwise().sum();
-      const Matrix du = m_product.backward(dz, cache.products[ts], m_dw[k], m_range_grad[k]);
-      dx.middleCols(t * m_inputs, m_inputs) = du.leftCols(m_inputs);
-      dh = du.rightCols(h_n);
-    }
-    dy[k] = std::move(dx);
+    const auto step_of = [&](int t) -> const LstmStep& { return cache.steps[static_cast<std::size_t>(t)]; };
+    const auto on_dz = [&](int, const Matrix& dz) { m_db[k] += dz.colwise().sum(); };
+    const auto transposed = [&](const Matrix& dz, int t) {
+      return m_product.backward(dz, cache.products[static_cast<std::size_t>(t)], m_dw[k], m_range_grad[k]);
+    };
+    dy[k] = lstm_backward(dy[k], m_steps, m_inputs, h_n, step_of, on_dz, transposed);
   });
   end_backward(product_caches());
 }

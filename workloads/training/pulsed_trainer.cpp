@@ -16,6 +16,7 @@
 #include "workloads/reference_executor.h"
 #include "workloads/training/minibatch.h"
 #include "workloads/training/pulsed_dense.h"
+#include "workloads/training/pulsed_lstm.h"
 
 namespace imcsim::workloads::training {
 
@@ -43,7 +44,7 @@ bool fill(M& out, const nlohmann::json::binary_t& b) {
 
 }  // namespace
 
-std::vector<std::string> pulsed_model_kinds() { return {"mlp"}; }
+std::vector<std::string> pulsed_model_kinds() { return {"mlp", "lstm"}; }
 
 void PulsedTrainingConfig::validate() const {
   const std::vector<std::string> kinds = pulsed_model_kinds();
@@ -65,13 +66,19 @@ PulsedTrainer::PulsedTrainer(PulsedTrainingConfig config) : m_config(std::move(c
   m_config.validate();
   hw::use_single_threaded_gemm();
   m_device = hw::make_pulsed_device(m_config.device);
-  const DenseFactory dense = [this](const std::string& name, int in, int out, std::uint32_t id) {
+  LayerFactories factories;
+  factories.dense = [this](const std::string& name, int in, int out, std::uint32_t id) {
     auto layer = std::make_unique<PulsedDense>(name, in, out, m_config.layers, *m_device, id);
     layer->set_input_gradient(!m_pulsed.empty());
     m_pulsed.push_back(layer.get());
     return layer;
   };
-  m_network = build_network(m_config.model, HardwareAwareConfig{}, dense);
+  factories.lstm = [this](const std::string& name, int steps, int inputs, int hidden, std::uint32_t id) {
+    auto layer = std::make_unique<PulsedLstm>(name, steps, inputs, hidden, m_config.layers, *m_device, id);
+    m_pulsed.push_back(layer.get());
+    return layer;
+  };
+  m_network = build_network(m_config.model, HardwareAwareConfig{}, factories);
   for (PulsedLayer* l : m_pulsed)
     for (int t = 0; t < l->tiles(); ++t) m_tile_jobs.emplace_back(l, t);
   if (!m_config.init.empty()) m_network->import_from(onnx_initializers(m_config.init));

@@ -1,8 +1,9 @@
 #pragma once
 // Training a zoo network in place on resistive crossbars (docs/analog-training.md): every weight layer is a
-// PulsedDense (pulsed_dense.h) whose forward read, transposed read and pulsed update run on hw/ arrays; the
-// biases are digital. Plain SGD at a constant learning rate, no momentum: the analog layers' optimiser is the
-// pulsed update of each sample's rank-1 term in turn, the biases' the same step in floating point.
+// pulsed layer (pulsed_layer.h: PulsedDense, PulsedLstm) whose forward reads, transposed reads and pulsed update
+// run on hw/ arrays; the biases are digital. Plain SGD at a constant learning rate, no momentum: the analog
+// layers' optimiser is the pulsed update of each rank-1 term in turn (a sample's, or a sample's time step's),
+// the biases' the same step in floating point.
 //
 // Deterministic: one seed drives the initialisation, the devices' variation, the shuffling and every read and
 // pulse; draws are keyed by position, so results are bit-identical for any thread count, and a run resumed from a

@@ -24,12 +24,16 @@ constexpr int classes = 10;
 /// Numbers the analog layers of a network (their random streams) and builds layers with the shared options.
 struct Builder {
   const HardwareAwareConfig& hwa;
-  const DenseFactory& make_dense;
+  const LayerFactories& factories;
   std::uint32_t next_id = 1;
 
   LayerPtr dense(const std::string& name, int in, int out) {
-    if (make_dense) return make_dense(name, in, out, next_id++);
+    if (factories.dense) return factories.dense(name, in, out, next_id++);
     return std::make_unique<Dense>(name, in, out, hwa, next_id++);
+  }
+  LayerPtr lstm(const std::string& name, int steps, int inputs, int hidden) {
+    if (factories.lstm) return factories.lstm(name, steps, inputs, hidden, next_id++);
+    return std::make_unique<Lstm>(name, steps, inputs, hidden, hwa, next_id++);
   }
   LayerPtr conv(const std::string& name, Shape in, int out, int k, int stride, int pad, bool bias) {
     return std::make_unique<Conv2d>(name, in, out, k, stride, pad, bias, hwa, next_id++);
@@ -100,7 +104,7 @@ std::unique_ptr<Network> resnet(Builder& b) {
 std::unique_ptr<Network> lstm(Builder& b) {
   constexpr int hidden = 128;
   auto net = std::make_unique<Network>("lstm", Shape{1, 1, image * image}, std::vector<std::int64_t>{image, image});
-  add(*net, std::make_unique<Lstm>("lstm", image, image, hidden, b.hwa, b.next_id++));
+  add(*net, b.lstm("lstm", image, image, hidden));
   add(*net, b.dense("fc", hidden, classes));
   return net;
 }
@@ -141,8 +145,8 @@ std::vector<std::string> model_kinds() { return {"mlp", "cnn", "resnet", "lstm"}
 std::vector<std::string> schedule_kinds() { return {"constant", "cosine"}; }
 
 std::unique_ptr<Network> build_network(const std::string& model, const HardwareAwareConfig& hwa,
-                                       const DenseFactory& dense) {
-  Builder b{hwa, dense};
+                                       const LayerFactories& factories) {
+  Builder b{hwa, factories};
   if (model == "mlp") return mlp(b);
   if (model == "cnn") return cnn(b);
   if (model == "resnet") return resnet(b);

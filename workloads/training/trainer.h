@@ -52,14 +52,20 @@ std::vector<std::string> model_kinds();
 Graph onnx_initializers(const std::string& path);
 std::vector<std::string> schedule_kinds();
 
-/// Makes the fully connected layer `name` (in -> out; `id` numbers its random streams) in place of the zoo's
-/// hardware-aware Dense.
+/// Make layers in place of the zoo's hardware-aware ones (`id` numbers their random streams): the fully connected
+/// layer `name` (in -> out), and the LSTM `name` (steps x inputs -> hidden).
 using DenseFactory = std::function<LayerPtr(const std::string& name, int in, int out, std::uint32_t id)>;
+using LstmFactory =
+    std::function<LayerPtr(const std::string& name, int steps, int inputs, int hidden, std::uint32_t id)>;
+struct LayerFactories {
+  DenseFactory dense;  ///< unset: Dense
+  LstmFactory lstm;    ///< unset: Lstm
+};
 
-/// The zoo architecture `model` for 28 x 28 single-channel images and 10 classes; `dense`, when set, makes its
-/// fully connected layers.
+/// The zoo architecture `model` for 28 x 28 single-channel images and 10 classes, its fully connected and LSTM
+/// layers made by `factories` where set.
 std::unique_ptr<Network> build_network(const std::string& model, const HardwareAwareConfig& hwa,
-                                       const DenseFactory& dense = {});
+                                       const LayerFactories& factories = {});
 
 class Trainer {
  public:
