@@ -1,6 +1,8 @@
 // imcsim bench NAME: runs a named benchmark and prints its JSON.
 //   mvm    noisy crossbar read against a plain GEMM (bench/benchmarks.h)
 //   update  pulsed update of analog training against a dense rank-1 update (bench/update_bench.h)
+//   lstm-training  the LSTM's training throughput on pulsed arrays against the digital trainer's
+//                  (bench/training_bench.h)
 //   executor  images per second of the FP32 reference executor on every zoo model (bench/executor_bench.h)
 //   accuracy  the chip's accuracy path against the FP32 reference (bench/accuracy_bench.h)
 //   calibrate  wall time of range calibration of cnn, objectives mse and loss (bench/calibrate_bench.h)
@@ -62,10 +64,10 @@ void add_bench_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--min-time", a->options.min_time_s, "mvm, update: least seconds per timed repetition")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  cmd->add_option("--repetitions", a->options.repetitions, "mvm, update: repetitions per side (median reported)")
+  cmd->add_option("--repetitions", a->options.repetitions, "mvm, update, lstm-training: repetitions per side (median reported; at most 3 training epochs)")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
-  cmd->add_option("--seed", a->options.seed, "mvm, update: seed of the inputs and noise")->capture_default_str();
+  cmd->add_option("--seed", a->options.seed, "mvm, update, lstm-training: seed of the inputs and noise")->capture_default_str();
   add_chip_options(cmd, a->chip);
   cmd->add_option("--mvms-per-core", a->timed.mvms_per_core, "timed: MVMs per core without numerics")
       ->check(CLI::Range(1, 1000000))

@@ -1,19 +1,12 @@
 #include "bench/update_bench.h"
 
-#include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <memory>
 #include <vector>
 
-#include "analog_training/pulsed_training_setup.h"
 #include "base/random.h"
 #include "bench/timing.h"
-#include "chip/chip_config.h"
+#include "bench/training_bench.h"
 #include "hw/pulsed_array.h"
-#include "workloads/dataset.h"
-#include "workloads/training/pulsed_trainer.h"
-#include "workloads/training/trainer.h"
 
 namespace imcsim::bench {
 
@@ -87,75 +80,6 @@ nlohmann::ordered_json pulses_per_update(PulsedRunner run, const Pairs& pairs, f
   return j;
 }
 
-constexpr int mlp_images = 500;  ///< Fashion-MNIST training images of the whole-MLP timing: 50 minibatches of 10
-constexpr int mlp_batch = 10;
-
-/// Seconds of one epoch of `images` on a fresh trainer made by `make` (the median of `repetitions`), the trainer's
-/// construction not timed.
-template <typename Make, typename Train>
-double median_epoch_s(int repetitions, const Make& make, const Train& train) {
-  std::vector<double> seconds;
-  for (int r = 0; r < repetitions; ++r) {
-    auto trainer = make();
-    const auto start = std::chrono::steady_clock::now();
-    train(*trainer);
-    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(seconds.begin(), seconds.end());
-  return seconds[seconds.size() / 2];
-}
-
-/// A whole training step of the MLP (784-256-128-10) on the default chip's pulsed arrays (its training device,
-/// 256 x 256 tiles, periphery; BL 31, update and BL management, batch 10, lr 0.01, one thread), against the
-/// digital trainer's FP32 SGD step of the same network on the same images. The pulsed epoch also reads a 10-image
-/// test set from the arrays at its end.
-nlohmann::ordered_json mlp_training_step_rate(const BenchOptions& options) {
-  const workloads::Dataset train = workloads::load_fashion_mnist("train", mlp_images);
-  const workloads::Dataset test = workloads::load_fashion_mnist("test", 10);
-  const int repetitions = std::clamp(options.repetitions, 1, 3);
-  workloads::training::PulsedTrainingConfig pulsed;
-  pulsed.epochs = 1;
-  pulsed.batch = mlp_batch;
-  pulsed.learning_rate = 0.01;
-  pulsed.seed = options.seed;
-  pulsed.threads = 1;
-  pulsed.layers.update.bl_management = true;
-  const chip::ChipConfig chip = chip::default_chip_config();
-  pulsed = analog_training::on_chip(pulsed, chip);
-  const double pulsed_s = median_epoch_s(
-      repetitions, [&] { return std::make_unique<workloads::training::PulsedTrainer>(pulsed); },
-      [&](workloads::training::PulsedTrainer& t) { t.train(train, test); });
-  int tiles = 0;
-  const workloads::training::PulsedTrainer untrained(pulsed);
-  for (const auto* layer : untrained.pulsed_layers()) tiles += layer->tiles();
-
-  workloads::training::TrainingConfig digital;
-  digital.model = "mlp";
-  digital.epochs = 1;
-  digital.batch = mlp_batch;
-  digital.optimizer.kind = "sgd";
-  digital.optimizer.learning_rate = 0.01;
-  digital.optimizer.momentum = 0;
-  digital.schedule = "constant";
-  digital.seed = options.seed;
-  digital.threads = 1;
-  const double digital_s = median_epoch_s(
-      repetitions, [&] { return std::make_unique<workloads::training::Trainer>(digital); },
-      [&](workloads::training::Trainer& t) { t.train(train); });
-
-  const double minibatches = static_cast<double>(train.size()) / mlp_batch;
-  nlohmann::ordered_json j;
-  j["chip"] = chip.name;
-  j["images"] = train.size();
-  j["batch"] = mlp_batch;
-  j["analog_tiles"] = tiles;
-  j["pulsed_s_per_minibatch"] = pulsed_s / minibatches;
-  j["digital_s_per_minibatch"] = digital_s / minibatches;
-  j["ratio"] = pulsed_s / digital_s;
-  j["images_per_s"] = static_cast<double>(train.size()) / pulsed_s;
-  j["updates_per_s"] = static_cast<double>(train.size()) * tiles / pulsed_s;  // one sample's rank-1 term on one tile
-  return j;
-}
 }  // namespace
 
 nlohmann::ordered_json run_update_benchmark(const BenchOptions& options) {
@@ -223,7 +147,7 @@ nlohmann::ordered_json run_update_benchmark(const BenchOptions& options) {
   batched["one_thread_s_per_pair"] = batch.reference_s / vectors;
   batched["two_threads_s_per_pair"] = batch.candidate_s / vectors;
   j["batched"] = batched;
-  j["mlp_training_step"] = mlp_training_step_rate(options);
+  j["mlp_training_step"] = training_rate("mlp", 500, options);
   return j;
 }
 

@@ -87,6 +87,19 @@ TEST(BenchLibrary, UpdateGivesItsKeysPulsesAndTheMlpTrainingRate) {
   EXPECT_DOUBLE_EQ(mlp["updates_per_s"].get<double>(), 6 * mlp["images_per_s"].get<double>());
 }
 
+TEST(BenchLibrary, LstmTrainingComparesThePulsedAndTheDigitalTrainer) {
+  imcsim::bench::BenchOptions options;
+  options.repetitions = 1;
+  const nlohmann::ordered_json j = imcsim::bench::run_benchmark("lstm-training", options);
+  EXPECT_EQ(j["benchmark"], "lstm-training");
+  EXPECT_EQ(j["images"], 500);
+  EXPECT_EQ(j["analog_tiles"], 3);  // the LSTM's 156 x 512 product on two tiles, the fully connected layer on one
+  EXPECT_GT(j["pulsed_s_per_minibatch"].get<double>(), 0.0);
+  EXPECT_GT(j["digital_s_per_minibatch"].get<double>(), 0.0);
+  // A sequence is 28 steps on each of the LSTM's two tiles and one sample on the fully connected layer's.
+  EXPECT_NEAR(j["updates_per_s"].get<double>() / j["images_per_s"].get<double>(), 57.0, 1e-9);
+}
+
 TEST(BenchLibrary, RunWorkerParsesStandardOutputAndRethrowsAFailureWithStandardError) {
   EXPECT_EQ(imcsim::bench::run_worker("/bin/sh", {"-c", "echo '{\"a\": 1}'"})["a"], 1);
   try {
