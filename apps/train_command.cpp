@@ -86,6 +86,7 @@ void train_on_chip(const TrainOptions& o, const CLI::App& cmd) {
   p.seed = c.seed;
   p.threads = c.threads;
   p.init = c.init;
+  p.dropout = c.dropout;
   if (cmd.count("--batch") > 0) p.batch = c.batch;
   if (cmd.count("--lr") > 0) p.learning_rate = c.optimizer.learning_rate;
   const chip::ChipConfig chip = o.chip.load();
@@ -134,6 +135,11 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--train-images", o->train_images, "Train on at most this many images (0: all 60,000)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--init", c.init, "Start from the weights of this .onnx file (as train writes them)");
+  cmd->add_option("--dropout", c.dropout,
+                  "Dropout probability after the hidden layers (mlp: both ReLUs; lstm: its output), digital and "
+                  "with --analog")
+      ->check(CLI::Range(0.0, 0.95))
+      ->capture_default_str();
   // Hardware-aware training.
   cmd->add_option("--weight-noise", o->weight_noise,
                   "Weight noise in the forward pass: none | additive | pcm | pcm-hermes")

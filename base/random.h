@@ -33,6 +33,7 @@ enum class RandomPurpose : std::uint32_t {
   zero_shift_pulse_noise = 17,
   reference_programming = 18,
   pulse_train_tie = 19,
+  dropout = 20,
   user = 100,
 };
 

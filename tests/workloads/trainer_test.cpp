@@ -140,6 +140,54 @@ TrainingConfig small(const std::string& model) {
   return c;
 }
 
+TEST(TrainerLayers, DropoutZeroesAndScalesInTrainingAndPassesInferenceThrough) {
+  constexpr double p = 0.25;
+  Dropout dropout("dropout", {1, 1, 500}, p, 3, 1000);
+  ChunkPool pool(1);
+  const Matrix x = Matrix::Ones(40, 500);
+  // One chunk of 40 samples and the same samples as two chunks get the same masks.
+  std::vector<Matrix> one{x}, two{x.topRows(15), x.bottomRows(25)};
+  dropout.forward(one, training_pass(one, pool, 7));
+  const Matrix mask = one[0];
+  int zeros = 0;
+  for (Eigen::Index i = 0; i < mask.size(); ++i) {
+    const float v = mask.data()[i];
+    ASSERT_TRUE(v == 0.0f || std::fabs(v - 1.0f / (1.0f - p)) < 1e-6f) << v;
+    zeros += v == 0.0f;
+  }
+  EXPECT_NEAR(static_cast<double>(zeros) / static_cast<double>(mask.size()), p, 0.01);  // 20,000 values
+  dropout.forward(two, training_pass(two, pool, 7));
+  EXPECT_TRUE(two[0] == mask.topRows(15));
+  EXPECT_TRUE(two[1] == mask.bottomRows(25));
+  // Backward passes the gradient through the same mask; another step draws another mask.
+  std::vector<Matrix> dy{Matrix::Constant(40, 500, 2.0f)};
+  one = {x};
+  dropout.forward(one, training_pass(one, pool, 7));
+  dropout.backward(dy, training_pass(dy, pool, 7));
+  EXPECT_TRUE(dy[0] == 2.0f * mask);
+  std::vector<Matrix> other{x};
+  dropout.forward(other, training_pass(other, pool, 8));
+  EXPECT_FALSE(other[0] == mask);
+  // Inference: unchanged.
+  std::vector<Matrix> inference{x};
+  Pass pass = training_pass(inference, pool, 7);
+  pass.training = false;
+  dropout.forward(inference, pass);
+  EXPECT_TRUE(inference[0] == x);
+}
+
+TEST(Trainer, DropoutNetworksExportWithoutDropoutAndAreRefusedWhereTheZooHasNone) {
+  const std::unique_ptr<Network> lstm = build_network("lstm", HardwareAwareConfig{}, {}, DropoutConfig{0.3, 1});
+  const Graph g = lstm->export_graph();
+  for (const Node& n : g.nodes) EXPECT_NE(n.op, "Dropout") << n.name;
+  try {
+    build_network("cnn", HardwareAwareConfig{}, {}, DropoutConfig{0.3, 1});
+    FAIL() << "no error";
+  } catch (const ParameterError& e) {
+    EXPECT_NE(std::string(e.what()).find("train.dropout"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Trainer, SmallCnnLearnsFashionMnist) {
   const Dataset train = load_fashion_mnist("train", 2000);
   const Dataset test = load_fashion_mnist("test", 1000);

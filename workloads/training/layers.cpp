@@ -423,6 +423,38 @@ std::string Relu::export_to(GraphWriter& g, const std::string& input) const {
   return g.node(m_name, "Relu", {input}, dims(m_in));
 }
 
+// ---- Dropout ----
+
+Dropout::Dropout(std::string name, Shape in, double p, std::uint64_t seed, std::uint32_t id)
+    : Layer(std::move(name), in), m_p(static_cast<float>(p)), m_seed(seed), m_id(id) {
+  if (!(p >= 0.0 && p < 1.0)) throw ParameterError("train.dropout", "must be in [0, 1)");
+}
+
+void Dropout::forward(std::vector<Matrix>& x, const Pass& pass) {
+  if (!pass.training || m_p == 0.0f) return;
+  m_mask.assign(x.size(), Matrix());
+  const RandomStream stream({m_seed, RandomPurpose::dropout, m_id, static_cast<std::uint32_t>(pass.step)});
+  const float keep = 1.0f / (1.0f - m_p);
+  pass.pool->run(static_cast<int>(x.size()), [&](int i) {
+    const auto k = static_cast<std::size_t>(i);
+    Matrix u(x[k].rows(), x[k].cols());  // row-major: a sample's values are consecutive, as their positions are
+    stream.uniform(u.data(), static_cast<std::size_t>(u.size()),
+                   static_cast<std::uint64_t>(pass.first[k]) * static_cast<std::uint64_t>(x[k].cols()));
+    m_mask[k] = (u.array() > m_p).select(Matrix::Constant(u.rows(), u.cols(), keep), 0.0f);
+    x[k] = x[k].cwiseProduct(m_mask[k]);
+  });
+}
+
+void Dropout::backward(std::vector<Matrix>& dy, const Pass& pass) {
+  if (m_p == 0.0f) return;
+  pass.pool->run(static_cast<int>(dy.size()), [&](int i) {
+    const auto k = static_cast<std::size_t>(i);
+    dy[k] = dy[k].cwiseProduct(m_mask[k]);
+  });
+}
+
+std::string Dropout::export_to(GraphWriter&, const std::string& input) const { return input; }
+
 // ---- MaxPool2d ----
 
 MaxPool2d::MaxPool2d(std::string name, Shape in, int kernel, int stride)

@@ -174,6 +174,25 @@ class Relu : public Layer {
   std::vector<Matrix> m_y;
 };
 
+/// Inverted dropout: in training each value is zeroed with probability p and the others scaled by 1 / (1 - p);
+/// inference passes the values through, so the layer exports nothing. The mask of sample s, value v in a pass of
+/// step t is value s size + v of stream (seed, dropout, id, t): the same for any chunking or thread count.
+class Dropout : public Layer {
+ public:
+  /// p in [0, 1).
+  Dropout(std::string name, Shape in, double p, std::uint64_t seed, std::uint32_t id);
+  Shape output_shape() const override { return m_in; }
+  void forward(std::vector<Matrix>& x, const Pass& pass) override;
+  void backward(std::vector<Matrix>& dy, const Pass& pass) override;
+  std::string export_to(GraphWriter& g, const std::string& input) const override;
+
+ private:
+  float m_p;
+  std::uint64_t m_seed;
+  std::uint32_t m_id;
+  std::vector<Matrix> m_mask;  ///< per chunk of the last training pass: 0 or 1 / (1 - p)
+};
+
 /// Max pooling, square window, no padding.
 class MaxPool2d : public Layer {
  public:

@@ -55,6 +55,7 @@ void PulsedTrainingConfig::validate() const {
   require_in_range("train.epochs", epochs, 1, 100000);
   require_in_range("train.batch", batch, 1, 1 << 16);
   require_in_range("train.threads", threads, 1, 256);
+  require_in_range("train.dropout", dropout, 0.0, 0.95);
   require_positive("train.learning_rate", learning_rate);
   require_positive("train.weight_scale", static_cast<double>(layers.weight_scale));
   require_in_range("train.pulse_length", layers.update.pulse_length, 1, 1 << 16);
@@ -78,7 +79,7 @@ PulsedTrainer::PulsedTrainer(PulsedTrainingConfig config) : m_config(std::move(c
     m_pulsed.push_back(layer.get());
     return layer;
   };
-  m_network = build_network(m_config.model, HardwareAwareConfig{}, factories);
+  m_network = build_network(m_config.model, HardwareAwareConfig{}, factories, {m_config.dropout, m_config.seed});
   for (PulsedLayer* l : m_pulsed)
     for (int t = 0; t < l->tiles(); ++t) m_tile_jobs.emplace_back(l, t);
   if (!m_config.init.empty()) m_network->import_from(onnx_initializers(m_config.init));
@@ -159,6 +160,7 @@ std::string PulsedTrainer::fingerprint() const {
       {"learning_rate", c.learning_rate},
       {"seed", c.seed},
       {"init", c.init},
+      {"dropout", c.dropout},
       {"device",
        {d.model, d.dw_min, d.up_down, d.w_max, d.w_min, d.gamma_up, d.gamma_down, d.dw_min_dtod, d.up_down_dtod,
         d.w_bounds_dtod, d.dw_min_std}},
@@ -168,7 +170,7 @@ std::string PulsedTrainer::fingerprint() const {
       {"noise", {x.output_noise_std, x.pcm_read_noise}},
       {"update", {c.layers.update.pulse_length, c.layers.update.update_management, c.layers.update.bl_management}},
       {"zero_shift",
-       {c.layers.zero_shift, c.layers.zero_shift_config.pulse_pairs,
+       {c.layers.zero_shift, c.layers.zero_shift_by_formula, c.layers.zero_shift_config.pulse_pairs,
         c.layers.zero_shift_config.reference_programming_std}},
       {"weight_scale", c.layers.weight_scale}};
   return j.dump();

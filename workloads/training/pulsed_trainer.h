@@ -35,6 +35,7 @@ struct PulsedTrainingConfig {
   hw::PulsedDeviceConfig device;  ///< the training device (the chip's training_device section)
   PulsedLayerConfig layers;       ///< its seed is set from `seed`
   std::string init;               ///< ONNX file whose initializers set the initial weights ("" : He-normal)
+  double dropout = 0.0;           ///< build_network's dropout probability (digital, as on the chip), [0, 0.95]
 
   /// Throws ParameterError naming the field.
   void validate() const;

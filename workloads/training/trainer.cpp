@@ -25,7 +25,17 @@ constexpr int classes = 10;
 struct Builder {
   const HardwareAwareConfig& hwa;
   const LayerFactories& factories;
+  const DropoutConfig& dropout_config;
   std::uint32_t next_id = 1;
+  std::uint32_t next_dropout_id = 1000;  ///< apart from next_id: dropout leaves the other layers' streams alone
+
+  /// Adds a Dropout after the last layer of `net`, if dropout is on.
+  void dropout(Network& net, const std::string& name) {
+    if (dropout_config.p > 0) {
+      net.add(std::make_unique<Dropout>(name, net.next_input(), dropout_config.p, dropout_config.seed,
+                                        next_dropout_id++));
+    }
+  }
 
   LayerPtr dense(const std::string& name, int in, int out) {
     if (factories.dense) return factories.dense(name, in, out, next_id++);
@@ -49,7 +59,10 @@ std::unique_ptr<Network> mlp(Builder& b) {
   for (std::size_t l = 0; l + 1 < widths.size(); ++l) {
     const std::string n = std::to_string(l + 1);
     add(*net, b.dense("fc" + n, widths[l], widths[l + 1]));
-    if (l + 2 < widths.size()) add(*net, std::make_unique<Relu>("relu" + n, net->next_input()));
+    if (l + 2 < widths.size()) {
+      add(*net, std::make_unique<Relu>("relu" + n, net->next_input()));
+      b.dropout(*net, "dropout" + n);
+    }
   }
   return net;
 }
@@ -105,6 +118,7 @@ std::unique_ptr<Network> lstm(Builder& b) {
   constexpr int hidden = 128;
   auto net = std::make_unique<Network>("lstm", Shape{1, 1, image * image}, std::vector<std::int64_t>{image, image});
   add(*net, b.lstm("lstm", image, image, hidden));
+  b.dropout(*net, "dropout");
   add(*net, b.dense("fc", hidden, classes));
   return net;
 }
@@ -145,8 +159,11 @@ std::vector<std::string> model_kinds() { return {"mlp", "cnn", "resnet", "lstm"}
 std::vector<std::string> schedule_kinds() { return {"constant", "cosine"}; }
 
 std::unique_ptr<Network> build_network(const std::string& model, const HardwareAwareConfig& hwa,
-                                       const LayerFactories& factories) {
-  Builder b{hwa, factories};
+                                       const LayerFactories& factories, const DropoutConfig& dropout) {
+  if (dropout.p > 0 && model != "mlp" && model != "lstm") {
+    throw ParameterError("train.dropout", "the zoo's " + model + " has no dropout (mlp and lstm have)");
+  }
+  Builder b{hwa, factories, dropout};
   if (model == "mlp") return mlp(b);
   if (model == "cnn") return cnn(b);
   if (model == "resnet") return resnet(b);
@@ -158,6 +175,7 @@ void TrainingConfig::validate() const {
   require_in_range("train.epochs", epochs, 1, 100000);
   require_in_range("train.batch", batch, 1, 1 << 20);
   require_in_range("train.threads", threads, 1, 256);
+  require_in_range("train.dropout", dropout, 0.0, 0.95);
   if (schedule != "constant" && schedule != "cosine") {
     throw ParameterError("train.schedule",
                          "unknown schedule '" + schedule + "' (known: " + join_names(schedule_kinds()) + ")");
@@ -169,7 +187,7 @@ Trainer::Trainer(TrainingConfig config) : m_config(std::move(config)) {
   m_config.hwa.seed = m_config.seed;
   m_config.validate();
   hw::use_single_threaded_gemm();
-  m_network = build_network(m_config.model, m_config.hwa);
+  m_network = build_network(m_config.model, m_config.hwa, {}, DropoutConfig{m_config.dropout, m_config.seed});
   if (!m_config.init.empty()) m_network->import_from(onnx_initializers(m_config.init));
   m_pool = std::make_unique<ChunkPool>(m_config.threads);
 }

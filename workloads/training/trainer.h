@@ -30,6 +30,7 @@ struct TrainingConfig {
   int threads = 2;
   HardwareAwareConfig hwa;  ///< its seed is set from `seed`
   std::string init;         ///< ONNX file whose initializers set the initial weights ("" : random)
+  double dropout = 0.0;     ///< build_network's dropout probability (mlp, lstm), [0, 1)
 
   /// Throws ParameterError naming the field.
   void validate() const;
@@ -62,10 +63,17 @@ struct LayerFactories {
   LstmFactory lstm;    ///< unset: Lstm
 };
 
+/// Dropout in a zoo network: probability p after every hidden layer's activation (mlp: both ReLUs; lstm: its last
+/// hidden state), masks keyed by seed.
+struct DropoutConfig {
+  double p = 0.0;  ///< 0: none; [0, 1)
+  std::uint64_t seed = 1;
+};
+
 /// The zoo architecture `model` for 28 x 28 single-channel images and 10 classes, its fully connected and LSTM
-/// layers made by `factories` where set.
+/// layers made by `factories` where set. Throws ParameterError("train.dropout") for dropout on cnn or resnet.
 std::unique_ptr<Network> build_network(const std::string& model, const HardwareAwareConfig& hwa,
-                                       const LayerFactories& factories = {});
+                                       const LayerFactories& factories = {}, const DropoutConfig& dropout = {});
 
 class Trainer {
  public:
