@@ -10,7 +10,7 @@ packages=(
   libboost-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  dataset-fashion-mnist
+  dataset-fashion-mnist fortunes
   libonnx-dev libprotobuf-dev protobuf-compiler
   openmpi-bin libopenmpi-dev
   clang-format clang-tidy

@@ -352,4 +352,35 @@ TEST_F(Cli, LayerWritesTimelineAndStatisticsOnlyOnSuccess) {
   EXPECT_FALSE(std::ifstream(failed + ".partial").good());
 }
 
+TEST_F(Cli, DatasetFortunesSummarisesTheSplits) {
+  const RunResult r = run_imcsim("dataset --dataset fortunes");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["files"], 40);
+  EXPECT_EQ(j["vocabulary_symbols"], 98);
+  EXPECT_EQ(j["sequence_length"], 100);
+  std::int64_t fortunes = 0;
+  for (const char* split : {"train", "validation", "test"}) {
+    const nlohmann::json& s = j["splits"][split];
+    fortunes += s["fortunes"].get<std::int64_t>();
+    EXPECT_EQ(s["sequences"], (s["bytes"].get<std::int64_t>() - 1) / 100) << split;
+    EXPECT_LT(s["other_share"].get<double>(), 1e-3) << split;
+  }
+  EXPECT_EQ(fortunes, j["fortunes"].get<std::int64_t>());
+  const double entropy = j["train_unigram_entropy_bits_per_char"].get<double>();
+  EXPECT_GT(entropy, 4.0);
+  EXPECT_LT(entropy, std::log2(98.0));
+  EXPECT_EQ(j["train_most_common"].size(), 10u);
+  EXPECT_EQ(j["train_most_common"][0]["text"], " ");
+}
+
+TEST_F(Cli, DatasetOptionsOfTheOtherKindFailNamingTheOption) {
+  const RunResult bytes = run_imcsim("dataset --dataset fashion-mnist --max-bytes 10");
+  EXPECT_EQ(bytes.exit_code, 2);
+  EXPECT_TRUE(contains(bytes.err, "max-bytes")) << bytes.err;
+  const RunResult images = run_imcsim("dataset --dataset fortunes --images 10");
+  EXPECT_EQ(images.exit_code, 2);
+  EXPECT_TRUE(contains(images.err, "images")) << images.err;
+}
+
 }  // namespace
