@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Tabulates scripts/experiments/lstm_dropout.sh OUT as markdown: per kind (digital, analog) and dropout, the final
+test top-1 and the final training accuracy (mean and std over the seeds that finished, their number in brackets);
+the gap between them is what dropout is meant to close.
+
+  scripts/experiments/lstm_dropout_table.py OUT
+"""
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+
+def cell(values):
+    if len(values) == 1:
+        return f"{values[0]:.4f} (1)"
+    return f"{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f} ({len(values)})"
+
+
+def main(out):
+    runs = {}
+    for path in sorted(glob.glob(os.path.join(out, "*-dropout-*-seed-*.json"))):
+        kind, p, seed = re.match(r"(\w+)-dropout-([\d.]+)-seed-(\d+)\.json$", os.path.basename(path)).groups()
+        last = json.load(open(path))["curve"][-1]
+        entry = runs.setdefault((kind, float(p)), {"test": [], "train": []})
+        entry["test"].append(last["test_top1"])
+        entry["train"].append(last["train_accuracy"])
+    print("| kind | dropout | test top-1 | training accuracy (last epoch) |")
+    print("|---|---|---|---|")
+    for (kind, p), entry in sorted(runs.items()):
+        print(f"| {kind} | {p:g} | {cell(entry['test'])} | {cell(entry['train'])} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
