@@ -220,12 +220,12 @@ void add_train_command(CLI::App& app, int& exit_code) {
     ProgressPrinter printer;
     // The learning curve: the test images after every epoch (FP32, as the trainer holds the model).
     nlohmann::ordered_json curve = nlohmann::ordered_json::array();
-    trainer.train(train, [&](const workloads::training::Progress& p) {
-      printer(p);
-      if (p.batch == p.batches) {
-        curve.push_back({{"epoch", p.epoch},
-                         {"loss", p.loss},
-                         {"train_accuracy", p.accuracy},
+    trainer.train(train, [&](const workloads::training::Progress& progress) {
+      printer(progress);
+      if (progress.batch == progress.batches) {
+        curve.push_back({{"epoch", progress.epoch},
+                         {"loss", progress.loss},
+                         {"train_accuracy", progress.accuracy},
                          {"test_top1", workloads::top1(trainer.predict(test.samples), test.labels)}});
       }
     });
