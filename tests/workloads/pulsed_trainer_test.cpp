@@ -126,12 +126,12 @@ struct LstmPair {
   PulsedLayerConfig config;
   std::unique_ptr<PulsedLstm> pulsed;
   std::unique_ptr<Lstm> digital;
-  LstmPair() {
+  explicit LstmPair(bool sequence = false) {
     config.crossbar = ideal_periphery();
-    pulsed = std::make_unique<PulsedLstm>("lstm", steps, inputs, hidden, config, *device, 2);
+    pulsed = std::make_unique<PulsedLstm>("lstm", steps, inputs, hidden, config, *device, 2, sequence);
     HardwareAwareConfig hwa;
     hwa.seed = config.seed;
-    digital = std::make_unique<Lstm>("lstm", steps, inputs, hidden, hwa, 2);
+    digital = std::make_unique<Lstm>("lstm", steps, inputs, hidden, hwa, 2, sequence);
   }
   Pass pass() { return one_chunk_pass(pool, rows, true); }
 };
@@ -139,19 +139,23 @@ struct LstmPair {
 double relative_error(const Matrix& a, const Matrix& b) { return (a - b).norm() / b.norm(); }
 
 TEST(PulsedLstm, ReadsAndBackPropagationThroughTimeAreTheDigitalLstmsOnIdealHardware) {
-  LstmPair l;
-  ASSERT_EQ(l.pulsed->tiles(), 3);
-  const Matrix x = random_matrix(LstmPair::rows, LstmPair::steps * LstmPair::inputs, 5);
-  std::vector<Matrix> a{x}, b{x};
-  l.pulsed->forward(a, l.pass());
-  l.digital->forward(b, l.pass());
-  EXPECT_LT(relative_error(a[0], b[0]), 1e-5) << a[0] << "\n" << b[0];
-  const Matrix dh = random_matrix(LstmPair::rows, LstmPair::hidden, 6);
-  std::vector<Matrix> da{dh}, db{dh};
-  l.pulsed->backward(da, l.pass());
-  l.digital->backward(db, l.pass());
-  EXPECT_LT(relative_error(da[0], db[0]), 1e-5);  // dx of every step, through the transposed reads
-  EXPECT_LT(relative_error(l.pulsed->parameters()[0]->grad, l.digital->parameters()[1]->grad), 1e-5);  // bias
+  for (const bool sequence : {false, true}) {
+    LstmPair l(sequence);
+    ASSERT_EQ(l.pulsed->tiles(), 3);
+    const Matrix x = random_matrix(LstmPair::rows, LstmPair::steps * LstmPair::inputs, 5);
+    std::vector<Matrix> a{x}, b{x};
+    l.pulsed->forward(a, l.pass());
+    l.digital->forward(b, l.pass());
+    ASSERT_EQ(a[0].cols(), l.pulsed->output_shape().size());
+    EXPECT_LT(relative_error(a[0], b[0]), 1e-5) << sequence;
+    const Matrix dh = random_matrix(LstmPair::rows, l.pulsed->output_shape().size(), 6);
+    std::vector<Matrix> da{dh}, db{dh};
+    l.pulsed->backward(da, l.pass());
+    l.digital->backward(db, l.pass());
+    EXPECT_LT(relative_error(da[0], db[0]), 1e-5) << sequence;  // dx of every step, through the transposed reads
+    EXPECT_LT(relative_error(l.pulsed->parameters()[0]->grad, l.digital->parameters()[1]->grad), 1e-5)  // bias
+        << sequence;
+  }
 }
 
 TEST(PulsedLstm, AnUpdateMovesTheWeightsByMinusLrTimesTheBpttGradientInExpectation) {

@@ -131,6 +131,22 @@ TEST(TrainerLayers, LstmBackwardThroughTimeMatchesFiniteDifferences) {
   check_gradients(layer, 2, 3, 1.0f, 1e-2, 2e-2);
 }
 
+TEST(TrainerLayers, SequenceLstmBackwardThroughTimeMatchesFiniteDifferences) {
+  // Every step's hidden state is an output, so every step's gradient enters the recurrence.
+  Lstm layer("lstm", 4, 3, 5, {}, 1, true);
+  ASSERT_EQ(layer.output_shape().size(), 20);
+  check_gradients(layer, 2, 3, 1.0f, 1e-2, 2e-2);
+  // Exported with the LSTM's every-step output Y (batch x 4 x 1 x 5), flattened to 20 values a sample.
+  Graph g;
+  GraphWriter writer(g);
+  const std::string out = layer.export_to(writer, "x");
+  ASSERT_EQ(g.nodes.size(), 2u);
+  EXPECT_EQ(g.nodes[0].op, "LSTM");
+  EXPECT_EQ(g.nodes[0].outputs, std::vector<std::string>{"lstm_y"});
+  EXPECT_EQ(g.tensors.at("lstm_y").shape, (std::vector<std::int64_t>{-1, 4, 1, 5}));
+  EXPECT_EQ(g.tensors.at(out).shape, (std::vector<std::int64_t>{-1, 20}));
+}
+
 TrainingConfig small(const std::string& model) {
   TrainingConfig c;
   c.model = model;

@@ -609,13 +609,15 @@ std::string Residual::export_to(GraphWriter& g, const std::string& input) const 
 
 // ---- Lstm ----
 
-Lstm::Lstm(std::string name, int steps, int inputs, int hidden, const HardwareAwareConfig& hwa, std::uint32_t id)
+Lstm::Lstm(std::string name, int steps, int inputs, int hidden, const HardwareAwareConfig& hwa, std::uint32_t id,
+           bool sequence)
     : AnalogLayer(name, {1, 1, steps * inputs},
                   make_parameter(name + ".weight", {4 * hidden, inputs + hidden}, 4 * hidden, inputs + hidden),
                   make_parameter(name + ".bias", {4 * hidden}, 1, 4 * hidden), hwa, id),
       m_steps(steps),
       m_inputs(inputs),
-      m_hidden(hidden) {
+      m_hidden(hidden),
+      m_sequence(sequence) {
   initialise_lstm(m_w.value, m_b.value, hwa.seed, id, hidden);
 }
 
@@ -648,7 +650,8 @@ void Lstm::forward(std::vector<Matrix>& x, const Pass& pass) {
     const auto step_of = [&](int t) -> LstmStep& {
       return cache ? cache->steps[static_cast<std::size_t>(t)] : scratch;
     };
-    x[k] = lstm_forward(x[k], m_steps, m_inputs, h_n, m_b.value, product, step_of, [](int, const Matrix&) {});
+    x[k] = lstm_forward(x[k], m_steps, m_inputs, h_n, m_sequence, m_b.value, product, step_of,
+                        [](int, const Matrix&) {});
   });
   if (pass.training) m_product.end_forward(product_caches());
 }
@@ -665,13 +668,13 @@ void Lstm::backward(std::vector<Matrix>& dy, const Pass& pass) {
     const auto transposed = [&](const Matrix& dz, int t) {
       return m_product.backward(dz, cache.products[static_cast<std::size_t>(t)], m_dw[k], m_range_grad[k]);
     };
-    dy[k] = lstm_backward(dy[k], m_steps, m_inputs, h_n, step_of, on_dz, transposed);
+    dy[k] = lstm_backward(dy[k], m_steps, m_inputs, h_n, m_sequence, step_of, on_dz, transposed);
   });
   end_backward(product_caches());
 }
 
 std::string Lstm::export_to(GraphWriter& g, const std::string& input) const {
-  return export_lstm(g, m_name, input, m_w.value, m_b.value, m_inputs, m_hidden);
+  return export_lstm(g, m_name, input, m_w.value, m_b.value, m_steps, m_inputs, m_hidden, m_sequence);
 }
 
 void Lstm::import_from(const Graph& graph) { import_lstm(graph, m_name, m_inputs, m_hidden, m_w.value, m_b.value); }

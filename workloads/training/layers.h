@@ -250,12 +250,14 @@ struct LstmStep {
 };
 
 /// A one-layer, forward LSTM over a batch_first sequence (per sample: steps x inputs) that outputs its last
-/// hidden state. Gates i, f, g, o (PyTorch's order); the input and recurrent products are one analog product
-/// of [x_t, h_(t-1)] with W = [W_ih W_hh]. Exported as one ONNX LSTM node (layout 1) and a Flatten.
+/// hidden state, or with `sequence` every step's (steps x hidden, for a stacked LSTM or per-step outputs). Gates
+/// i, f, g, o (PyTorch's order); the input and recurrent products are one analog product of [x_t, h_(t-1)] with
+/// W = [W_ih W_hh]. Exported as one ONNX LSTM node (layout 1) and a Flatten.
 class Lstm : public AnalogLayer {
  public:
-  Lstm(std::string name, int steps, int inputs, int hidden, const HardwareAwareConfig& hwa, std::uint32_t id);
-  Shape output_shape() const override { return {1, 1, m_hidden}; }
+  Lstm(std::string name, int steps, int inputs, int hidden, const HardwareAwareConfig& hwa, std::uint32_t id,
+       bool sequence = false);
+  Shape output_shape() const override { return {1, 1, m_sequence ? m_steps * m_hidden : m_hidden}; }
   void forward(std::vector<Matrix>& x, const Pass& pass) override;
   void backward(std::vector<Matrix>& dy, const Pass& pass) override;
   std::string export_to(GraphWriter& g, const std::string& input) const override;
@@ -269,6 +271,7 @@ class Lstm : public AnalogLayer {
   std::vector<const ProductCache*> product_caches() const;
 
   int m_steps, m_inputs, m_hidden;  ///< W: 4H x (I + H); b: 1 x 4H
+  bool m_sequence;
   std::vector<Cache> m_cache;
 };
 

@@ -57,7 +57,7 @@ Matrix lstm_step_backward(const LstmStep& step, const Matrix* c_prev, const Matr
 }
 
 std::string export_lstm(GraphWriter& g, const std::string& name, const std::string& input, const Matrix& w_ours,
-                        const Matrix& b_ours, int inputs, int hidden) {
+                        const Matrix& b_ours, int steps, int inputs, int hidden, bool sequence) {
   const int h_n = hidden;
   const auto gate_rows = [&](const Matrix& m, int onnx_k) { return m.middleRows(onnx_gate[onnx_k] * h_n, h_n); };
   Parameter w, r, b;
@@ -82,16 +82,16 @@ std::string export_lstm(GraphWriter& g, const std::string& name, const std::stri
   node.name = name;
   node.op = "LSTM";
   node.inputs = {input, w.name, r.name, b.name};
-  const std::string y_h = name + "_h";
-  node.outputs = {"", y_h};
+  const std::string y = name + (sequence ? "_y" : "_h");
+  node.outputs = sequence ? std::vector<std::string>{y} : std::vector<std::string>{"", y};
   node.attributes["hidden_size"].i = h_n;
   node.attributes["layout"].i = 1;
   node.attributes["direction"].s = "forward";
   g.graph().nodes.push_back(node);
-  g.graph().tensors[y_h] = Tensor{y_h, {-1, 1, h_n}, {}, false};
+  g.graph().tensors[y] = sequence ? Tensor{y, {-1, steps, 1, h_n}, {}, false} : Tensor{y, {-1, 1, h_n}, {}, false};
   Attribute axis;
   axis.i = 1;
-  return g.node(name + "_flatten", "Flatten", {y_h}, {h_n}, {{"axis", axis}});
+  return g.node(name + "_flatten", "Flatten", {y}, {sequence ? steps * h_n : h_n}, {{"axis", axis}});
 }
 
 void import_lstm(const Graph& graph, const std::string& name, int inputs, int hidden, Matrix& w_ours, Matrix& b_ours) {

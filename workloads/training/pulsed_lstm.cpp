@@ -16,11 +16,12 @@ hw::ReadId step_read_id(const Pass& pass, std::size_t k, int t) {
 }  // namespace
 
 PulsedLstm::PulsedLstm(std::string name, int steps, int inputs, int hidden, const PulsedLayerConfig& config,
-                       const hw::PulsedDeviceModel& device, std::uint32_t id)
+                       const hw::PulsedDeviceModel& device, std::uint32_t id, bool sequence)
     : PulsedLayer(name, {1, 1, steps * inputs}, inputs + hidden, 4 * hidden, 4 * hidden, config, device, id),
       m_steps(steps),
       m_inputs(inputs),
-      m_hidden(hidden) {
+      m_hidden(hidden),
+      m_sequence(sequence) {
   Matrix w(4 * hidden, inputs + hidden);
   initialise_lstm(w, m_b.value, config.seed, id, hidden);
   m_matrix.program(w);
@@ -45,7 +46,7 @@ void PulsedLstm::forward(std::vector<Matrix>& x, const Pass& pass) {
     const auto keep_input = [&](int t, const Matrix& u) {
       if (chunk) chunk->u[static_cast<std::size_t>(t)] = u;
     };
-    x[k] = lstm_forward(x[k], m_steps, m_inputs, h_n, m_b.value, product, step_of, keep_input);
+    x[k] = lstm_forward(x[k], m_steps, m_inputs, h_n, m_sequence, m_b.value, product, step_of, keep_input);
   });
 }
 
@@ -59,7 +60,7 @@ void PulsedLstm::backward(std::vector<Matrix>& dy, const Pass& pass) {
     const auto step_of = [&](int t) -> const LstmStep& { return chunk.steps[static_cast<std::size_t>(t)]; };
     const auto keep_dz = [&](int t, const Matrix& dz) { chunk.dz[static_cast<std::size_t>(t)] = dz; };
     const auto transposed = [&](const Matrix& dz, int t) { return m_matrix.backward(dz, step_read_id(pass, k, t)); };
-    dy[k] = lstm_backward(dy[k], m_steps, m_inputs, h_n, step_of, keep_dz, transposed);
+    dy[k] = lstm_backward(dy[k], m_steps, m_inputs, h_n, m_sequence, step_of, keep_dz, transposed);
   });
   // The rank-1 terms in time order, the chunks (and so the samples) in order within each step; the bias gradient
   // summed in the same order.
@@ -76,7 +77,8 @@ void PulsedLstm::backward(std::vector<Matrix>& dy, const Pass& pass) {
 }
 
 std::string PulsedLstm::export_to(GraphWriter& g, const std::string& input) const {
-  return export_lstm(g, m_name, input, m_matrix.effective_weights(), m_b.value, m_inputs, m_hidden);
+  return export_lstm(g, m_name, input, m_matrix.effective_weights(), m_b.value, m_steps, m_inputs, m_hidden,
+                     m_sequence);
 }
 
 void PulsedLstm::import_from(const Graph& graph) {

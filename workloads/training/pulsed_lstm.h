@@ -7,8 +7,8 @@
 // own pulse train (the RPU paper's mapping of BPTT): a minibatch of B sequences of T steps is B T sample updates,
 // in time order, the minibatch's samples in order within each step.
 //
-// Input per sample: T x I (batch_first), output: the last hidden state. Exported, like the digital Lstm, as one
-// ONNX LSTM node with the effective weights s (w - r) and a Flatten. Reads of step t of chunk k are keyed by
+// Input per sample: T x I (batch_first), output: the last hidden state, or with `sequence` every step's (T x H).
+// Exported, like the digital Lstm, as one ONNX LSTM node with the effective weights s (w - r) and a Flatten. Reads of step t of chunk k are keyed by
 // (seed, tile, pass.step, t B + the chunk's first sample), so results do not depend on the thread count.
 
 #include <cstdint>
@@ -23,9 +23,9 @@ class PulsedLstm : public PulsedLayer {
  public:
   /// `device` must outlive the layer. The initial weights are the digital Lstm's (initialise_lstm from (seed, id)).
   PulsedLstm(std::string name, int steps, int inputs, int hidden, const PulsedLayerConfig& config,
-             const hw::PulsedDeviceModel& device, std::uint32_t id);
+             const hw::PulsedDeviceModel& device, std::uint32_t id, bool sequence = false);
 
-  Shape output_shape() const override { return {1, 1, m_hidden}; }
+  Shape output_shape() const override { return {1, 1, m_sequence ? m_steps * m_hidden : m_hidden}; }
   void forward(std::vector<Matrix>& x, const Pass& pass) override;
   void backward(std::vector<Matrix>& dy, const Pass& pass) override;
   std::string export_to(GraphWriter& g, const std::string& input) const override;
@@ -40,6 +40,7 @@ class PulsedLstm : public PulsedLayer {
   };
 
   int m_steps, m_inputs, m_hidden;
+  bool m_sequence;
   std::vector<Chunk> m_chunks;  ///< the last training minibatch, per chunk
 };
 
