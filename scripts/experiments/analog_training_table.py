@@ -11,13 +11,9 @@ import re
 import statistics
 import sys
 
+from table_stats import mean_std
+
 ORDER = ["fp32", "balanced", "imbalanced", "imbalanced-zs", "imbalanced-zs-formula", "strong", "strong-zs"]
-
-
-def mean_std(values):
-    if len(values) == 1:
-        return f"{values[0]:.4f}"
-    return f"{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f}"
 
 
 def main(out):

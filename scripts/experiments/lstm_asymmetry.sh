@@ -10,18 +10,12 @@
 #                ZERO_SHIFT (off on), SEEDS (1 2 3), EPOCHS (2), BATCH (10), LR (0.01), BL (31), THREADS (2),
 #                TRAIN_IMAGES (0: all)
 set -euo pipefail
-IMCSIM=${IMCSIM:-build/apps/imcsim}
+# shellcheck source=scripts/experiments/lstm_defaults.sh
+source "$(dirname "$0")/lstm_defaults.sh"
 OUT=${1:?OUT directory}
 MODELS=${MODELS:-lstm mlp}
 UP_DOWN=${UP_DOWN:-0 0.01 0.02 0.05 0.1 0.2}
 ZERO_SHIFT=${ZERO_SHIFT:-off on}
-SEEDS=${SEEDS:-1 2 3}
-EPOCHS=${EPOCHS:-2}
-BATCH=${BATCH:-10}
-LR=${LR:-0.01}
-BL=${BL:-31}
-THREADS=${THREADS:-2}
-TRAIN_IMAGES=${TRAIN_IMAGES:-0}
 mkdir -p "$OUT"
 for seed in $SEEDS; do
   for model in $MODELS; do

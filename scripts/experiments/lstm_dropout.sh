@@ -9,17 +9,11 @@
 #   environment: IMCSIM (build/apps/imcsim), KINDS (digital analog), DROPOUT (0 0.3), SEEDS (1 2 3), EPOCHS (2),
 #                BATCH (10), LR (0.01), BL (31), THREADS (2), TRAIN_IMAGES (0: all)
 set -euo pipefail
-IMCSIM=${IMCSIM:-build/apps/imcsim}
+# shellcheck source=scripts/experiments/lstm_defaults.sh
+source "$(dirname "$0")/lstm_defaults.sh"
 OUT=${1:?OUT directory}
 KINDS=${KINDS:-digital analog}
 DROPOUT=${DROPOUT:-0 0.3}
-SEEDS=${SEEDS:-1 2 3}
-EPOCHS=${EPOCHS:-2}
-BATCH=${BATCH:-10}
-LR=${LR:-0.01}
-BL=${BL:-31}
-THREADS=${THREADS:-2}
-TRAIN_IMAGES=${TRAIN_IMAGES:-0}
 mkdir -p "$OUT"
 for seed in $SEEDS; do
   for kind in $KINDS; do

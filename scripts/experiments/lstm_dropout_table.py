@@ -9,14 +9,9 @@ import glob
 import json
 import os
 import re
-import statistics
 import sys
 
-
-def cell(values):
-    if len(values) == 1:
-        return f"{values[0]:.4f} (1)"
-    return f"{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f} ({len(values)})"
+from table_stats import mean_std_count as cell
 
 
 def main(out):

@@ -11,18 +11,12 @@
 #   environment: IMCSIM (build/apps/imcsim), CHIP (hermes64), BITS (3 4 5 6 7 8), ROUNDING (false true),
 #                SEEDS (1 2 3), EPOCHS (2), BATCH (10), LR (0.01), BL (31), THREADS (2), TRAIN_IMAGES (0: all)
 set -euo pipefail
-IMCSIM=${IMCSIM:-build/apps/imcsim}
+# shellcheck source=scripts/experiments/lstm_defaults.sh
+source "$(dirname "$0")/lstm_defaults.sh"
 OUT=${1:?OUT directory}
 CHIP=${CHIP:-hermes64}
 BITS=${BITS:-3 4 5 6 7 8}
 ROUNDING=${ROUNDING:-false true}
-SEEDS=${SEEDS:-1 2 3}
-EPOCHS=${EPOCHS:-2}
-BATCH=${BATCH:-10}
-LR=${LR:-0.01}
-BL=${BL:-31}
-THREADS=${THREADS:-2}
-TRAIN_IMAGES=${TRAIN_IMAGES:-0}
 mkdir -p "$OUT"
 prefix=""
 chip_flags=(--chip "$CHIP")

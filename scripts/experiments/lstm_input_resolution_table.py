@@ -11,11 +11,7 @@ import re
 import statistics
 import sys
 
-
-def mean_std(values):
-    if len(values) == 1:
-        return f"{values[0]:.4f}"
-    return f"{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f}"
+from table_stats import mean_std
 
 
 def main(out):
