@@ -4,7 +4,7 @@ namespace imcsim::workloads::training {
 
 PulsedDense::PulsedDense(std::string name, int in, int out, const PulsedLayerConfig& config,
                          const hw::PulsedDeviceModel& device, std::uint32_t id)
-    : PulsedLayer(name, {1, 1, in}, in, out, out, config, device, id), m_in(in), m_out(out) {
+    : PulsedLayer(name, {1, 1, in}, in, out, out, config, device, id) {
   Matrix w(out, in);
   he_normal(w, in, config.seed, id);
   m_matrix.program(w);
@@ -31,17 +31,19 @@ void PulsedDense::backward(std::vector<Matrix>& dy, const Pass& pass) {
 }
 
 std::string PulsedDense::export_to(GraphWriter& g, const std::string& input) const {
-  Parameter w = make_parameter(m_name + ".weight", {m_out, m_in}, m_out, m_in);
+  const int in = m_matrix.in(), out = m_matrix.out();
+  Parameter w = make_parameter(m_name + ".weight", {out, in}, out, in);
   w.value = m_matrix.effective_weights();
   g.constant(w);
   g.constant(m_b);
   Attribute trans_b;
   trans_b.i = 1;
-  return g.node(m_name, "Gemm", {input, w.name, m_b.name}, {m_out}, {{"transB", trans_b}});
+  return g.node(m_name, "Gemm", {input, w.name, m_b.name}, {out}, {{"transB", trans_b}});
 }
 
 void PulsedDense::import_from(const Graph& graph) {
-  Parameter w = make_parameter(m_name + ".weight", {m_out, m_in}, m_out, m_in);
+  const int in = m_matrix.in(), out = m_matrix.out();
+  Parameter w = make_parameter(m_name + ".weight", {out, in}, out, in);
   load_tensor(graph, w);
   load_tensor(graph, m_b);
   m_matrix.program(w.value);

@@ -18,7 +18,7 @@ class PulsedDense : public PulsedLayer {
   PulsedDense(std::string name, int in, int out, const PulsedLayerConfig& config, const hw::PulsedDeviceModel& device,
               std::uint32_t id);
 
-  Shape output_shape() const override { return {1, 1, m_out}; }
+  Shape output_shape() const override { return {1, 1, m_matrix.out()}; }
   void forward(std::vector<Matrix>& x, const Pass& pass) override;
   void backward(std::vector<Matrix>& dy, const Pass& pass) override;
   /// A Gemm node whose weight is the effective network weight s (w - r).
@@ -31,7 +31,6 @@ class PulsedDense : public PulsedLayer {
   void set_input_gradient(bool on) { m_input_gradient = on; }
 
  private:
-  int m_in, m_out;
   bool m_input_gradient = true;
 };
 
