@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <vector>
 
-#include "workloads/dataset.h"
 #include "workloads/onnx_export.h"
 #include "workloads/onnx_import.h"
 #include "workloads/reference_executor.h"
+#include "workloads/training/zoo_data.h"
 
 namespace imcsim::analog_training {
 
@@ -57,13 +57,12 @@ nlohmann::ordered_json update_activity(const std::vector<PulsedLayer*>& layers) 
 nlohmann::ordered_json train_on_chip(const OnChipTrainingRequest& request,
                                      const std::function<void(const workloads::training::Progress&)>& progress) {
   const auto start = std::chrono::steady_clock::now();
-  const workloads::Dataset train = workloads::load_fashion_mnist("train", request.train_images);
-  const workloads::Dataset test = workloads::load_fashion_mnist("test", 0);
+  const workloads::training::ZooData data(request.training.model, request.train_samples);
   workloads::training::PulsedTrainer trainer(request.training);
   const bool resumed = !request.checkpoint.empty() && std::filesystem::exists(request.checkpoint);
   if (resumed) trainer.resume(request.checkpoint);
   const int epochs_before = trainer.epochs_done();
-  trainer.train(train, test, request.checkpoint, progress);
+  trainer.train(data.train(), data.test(), request.checkpoint, progress);
   const workloads::Graph g = trainer.export_graph();
   workloads::export_onnx(g, request.out);
 
@@ -96,22 +95,23 @@ nlohmann::ordered_json train_on_chip(const OnChipTrainingRequest& request,
   j["batch"] = c.batch;
   j["learning_rate"] = c.learning_rate;
   j["seed"] = c.seed;
-  j["train_images"] = train.size();
-  j["test_images"] = test.size();
+  j["train_" + data.sample_name()] = data.train().size();
+  j["test_" + data.sample_name()] = data.test().size();
   if (!c.init.empty()) j["init"] = c.init;
   if (resumed) j["resumed_after_epoch"] = epochs_before;
+  const std::string score = "test_" + data.test().score_name();
   j["curve"] = nlohmann::ordered_json::array();
   for (const auto& r : trainer.learning_curve()) {
     j["curve"].push_back({{"epoch", r.epoch},
                           {"loss", r.loss},
                           {"train_accuracy", r.train_accuracy},
-                          {"test_top1", r.test_top1},
+                          {score, r.test_score},
                           {"seconds", r.seconds}});
   }
-  j["test_top1_arrays"] = trainer.learning_curve().back().test_top1;
+  j[score + "_arrays"] = trainer.learning_curve().back().test_score;
   // The written file, imported again and run in FP32 by the reference executor: the effective weights exactly.
   const workloads::ReferenceExecutor exec(workloads::import_onnx(request.out));
-  j["test_top1_fp32_of_effective_weights"] = workloads::top1(exec.run(test.samples, c.threads), test.labels);
+  j[score + "_fp32_of_effective_weights"] = data.test().score(exec.run(data.test().inputs(), c.threads));
   j["update_activity_this_run"] = update_activity(trainer.pulsed_layers());
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return j;

@@ -1,4 +1,5 @@
-// imcsim train: train a model of the zoo on Fashion-MNIST, optionally hardware-aware, or with --analog on the
+// imcsim train: train a model of the zoo on Fashion-MNIST (char-lstm: on the fortunes corpus, scored in bits per
+// character), optionally hardware-aware, or with --analog on the
 // chip's pulsed arrays (analog_training/train_on_chip.h; then one minibatch timed on the chip with the measured
 // activity, analog_training/measured_training_step.h), and write it as ONNX (JSON summary on stdout with the
 // learning curve, progress on stderr: a live bar on a terminal, one line per epoch otherwise).
@@ -19,12 +20,12 @@
 #include "apps/progress.h"
 #include "base/durations.h"
 #include "base/errors.h"
-#include "workloads/dataset.h"
 #include "workloads/onnx_export.h"
 #include "workloads/onnx_import.h"
 #include "workloads/reference_executor.h"
 #include "workloads/training/pulsed_trainer.h"
 #include "workloads/training/trainer.h"
+#include "workloads/training/zoo_data.h"
 
 namespace imcsim::apps {
 
@@ -33,6 +34,7 @@ namespace {
 struct TrainOptions {
   std::string out;
   int train_images = 0;
+  int train_sequences = 0;
   std::string weight_noise = "none";
   std::string weight_noise_time = "0";
   workloads::training::TrainingConfig config;
@@ -76,6 +78,20 @@ class ProgressPrinter {
   double m_last = -1;
 };
 
+/// --train-images or --train-sequences, whichever the model reads.
+int training_samples(const TrainOptions& o) {
+  return workloads::training::is_text_model(o.config.model) ? o.train_sequences : o.train_images;
+}
+
+/// Refuses the option of the other kind of data than the model reads.
+void check_data_options(const TrainOptions& o, const CLI::App& cmd) {
+  const bool text = workloads::training::is_text_model(o.config.model);
+  if (text && cmd.count("--train-images") > 0)
+    throw ParameterError("--train-images", o.config.model + " reads text: use --train-sequences");
+  if (!text && cmd.count("--train-sequences") > 0)
+    throw ParameterError("--train-sequences", o.config.model + " reads images: use --train-images");
+}
+
 /// --analog: the zoo network trained on the chip's pulsed arrays; the shared options that the user gave replace
 /// the pulsed defaults.
 void train_on_chip(const TrainOptions& o, const CLI::App& cmd) {
@@ -91,7 +107,7 @@ void train_on_chip(const TrainOptions& o, const CLI::App& cmd) {
   if (cmd.count("--lr") > 0) p.learning_rate = c.optimizer.learning_rate;
   const chip::ChipConfig chip = o.chip.load();
   const analog_training::OnChipTrainingRequest request{analog_training::on_chip(p, chip), chip.name, o.out,
-                                                       o.checkpoint, o.train_images};
+                                                       o.checkpoint, training_samples(o)};
   ProgressPrinter printer;
   nlohmann::ordered_json summary = analog_training::train_on_chip(request, printer);
   // The training-step compiler times chains of fully connected layers (docs/training-step.md).
@@ -134,9 +150,13 @@ void add_train_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--train-images", o->train_images, "Train on at most this many images (0: all 60,000)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--train-sequences", o->train_sequences,
+                  "char-lstm: train on at most this many sequences of the corpus's training split (0: all)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--init", c.init, "Start from the weights of this .onnx file (as train writes them)");
   cmd->add_option("--dropout", c.dropout,
-                  "Dropout probability after the hidden layers (mlp: both ReLUs; lstm: its output), digital and "
+                  "Dropout probability after the hidden layers (mlp: both ReLUs; lstm: its output; char-lstm: each "
+                  "LSTM's outputs), digital and "
                   "with --analog")
       ->check(CLI::Range(0.0, 0.95))
       ->capture_default_str();
@@ -203,6 +223,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
         "--learn-input-range", "--input-range-decay"})
     cmd->get_option(digital_only)->excludes(analog);
   cmd->callback([o, cmd, &exit_code]() {
+    check_data_options(*o, *cmd);
     if (o->analog) {
       train_on_chip(*o, *cmd);
       exit_code = 0;
@@ -212,21 +233,21 @@ void add_train_command(CLI::App& app, int& exit_code) {
     config.hwa.weight_noise = workloads::training::parse_weight_noise(o->weight_noise);
     config.hwa.weight_noise_time_s = parse_duration_s(o->weight_noise_time, "--weight-noise-time");
     const auto start = std::chrono::steady_clock::now();
-    workloads::Preprocessing pre;
-    if (config.model == "lstm") pre.layout = workloads::Layout::rows;
-    const workloads::Dataset train = workloads::load_fashion_mnist("train", o->train_images, pre);
-    const workloads::Dataset test = workloads::load_fashion_mnist("test", 0, pre);
+    const workloads::training::ZooData data(config.model, training_samples(*o));
+    const workloads::training::TrainingSet& test = data.test();
+    const std::string score = "test_" + test.score_name();
     workloads::training::Trainer trainer(config);
     ProgressPrinter printer;
-    // The learning curve: the test images after every epoch (FP32, as the trainer holds the model).
+    // The learning curve: the test set after every epoch (FP32, as the trainer holds the model).
+    const hw::BatchMatrix test_inputs = test.inputs();
     nlohmann::ordered_json curve = nlohmann::ordered_json::array();
-    trainer.train(train, [&](const workloads::training::Progress& progress) {
+    trainer.train(data.train(), [&](const workloads::training::Progress& progress) {
       printer(progress);
       if (progress.batch == progress.batches) {
         curve.push_back({{"epoch", progress.epoch},
                          {"loss", progress.loss},
                          {"train_accuracy", progress.accuracy},
-                         {"test_top1", workloads::top1(trainer.predict(test.samples), test.labels)}});
+                         {score, test.score(trainer.predict(test_inputs))}});
       }
     });
     const double train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -237,7 +258,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
     j["out"] = o->out;
     j["epochs"] = config.epochs;
     j["seed"] = config.seed;
-    j["train_images"] = train.size();
+    j["train_" + data.sample_name()] = data.train().size();
     if (!config.init.empty()) j["init"] = config.init;
     if (config.hwa.any()) {
       const auto& h = config.hwa;
@@ -252,16 +273,16 @@ void add_train_command(CLI::App& app, int& exit_code) {
                              {"learn_input_range", h.learn_input_range}};
     }
     j["parameters"] = g.parameter_count();
-    j["test_images"] = test.size();
+    j["test_" + data.sample_name()] = test.size();
     // The figure of record: the written file, imported again and run by the reference executor.
     try {
       const workloads::ReferenceExecutor exec(workloads::import_onnx(o->out));
-      j["test_top1"] = workloads::top1(exec.run(test.samples, config.threads), test.labels);
+      j[score] = test.score(exec.run(test_inputs, config.threads));
     } catch (const std::exception& e) {  // e.g. an operator the executor does not run yet
-      j["test_top1"] = nullptr;
+      j[score] = nullptr;
       j["reference_error"] = e.what();
     }
-    j["test_top1_trainer"] = workloads::top1(trainer.predict(test.samples), test.labels);
+    j[score + "_trainer"] = test.score(trainer.predict(test_inputs));
     j["curve"] = curve;
     j["train_seconds"] = train_seconds;
     j["seconds_per_epoch"] = train_seconds / config.epochs;

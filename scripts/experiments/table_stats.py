@@ -2,11 +2,11 @@
 import statistics
 
 
-def mean_std(values):
-    """'m ± s' over the values (one value: itself), four decimals."""
+def mean_std(values, decimals=4):
+    """'m ± s' over the values (one value: itself), four decimals unless given."""
     if len(values) == 1:
-        return f"{values[0]:.4f}"
-    return f"{statistics.mean(values):.4f} ± {statistics.stdev(values):.4f}"
+        return f"{values[0]:.{decimals}f}"
+    return f"{statistics.mean(values):.{decimals}f} ± {statistics.stdev(values):.{decimals}f}"
 
 
 def mean_std_count(values):

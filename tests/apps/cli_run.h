@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 namespace imcsim::test {
 
@@ -51,5 +52,19 @@ inline RunResult run_imcsim(const std::string& args) {
 }
 
 inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// A command that must fail: exit 2 with stderr naming `names`.
+struct BadInput {
+  std::string args, names;
+};
+/// Runs every case with `--out out`: exit 2, stderr names the case's option or key, and `out` is not written.
+inline void expect_refused_without_output(const std::vector<BadInput>& cases, const std::string& out) {
+  for (const BadInput& c : cases) {
+    const RunResult r = run_imcsim(c.args + " --out " + out);
+    EXPECT_EQ(r.exit_code, 2) << c.args << "\n" << r.err;
+    EXPECT_TRUE(contains(r.err, c.names)) << c.args << "\n" << r.err;
+    EXPECT_FALSE(std::ifstream(out).good()) << c.args;
+  }
+}
 
 }  // namespace imcsim::test

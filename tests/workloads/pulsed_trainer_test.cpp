@@ -221,7 +221,7 @@ TEST(PulsedTrainer, IsBitIdenticalForAnyThreadCount) {
                   two.pulsed_layers()[k]->matrix().effective_weights())
           << model << " layer " << k;
     }
-    EXPECT_EQ(one.learning_curve()[0].test_top1, two.learning_curve()[0].test_top1) << model;
+    EXPECT_EQ(one.learning_curve()[0].test_score, two.learning_curve()[0].test_score) << model;
   }
 }
 
@@ -249,7 +249,7 @@ TEST(PulsedTrainer, AResumedRunEqualsOneThatNeverStopped) {
         << k;
   }
   ASSERT_EQ(resumed.learning_curve().size(), 2u);
-  EXPECT_EQ(straight.learning_curve()[1].test_top1, resumed.learning_curve()[1].test_top1);
+  EXPECT_EQ(straight.learning_curve()[1].test_score, resumed.learning_curve()[1].test_score);
   EXPECT_EQ(straight.learning_curve()[1].loss, resumed.learning_curve()[1].loss);
 
   // Another configuration refuses the file, naming it and the fingerprint.
@@ -274,12 +274,12 @@ TEST(PulsedTrainer, TheMlpLearnsOnSoftBoundsDevicesAndExportsItsEffectiveWeights
   const Dataset test = load_fashion_mnist("test", 500);
   PulsedTrainer trainer(small_training());
   trainer.train(train, test);
-  EXPECT_GT(trainer.learning_curve()[0].test_top1, 0.6);
+  EXPECT_GT(trainer.learning_curve()[0].test_score, 0.6);
   const ReferenceExecutor exec(trainer.export_graph());
   const Matrix fp32 = exec.run(test.samples, 1);
   // The arrays' noisy reads and the FP32 product of their effective weights mostly agree.
   EXPECT_GT(top1(fp32, test.labels), 0.6);
-  EXPECT_NEAR(top1(fp32, test.labels), trainer.learning_curve()[0].test_top1, 0.05);
+  EXPECT_NEAR(top1(fp32, test.labels), trainer.learning_curve()[0].test_score, 0.05);
 }
 
 TEST(PulsedTrainer, RejectsModelsThatDoNotTrainOnPulsedArrays) {

@@ -13,6 +13,7 @@
 #include "workloads/onnx_export.h"
 #include "workloads/onnx_import.h"
 #include "workloads/reference_executor.h"
+#include "workloads/training/per_step.h"
 
 namespace imcsim::workloads::training {
 namespace {
@@ -145,6 +146,24 @@ TEST(TrainerLayers, SequenceLstmBackwardThroughTimeMatchesFiniteDifferences) {
   EXPECT_EQ(g.nodes[0].outputs, std::vector<std::string>{"lstm_y"});
   EXPECT_EQ(g.tensors.at("lstm_y").shape, (std::vector<std::int64_t>{-1, 4, 1, 5}));
   EXPECT_EQ(g.tensors.at(out).shape, (std::vector<std::int64_t>{-1, 20}));
+}
+
+TEST(TrainerLayers, PerStepDenseIsTheDenseAtEveryStepAndMatchesFiniteDifferences) {
+  PerStep layer("fc", 3, std::make_unique<Dense>("fc", 4, 5, HardwareAwareConfig{}, 1));
+  ASSERT_EQ(layer.input_shape().size(), 12);
+  ASSERT_EQ(layer.output_shape().size(), 15);
+  check_gradients(layer, 2, 3);
+  // Step t of sample s is the dense layer of that step's 4 values.
+  Dense alone("fc", 4, 5, HardwareAwareConfig{}, 1);
+  ChunkPool pool(1);
+  const Matrix x = random_matrix(2, 12, 9);
+  std::vector<Matrix> y{x};
+  layer.forward(y, training_pass(y, pool));
+  for (int t = 0; t < 3; ++t) {
+    std::vector<Matrix> step{Matrix(x.middleCols(4 * t, 4))};
+    alone.forward(step, training_pass(step, pool));
+    EXPECT_LT((y[0].middleCols(5 * t, 5) - step[0]).cwiseAbs().maxCoeff(), 1e-6) << "step " << t;
+  }
 }
 
 TrainingConfig small(const std::string& model) {

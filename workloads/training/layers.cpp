@@ -85,6 +85,19 @@ void GraphWriter::constant(const Parameter& p) {
   m_graph.tensors[p.name] = std::move(t);
 }
 
+std::string GraphWriter::reshape(const std::string& name, const std::string& input,
+                                 const std::vector<std::int64_t>& shape) {
+  Tensor target;
+  target.name = name + ".shape";
+  target.shape = {static_cast<std::int64_t>(shape.size()) + 1};
+  target.data = {0.0f};
+  for (const std::int64_t d : shape) target.data.push_back(static_cast<float>(d));
+  target.constant = true;
+  target.integer = true;
+  m_graph.tensors[target.name] = target;
+  return node(name, "Reshape", {input, target.name}, shape);
+}
+
 void load_tensor(const Graph& graph, Parameter& p) {
   const auto it = graph.tensors.find(p.name);
   if (it == graph.tensors.end() || !it->second.constant) {

@@ -55,6 +55,9 @@ class GraphWriter {
   std::string node(const std::string& name, const std::string& op, std::vector<std::string> inputs,
                    const std::vector<std::int64_t>& shape, std::map<std::string, Attribute> attributes = {});
   void constant(const Parameter& p);
+  /// Adds a Reshape node `name` of `input` to per-sample shape `shape` (its target shape an integer constant
+  /// name.shape: 0, the batch, then `shape`); returns its name.
+  std::string reshape(const std::string& name, const std::string& input, const std::vector<std::int64_t>& shape);
   Graph& graph() { return m_graph; }
 
  private:
@@ -282,6 +285,8 @@ class Network {
   void add(LayerPtr layer) { m_layers.push_back(std::move(layer)); }
   Shape output_shape() const { return m_layers.empty() ? m_input : m_layers.back()->output_shape(); }
   Shape next_input() const { return output_shape(); }
+  Shape input_shape() const { return m_input; }
+  const std::string& name() const { return m_name; }
 
   void forward(std::vector<Matrix>& x, const Pass& pass);
   void backward(std::vector<Matrix>& dy, const Pass& pass);

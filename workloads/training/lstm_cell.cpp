@@ -78,10 +78,15 @@ std::string export_lstm(GraphWriter& g, const std::string& name, const std::stri
   g.constant(w);
   g.constant(r);
   g.constant(b);
+  // A flat input (batch x steps inputs: a stacked LSTM's, after the Flatten of the one before) becomes
+  // batch x steps x inputs.
+  const auto known = g.graph().tensors.find(input);
+  const bool flat = known != g.graph().tensors.end() && known->second.shape.size() == 2;
+  const std::string x = flat ? g.reshape(name + "_input", input, {steps, inputs}) : input;
   Node node;
   node.name = name;
   node.op = "LSTM";
-  node.inputs = {input, w.name, r.name, b.name};
+  node.inputs = {x, w.name, r.name, b.name};
   const std::string y = name + (sequence ? "_y" : "_h");
   node.outputs = sequence ? std::vector<std::string>{y} : std::vector<std::string>{"", y};
   node.attributes["hidden_size"].i = h_n;

@@ -18,8 +18,8 @@ std::vector<int> epoch_order(int n, std::uint64_t seed, int epoch) {
   return order;
 }
 
-Minibatch make_minibatch(const Dataset& data, const std::vector<int>& order, int first, int rows, ChunkPool& pool,
-                         std::uint64_t step) {
+Minibatch chunked_minibatch(int rows, ChunkPool& pool, std::uint64_t step,
+                            const std::function<void(int first, int size, Matrix& x, std::vector<int>& labels)>& chunk) {
   Minibatch b;
   b.pass.pool = &pool;
   b.pass.training = true;
@@ -28,38 +28,56 @@ Minibatch make_minibatch(const Dataset& data, const std::vector<int>& order, int
   for (int c = 0; c < rows; c += chunk_samples) {
     const int size = std::min(chunk_samples, rows - c);
     b.pass.first.push_back(c);
-    Matrix chunk(size, data.samples.cols());
-    std::vector<int> y(static_cast<std::size_t>(size));
-    for (int r = 0; r < size; ++r) {
-      const int i = order[static_cast<std::size_t>(first + c + r)];
-      chunk.row(r) = data.samples.row(i);
-      y[static_cast<std::size_t>(r)] = data.labels[static_cast<std::size_t>(i)];
-    }
-    b.x.push_back(std::move(chunk));
-    b.labels.push_back(std::move(y));
+    Matrix x;
+    std::vector<int> labels;
+    chunk(c, size, x, labels);
+    b.x.push_back(std::move(x));
+    b.labels.push_back(std::move(labels));
   }
   return b;
 }
 
-LossSum softmax_cross_entropy(Minibatch& b) {
+Minibatch make_minibatch(const Dataset& data, const std::vector<int>& order, int first, int rows, ChunkPool& pool,
+                         std::uint64_t step) {
+  return chunked_minibatch(rows, pool, step, [&](int c, int size, Matrix& x, std::vector<int>& y) {
+    x.resize(size, data.samples.cols());
+    y.resize(static_cast<std::size_t>(size));
+    for (int r = 0; r < size; ++r) {
+      const int i = order[static_cast<std::size_t>(first + c + r)];
+      x.row(r) = data.samples.row(i);
+      y[static_cast<std::size_t>(r)] = data.labels[static_cast<std::size_t>(i)];
+    }
+  });
+}
+
+double softmax_loss(float* logits, int classes, int label) {
+  auto z = Eigen::Map<Eigen::ArrayXf>(logits, classes);
+  z = (z - z.maxCoeff()).exp();
+  z /= z.sum();
+  const double loss = -std::log(std::max(z(label), 1e-12f));
+  z(label) -= 1.0f;
+  return loss;
+}
+
+LossSum softmax_cross_entropy(Minibatch& b, int steps) {
   const auto chunks = static_cast<int>(b.x.size());
   std::vector<double> losses(static_cast<std::size_t>(chunks));
   std::vector<std::int64_t> hits(static_cast<std::size_t>(chunks));
   b.pass.pool->run(chunks, [&](int k) {
     const auto ks = static_cast<std::size_t>(k);
     Matrix& z = b.x[ks];
+    const auto classes = static_cast<int>(z.cols()) / steps;
     double loss = 0;
     std::int64_t hit = 0;
     for (Eigen::Index r = 0; r < z.rows(); ++r) {
-      auto row = z.row(r).array();
-      const int label = b.labels[ks][static_cast<std::size_t>(r)];
-      Eigen::Index best = 0;
-      row.maxCoeff(&best);
-      hit += best == label;
-      row = (row - row.maxCoeff()).exp();
-      row /= row.sum();
-      loss -= std::log(std::max(row(label), 1e-12f));
-      row(label) -= 1.0f;
+      for (int t = 0; t < steps; ++t) {
+        float* logits = z.row(r).data() + static_cast<std::ptrdiff_t>(t) * classes;
+        const int label = b.labels[ks][static_cast<std::size_t>(r * steps + t)];
+        Eigen::Index best = 0;
+        Eigen::Map<Eigen::ArrayXf>(logits, classes).maxCoeff(&best);
+        hit += best == label;
+        loss += softmax_loss(logits, classes, label);
+      }
     }
     z /= static_cast<float>(b.pass.batch);
     losses[ks] = loss;
@@ -70,6 +88,7 @@ LossSum softmax_cross_entropy(Minibatch& b) {
     sum.loss += losses[static_cast<std::size_t>(k)];
     sum.correct += hits[static_cast<std::size_t>(k)];
   }
+  sum.targets = static_cast<std::int64_t>(b.pass.batch) * steps;
   return sum;
 }
 

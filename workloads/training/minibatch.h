@@ -7,6 +7,7 @@
 // thread count.
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "workloads/dataset.h"
@@ -22,15 +23,25 @@ struct Minibatch {
   std::vector<std::vector<int>> labels;  ///< per chunk
   Pass pass;                             ///< training pass of this minibatch (pool, step, chunk starts)
 };
+/// A training minibatch of `rows` samples in chunks of chunk_samples at optimizer step `step`:
+/// chunk(first, size, x, labels) fills the chunk of the minibatch's samples first .. first + size.
+Minibatch chunked_minibatch(int rows, ChunkPool& pool, std::uint64_t step,
+                            const std::function<void(int first, int size, Matrix& x, std::vector<int>& labels)>& chunk);
 /// Samples order[first .. first + rows) of `data`, in chunks of chunk_samples.
 Minibatch make_minibatch(const Dataset& data, const std::vector<int>& order, int first, int rows, ChunkPool& pool,
                          std::uint64_t step);
 
 struct LossSum {
-  double loss = 0;           ///< summed cross-entropy of the minibatch's samples
-  std::int64_t correct = 0;  ///< samples whose largest logit is their label
+  double loss = 0;           ///< summed cross-entropy of the minibatch's targets (nats)
+  std::int64_t correct = 0;  ///< targets whose largest logit is their label
+  std::int64_t targets = 0;  ///< targets (samples x steps)
 };
-/// Softmax cross-entropy of the logits in `b.x`; replaces them by the gradient of the minibatch's mean loss.
-LossSum softmax_cross_entropy(Minibatch& b);
+/// Softmax cross-entropy of the logits in `b.x`, `steps` targets per sample (logits: rows x steps classes,
+/// step-contiguous; labels: sample-major, r steps + t); replaces them by the gradient of the minibatch's mean over
+/// samples of each sample's summed step losses.
+LossSum softmax_cross_entropy(Minibatch& b, int steps = 1);
+/// The cross-entropy (nats) of the softmax of `classes` logits at `label` (probabilities below 1e-12 count as
+/// 1e-12); replaces the logits by the loss's gradient (softmax minus the one-hot label).
+double softmax_loss(float* logits, int classes, int label);
 
 }  // namespace imcsim::workloads::training

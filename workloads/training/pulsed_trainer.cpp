@@ -44,7 +44,7 @@ bool fill(M& out, const nlohmann::json::binary_t& b) {
 
 }  // namespace
 
-std::vector<std::string> pulsed_model_kinds() { return {"mlp", "lstm"}; }
+std::vector<std::string> pulsed_model_kinds() { return {"mlp", "lstm", "char-lstm"}; }
 
 void PulsedTrainingConfig::validate() const {
   const std::vector<std::string> kinds = pulsed_model_kinds();
@@ -74,8 +74,9 @@ PulsedTrainer::PulsedTrainer(PulsedTrainingConfig config) : m_config(std::move(c
     m_pulsed.push_back(layer.get());
     return layer;
   };
-  factories.lstm = [this](const std::string& name, int steps, int inputs, int hidden, std::uint32_t id) {
-    auto layer = std::make_unique<PulsedLstm>(name, steps, inputs, hidden, m_config.layers, *m_device, id);
+  factories.lstm = [this](const std::string& name, int steps, int inputs, int hidden, bool sequence,
+                          std::uint32_t id) {
+    auto layer = std::make_unique<PulsedLstm>(name, steps, inputs, hidden, m_config.layers, *m_device, id, sequence);
     m_pulsed.push_back(layer.get());
     return layer;
   };
@@ -88,13 +89,14 @@ PulsedTrainer::PulsedTrainer(PulsedTrainingConfig config) : m_config(std::move(c
 
 PulsedTrainer::~PulsedTrainer() = default;
 
-void PulsedTrainer::minibatch_step(const Dataset& train, const std::vector<int>& order, int first, int rows,
+void PulsedTrainer::minibatch_step(const TrainingSet& train, const std::vector<int>& order, int first, int rows,
                                    LossSum& sum) {
-  Minibatch b = make_minibatch(train, order, first, rows, *m_pool, m_step);
+  Minibatch b = train.minibatch(order, first, rows, *m_pool, m_step);
   m_network->forward(b.x, b.pass);
-  const LossSum s = softmax_cross_entropy(b);
+  const LossSum s = train.loss(b);
   sum.loss += s.loss;
   sum.correct += s.correct;
+  sum.targets += s.targets;
   m_network->backward(b.x, b.pass);
   for (Parameter* p : m_network->parameters()) p->value -= static_cast<float>(m_config.learning_rate) * p->grad;
   const auto lr = static_cast<float>(m_config.learning_rate);
@@ -106,8 +108,15 @@ void PulsedTrainer::minibatch_step(const Dataset& train, const std::vector<int>&
   ++m_step;
 }
 
-void PulsedTrainer::train(const Dataset& train, const Dataset& test, const std::string& checkpoint,
+void PulsedTrainer::train(const Dataset& train_images, const Dataset& test_images, const std::string& checkpoint,
                           const std::function<void(const Progress&)>& progress) {
+  train(ImageSet(train_images), ImageSet(test_images), checkpoint, progress);
+}
+
+void PulsedTrainer::train(const TrainingSet& train, const TrainingSet& test, const std::string& checkpoint,
+                          const std::function<void(const Progress&)>& progress) {
+  check_network_input(train, *m_network);
+  check_network_input(test, *m_network);
   const int n = train.size();
   const int batches = (n + m_config.batch - 1) / m_config.batch;
   const auto start = std::chrono::steady_clock::now();
@@ -123,23 +132,22 @@ void PulsedTrainer::train(const Dataset& train, const Dataset& test, const std::
       const int rows = std::min(m_config.batch, n - first);
       minibatch_step(train, order, first, rows, sum);
       if (progress) {
-        const int seen = first + rows;
         Progress p;
         p.epoch = epoch;
         p.epochs = m_config.epochs;
         p.batch = bi + 1;
         p.batches = batches;
-        p.loss = sum.loss / seen;
-        p.accuracy = static_cast<double>(sum.correct) / seen;
+        p.loss = sum.loss / static_cast<double>(sum.targets);
+        p.accuracy = static_cast<double>(sum.correct) / static_cast<double>(sum.targets);
         p.seconds = seconds_since(start);
         progress(p);
       }
     }
     EpochRecord r;
     r.epoch = epoch;
-    r.loss = sum.loss / n;
-    r.train_accuracy = static_cast<double>(sum.correct) / n;
-    r.test_top1 = top1(predict(test.samples, static_cast<std::uint64_t>(epoch)), test.labels);
+    r.loss = sum.loss / static_cast<double>(sum.targets);
+    r.train_accuracy = static_cast<double>(sum.correct) / static_cast<double>(sum.targets);
+    r.test_score = test.score(predict(test.inputs(), static_cast<std::uint64_t>(epoch)));
     r.seconds = seconds_since(epoch_start);
     m_curve.push_back(r);
     if (!checkpoint.empty()) save(checkpoint);
@@ -181,7 +189,7 @@ void PulsedTrainer::save(const std::string& checkpoint) const {
       {"format", checkpoint_format}, {"version", checkpoint_version}, {"fingerprint", fingerprint()}, {"step", m_step}};
   j["curve"] = nlohmann::json::array();
   for (const EpochRecord& r : m_curve)
-    j["curve"].push_back({r.epoch, r.loss, r.train_accuracy, r.test_top1, r.seconds});
+    j["curve"].push_back({r.epoch, r.loss, r.train_accuracy, r.test_score, r.seconds});
   j["layers"] = nlohmann::json::array();
   for (const PulsedLayer* l : m_pulsed) {
     nlohmann::json layer{{"name", l->name()}};

@@ -22,6 +22,7 @@
 #include "workloads/training/minibatch.h"
 #include "workloads/training/pulsed_layer.h"
 #include "workloads/training/trainer.h"
+#include "workloads/training/training_set.h"
 
 namespace imcsim::workloads::training {
 
@@ -47,9 +48,9 @@ std::vector<std::string> pulsed_model_kinds();
 /// One epoch of the learning curve.
 struct EpochRecord {
   int epoch = 0;
-  double loss = 0;            ///< mean training cross-entropy
-  double train_accuracy = 0;  ///< on the training images, as they were trained
-  double test_top1 = 0;       ///< on the test images, read from the arrays after the epoch
+  double loss = 0;            ///< mean training cross-entropy per target
+  double train_accuracy = 0;  ///< per target, on the training samples as they were trained
+  double test_score = 0;      ///< the test set's score (TrainingSet::score), read from the arrays after the epoch
   double seconds = 0;         ///< wall time of the epoch (training and test)
 };
 
@@ -59,8 +60,12 @@ class PulsedTrainer {
   explicit PulsedTrainer(PulsedTrainingConfig config);
   ~PulsedTrainer();
 
-  /// Trains the epochs after epochs_done() up to config.epochs on `train`, measuring `test` after each; with a
-  /// `checkpoint` path, writes the state there after every epoch (replacing the file whole).
+  /// Trains the epochs after epochs_done() up to config.epochs on `train`, scoring `test` after each; with a
+  /// `checkpoint` path, writes the state there after every epoch (replacing the file whole). Both sets must be
+  /// what the model reads (images or text).
+  void train(const TrainingSet& train, const TrainingSet& test, const std::string& checkpoint = "",
+             const std::function<void(const Progress&)>& progress = {});
+  /// On images.
   void train(const Dataset& train, const Dataset& test, const std::string& checkpoint = "",
              const std::function<void(const Progress&)>& progress = {});
   /// Restores the state a checkpoint holds; throws InputError naming the file when it is not a checkpoint of this
@@ -78,7 +83,7 @@ class PulsedTrainer {
   const PulsedTrainingConfig& config() const { return m_config; }
 
  private:
-  void minibatch_step(const Dataset& train, const std::vector<int>& order, int first, int rows, LossSum& sum);
+  void minibatch_step(const TrainingSet& train, const std::vector<int>& order, int first, int rows, LossSum& sum);
   void save(const std::string& checkpoint) const;
   /// The configuration a checkpoint must match, as text.
   std::string fingerprint() const;

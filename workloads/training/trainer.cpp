@@ -12,7 +12,9 @@
 #include "base/random.h"
 #include "base/text.h"
 #include "hw/gemm_backend.h"
+#include "workloads/text_corpus.h"
 #include "workloads/training/minibatch.h"
+#include "workloads/training/per_step.h"
 
 namespace imcsim::workloads::training {
 
@@ -41,9 +43,9 @@ struct Builder {
     if (factories.dense) return factories.dense(name, in, out, next_id++);
     return std::make_unique<Dense>(name, in, out, hwa, next_id++);
   }
-  LayerPtr lstm(const std::string& name, int steps, int inputs, int hidden) {
-    if (factories.lstm) return factories.lstm(name, steps, inputs, hidden, next_id++);
-    return std::make_unique<Lstm>(name, steps, inputs, hidden, hwa, next_id++);
+  LayerPtr lstm(const std::string& name, int steps, int inputs, int hidden, bool sequence = false) {
+    if (factories.lstm) return factories.lstm(name, steps, inputs, hidden, sequence, next_id++);
+    return std::make_unique<Lstm>(name, steps, inputs, hidden, hwa, next_id++, sequence);
   }
   LayerPtr conv(const std::string& name, Shape in, int out, int k, int stride, int pad, bool bias) {
     return std::make_unique<Conv2d>(name, in, out, k, stride, pad, bias, hwa, next_id++);
@@ -123,6 +125,19 @@ std::unique_ptr<Network> lstm(Builder& b) {
   return net;
 }
 
+/// One-hot symbols -> LSTM -> LSTM -> per-step dense (the LSTM2-64 language model of arXiv:1806.00166).
+std::unique_ptr<Network> char_lstm(Builder& b) {
+  constexpr int steps = text_sequence_length, symbols = text_symbols, hidden = char_lstm_hidden;
+  auto net = std::make_unique<Network>("char-lstm", Shape{1, 1, steps * symbols},
+                                       std::vector<std::int64_t>{steps, symbols});
+  add(*net, b.lstm("lstm1", steps, symbols, hidden, true));
+  b.dropout(*net, "dropout1");
+  add(*net, b.lstm("lstm2", steps, hidden, hidden, true));
+  b.dropout(*net, "dropout2");
+  add(*net, std::make_unique<PerStep>("fc", steps, b.dense("fc", hidden, symbols)));
+  return net;
+}
+
 }  // namespace
 
 Graph onnx_initializers(const std::string& path) {
@@ -155,19 +170,21 @@ Graph onnx_initializers(const std::string& path) {
   return g;
 }
 
-std::vector<std::string> model_kinds() { return {"mlp", "cnn", "resnet", "lstm"}; }
+std::vector<std::string> model_kinds() { return {"mlp", "cnn", "resnet", "lstm", "char-lstm"}; }
+bool is_text_model(const std::string& model) { return model == "char-lstm"; }
 std::vector<std::string> schedule_kinds() { return {"constant", "cosine"}; }
 
 std::unique_ptr<Network> build_network(const std::string& model, const HardwareAwareConfig& hwa,
                                        const LayerFactories& factories, const DropoutConfig& dropout) {
-  if (dropout.p > 0 && model != "mlp" && model != "lstm") {
-    throw ParameterError("train.dropout", "the zoo's " + model + " has no dropout (mlp and lstm have)");
+  if (dropout.p > 0 && (model == "cnn" || model == "resnet")) {
+    throw ParameterError("train.dropout", "the zoo's " + model + " has no dropout (mlp, lstm and char-lstm have)");
   }
   Builder b{hwa, factories, dropout};
   if (model == "mlp") return mlp(b);
   if (model == "cnn") return cnn(b);
   if (model == "resnet") return resnet(b);
   if (model == "lstm") return lstm(b);
+  if (model == "char-lstm") return char_lstm(b);
   throw ParameterError("train.model", "unknown model '" + model + "' (known: " + join_names(model_kinds()) + ")");
 }
 
@@ -196,8 +213,13 @@ Trainer::~Trainer() = default;
 
 void Trainer::train(const Dataset& data, const std::function<void(const Progress&)>& progress) {
   if (data.samples.cols() != image * image || data.classes > classes) {
-    throw ParameterError("train.dataset", "the zoo models take 28 x 28 images of at most 10 classes");
+    throw ParameterError("train.dataset", "the zoo's image models take 28 x 28 images of at most 10 classes");
   }
+  train(ImageSet(data), progress);
+}
+
+void Trainer::train(const TrainingSet& data, const std::function<void(const Progress&)>& progress) {
+  check_network_input(data, *m_network);
   Optimizer optimizer(m_config.optimizer, m_network->parameters());
   const int n = data.size();
   const int batches = (n + m_config.batch - 1) / m_config.batch;
@@ -206,17 +228,16 @@ void Trainer::train(const Dataset& data, const std::function<void(const Progress
   std::uint64_t step = 0;
   for (int epoch = 1; epoch <= m_config.epochs; ++epoch) {
     const std::vector<int> order = epoch_order(n, m_config.seed, epoch);
-    double loss_sum = 0;
-    std::int64_t correct = 0, seen = 0;
+    LossSum sum;
     for (int bi = 0; bi < batches; ++bi) {
       const int first = bi * m_config.batch;
       const int rows = std::min(m_config.batch, n - first);
-      Minibatch b = make_minibatch(data, order, first, rows, *m_pool, step);
+      Minibatch b = data.minibatch(order, first, rows, *m_pool, step);
       m_network->forward(b.x, b.pass);
-      const LossSum sum = softmax_cross_entropy(b);
-      loss_sum += sum.loss;
-      correct += sum.correct;
-      seen += rows;
+      const LossSum s = data.loss(b);
+      sum.loss += s.loss;
+      sum.correct += s.correct;
+      sum.targets += s.targets;
       m_network->backward(b.x, b.pass);
       double lr = m_config.optimizer.learning_rate;
       if (m_config.schedule == "cosine") lr *= 0.5 * (1.0 + std::cos(M_PI * static_cast<double>(step) / total_steps));
@@ -229,8 +250,8 @@ void Trainer::train(const Dataset& data, const std::function<void(const Progress
         p.epochs = m_config.epochs;
         p.batch = bi + 1;
         p.batches = batches;
-        p.loss = loss_sum / static_cast<double>(seen);
-        p.accuracy = static_cast<double>(correct) / static_cast<double>(seen);
+        p.loss = sum.loss / static_cast<double>(sum.targets);
+        p.accuracy = static_cast<double>(sum.correct) / static_cast<double>(sum.targets);
         p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         progress(p);
       }
