@@ -34,7 +34,8 @@ class Builder {
     check_training_step_supported(graph, mapping);
     for (const LayerPlacement& l : mapping.layers) {
       if (static_cast<double>(m_options.batch) * static_cast<double>(l.shape.mvms_per_inference) > (1 << 24)) {
-        throw ParameterError("training_step.batch", "batch x time steps of " + l.shape.name + " exceeds 2^24 sample updates");
+        throw ParameterError("training_step.batch",
+                             "batch x time steps of " + l.shape.name + " exceeds 2^24 sample updates");
       }
     }
     ModelProgramOptions forward = options.forward;
@@ -86,6 +87,7 @@ class Builder {
     m_out.instruction_sample.resize(m_out.program.instructions.size(), sample);
   }
 
+  /// Whether layer k is an LSTM (its backward runs through time).
   bool is_lstm(int k) const { return m_out.layers[static_cast<std::size_t>(k)].op == "LSTM"; }
 
   /// The forward pass: B inferences, each tile keeping the inputs of its MVMs, an LSTM's chain ends the gates and
@@ -324,7 +326,9 @@ std::string unsupported_layer(const Graph& g, const std::vector<workloads::Weigh
 
 }  // namespace
 
-bool training_step_supported(const Graph& graph) { return unsupported_layer(graph, workloads::weight_layers(graph)).empty(); }
+bool training_step_supported(const Graph& graph) {
+  return unsupported_layer(graph, workloads::weight_layers(graph)).empty();
+}
 
 void check_training_step_supported(const Graph& g, const ModelMapping& mapping) {
   const std::vector<workloads::WeightLayer> weights = workloads::weight_layers(g);

@@ -86,8 +86,8 @@ TEST_F(AnalogTrainCli, TrainsWithZeroShiftingAndResumesFromItsCheckpoint) {
 
 TEST_F(AnalogTrainCli, TimesTheLstmsMinibatchWithItsMeasuredActivity) {
   const std::string onnx = scratch_path("analog-lstm") + ".onnx";
-  const test::RunResult r =
-      run_imcsim("train --analog --model lstm --train-images 100 --batch 10 --epochs 1 --seed 3 --threads 2 --out " + onnx);
+  const test::RunResult r = run_imcsim(
+      "train --analog --model lstm --train-images 100 --batch 10 --epochs 1 --seed 3 --threads 2 --out " + onnx);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   // Every time step of every sequence is a sample update of both LSTM tiles; fc's are one per sequence.
