@@ -20,6 +20,7 @@
 #include "apps/progress.h"
 #include "base/durations.h"
 #include "base/errors.h"
+#include "firmware/training_step.h"
 #include "workloads/onnx_export.h"
 #include "workloads/onnx_import.h"
 #include "workloads/reference_executor.h"
@@ -110,8 +111,8 @@ void train_on_chip(const TrainOptions& o, const CLI::App& cmd) {
                                                        o.checkpoint, training_samples(o)};
   ProgressPrinter printer;
   nlohmann::ordered_json summary = analog_training::train_on_chip(request, printer);
-  // The training-step compiler times chains of fully connected layers (docs/training-step.md).
-  if (p.model == "mlp") {
+  // The training-step compiler says which models it times (docs/training-step.md): the mlp and the lstm.
+  if (firmware::training_step_supported(workloads::import_onnx(request.out))) {
     summary["training_step"] = analog_training::time_measured_training_step(chip, summary, "the run's summary");
   }
   std::cout << summary.dump(2) << "\n";

@@ -1,7 +1,8 @@
 // `imcsim train --analog` (docs/analog-training.md) as a user runs it: one epoch on the chip's pulsed arrays with
 // zero-shifting writes the ONNX file and a summary with the learning curve, the symmetry points' error and the
 // minibatch timed on the chip with the measured activity; the same command with more epochs resumes from the
-// checkpoint; bad input is exit 2 naming the option or key.
+// checkpoint; the LSTM's minibatch is timed with its own counts (B x T sample updates per tile); bad input is exit 2
+// naming the option or key.
 
 #include <gtest/gtest.h>
 
@@ -20,6 +21,20 @@ using test::scratch_path;
 const std::string small =
     "train --analog --model mlp --train-images 300 --batch 10 --seed 3 --threads 2 "
     "--set training_device.zero_shift_pulse_pairs=300";
+
+/// The summary's training_step costs its first layer's `tiles` tiles with the run's counts of `key` per sample
+/// update, tile by tile (the trainer cuts the layer as the chip does).
+void expect_measured_first_layer(const nlohmann::json& summary, std::size_t tiles, const std::string& key) {
+  const nlohmann::json& counts = summary["update_activity_this_run"][0];
+  const nlohmann::json& activity = summary["training_step"]["activity"];
+  EXPECT_EQ(activity["source"].get<std::string>().rfind("measured", 0), 0u) << activity["source"];
+  ASSERT_EQ(counts["tiles"].size(), tiles);
+  ASSERT_EQ(activity["layers"][0]["tiles_per_update"].size(), tiles);
+  for (std::size_t t = 0; t < tiles; ++t) {
+    EXPECT_DOUBLE_EQ(activity["layers"][0]["tiles_per_update"][t][key].get<double>(),
+                     counts["tiles"][t][key].get<double>() / counts["sample_updates"].get<double>());
+  }
+}
 
 class AnalogTrainCli : public ::testing::Test {
  protected:
@@ -43,15 +58,8 @@ TEST_F(AnalogTrainCli, TrainsWithZeroShiftingAndResumesFromItsCheckpoint) {
   EXPECT_GT(j["update_activity_this_run"][0]["tiles"][0]["coincidences"].get<double>(), 0.0);
   // The minibatch timed on the chip with what the run's updates fired, tile by tile: fc1 is cut as the chip cuts
   // it (four row tiles of 196).
-  const nlohmann::json& fc1 = j["update_activity_this_run"][0];
   const nlohmann::json& step = j["training_step"];
-  EXPECT_EQ(step["activity"]["source"].get<std::string>().rfind("measured", 0), 0u) << step["activity"]["source"];
-  ASSERT_EQ(fc1["tiles"].size(), 4u);
-  ASSERT_EQ(step["activity"]["layers"][0]["tiles_per_update"].size(), 4u);
-  for (int t = 0; t < 4; ++t) {
-    EXPECT_DOUBLE_EQ(step["activity"]["layers"][0]["tiles_per_update"][t]["coincidences"].get<double>(),
-                     fc1["tiles"][t]["coincidences"].get<double>() / fc1["sample_updates"].get<double>());
-  }
+  expect_measured_first_layer(j, 4, "coincidences");
   EXPECT_EQ(step["batch"], 10);
   EXPECT_GT(step["minibatch"]["images_per_s"].get<double>(), 0.0);
   EXPECT_GT(step["update_energy_uj"]["coincidences"].get<double>(), 0.0);
@@ -74,6 +82,25 @@ TEST_F(AnalogTrainCli, TrainsWithZeroShiftingAndResumesFromItsCheckpoint) {
   EXPECT_TRUE(contains(other.err, "fingerprint")) << other.err;
   std::filesystem::remove(onnx);
   std::filesystem::remove(checkpoint);
+}
+
+TEST_F(AnalogTrainCli, TimesTheLstmsMinibatchWithItsMeasuredActivity) {
+  const std::string onnx = scratch_path("analog-lstm") + ".onnx";
+  const test::RunResult r = run_imcsim(
+      "train --analog --model lstm --train-images 100 --batch 10 --epochs 1 --seed 3 --threads 2 --out " + onnx);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  // Every time step of every sequence is a sample update of both LSTM tiles; fc's are one per sequence.
+  const nlohmann::json& lstm = j["update_activity_this_run"][0];
+  EXPECT_EQ(lstm["sample_updates"], 100 * 28);
+  EXPECT_EQ(j["update_activity_this_run"][1]["sample_updates"], 100);
+  ASSERT_TRUE(j.contains("training_step")) << "no training_step for the lstm";
+  const nlohmann::json& step = j["training_step"];
+  expect_measured_first_layer(j, 2, "slots");
+  ASSERT_EQ(step["layers"].size(), 2u);
+  EXPECT_EQ(step["layers"][0]["name"], "lstm");
+  EXPECT_GT(step["minibatch"]["latency_ns"].get<double>(), 0.0);
+  std::filesystem::remove(onnx);
 }
 
 TEST_F(AnalogTrainCli, BadInputIsExitTwoNamingTheOptionOrKey) {

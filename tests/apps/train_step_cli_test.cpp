@@ -16,15 +16,17 @@ using imcsim::test::run_imcsim;
 using imcsim::test::scratch_path;
 using Json = nlohmann::json;
 
-/// report.json of `imcsim run --model mlp --timing-only <extra> --out DIR` (DIR also holds report.html).
-Json run_mlp(const std::string& extra, const std::string& purpose) {
+/// report.json of `imcsim run --model MODEL --timing-only <extra> --out DIR` (DIR also holds report.html).
+Json run_model(const std::string& model, const std::string& extra, const std::string& purpose) {
   const std::string dir = scratch_path(purpose);
-  const auto r = run_imcsim("run --model mlp --timing-only " + extra + " --out '" + dir + "'");
+  const auto r = run_imcsim("run --model " + model + " --timing-only " + extra + " --out '" + dir + "'");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   Json report = Json::parse(read_file(dir + "/report.json"));
   report["html"] = read_file(dir + "/report.html");
   return report;
 }
+
+Json run_mlp(const std::string& extra, const std::string& purpose) { return run_model("mlp", extra, purpose); }
 
 double phase(const Json& step, const std::string& name, const std::string& key) {
   for (const auto& p : step.at("phases")) {
@@ -89,6 +91,25 @@ TEST(TrainStepCli, UpdatePhaseGrowsWithThePulseLength) {
   EXPECT_GT(phase(b, "update", "energy_uj"), phase(a, "update", "energy_uj"));
   EXPECT_EQ(phase(b, "forward", "busy_ns"), phase(a, "forward", "busy_ns"));
   EXPECT_GT(b["minibatch"]["latency_ns"].get<double>(), a["minibatch"]["latency_ns"].get<double>());
+}
+
+TEST(TrainStepCli, TheLstmTrainsThroughTimeOnItsTiles) {
+  // The zoo lstm: its 156 x 512 matrix on two tiles, fc on one; B x T = 2 x 28 sample updates per LSTM tile.
+  const Json a = run_model("lstm", "--train-step --batch 2 --pulse-length 31", "lstm31")["training_step"];
+  const Json b = run_model("lstm", "--train-step --batch 2 --pulse-length 62", "lstm62")["training_step"];
+  ASSERT_EQ(a["layers"].size(), 2u) << a.dump();
+  EXPECT_EQ(a["layers"][0]["name"], "lstm");
+  EXPECT_EQ(a["layers"][0]["cores"], 2);
+  EXPECT_EQ(a["layers"][1]["cores"], 1);
+  ASSERT_EQ(a["activity"]["layers"][0]["tiles_per_update"].size(), 2u);
+  for (const auto& l : a["layers"]) {
+    for (const auto& p : l["phases"]) EXPECT_GT(p["energy_uj"].get<double>(), 0) << l.dump();
+  }
+  // 31 more slots of 1.5 ns for each of (2 tiles x 2 x 28 + 2) sample updates.
+  EXPECT_NEAR(phase(b, "update", "busy_ns") - phase(a, "update", "busy_ns"), (2 * 2 * 28 + 2) * 31 * 1.5, 1e-6);
+  EXPECT_EQ(phase(b, "backward", "busy_ns"), phase(a, "backward", "busy_ns"));
+  // Back-propagation through 28 steps takes longer than the forward pass's share of one sample.
+  EXPECT_GT(phase(a, "backward", "latency_ns"), 0.5 * phase(a, "forward", "latency_ns"));
 }
 
 TEST(TrainStepCli, InferenceFiguresAreTheSameWithATrainingStep) {
