@@ -1,8 +1,8 @@
 // imcsim train: train a model of the zoo on Fashion-MNIST (char-lstm: on the fortunes corpus, scored in bits per
-// character), optionally hardware-aware, or with --analog on the
-// chip's pulsed arrays (analog_training/train_on_chip.h; then one minibatch timed on the chip with the measured
-// activity, analog_training/measured_training_step.h), and write it as ONNX (JSON summary on stdout with the
-// learning curve, progress on stderr: a live bar on a terminal, one line per epoch otherwise).
+// character), optionally hardware-aware, or with --analog on the chip's pulsed arrays
+// (analog_training/train_on_chip.h; then one minibatch timed on the chip with the measured activity,
+// analog_training/measured_training_step.h), and write it as ONNX (JSON summary on stdout with the learning curve,
+// progress on stderr: a live bar on a terminal, one line per epoch otherwise).
 
 #include <unistd.h>
 
@@ -157,8 +157,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--init", c.init, "Start from the weights of this .onnx file (as train writes them)");
   cmd->add_option("--dropout", c.dropout,
                   "Dropout probability after the hidden layers (mlp: both ReLUs; lstm: its output; char-lstm: each "
-                  "LSTM's outputs), digital and "
-                  "with --analog")
+                  "LSTM's outputs), digital and with --analog")
       ->check(CLI::Range(0.0, 0.95))
       ->capture_default_str();
   // Hardware-aware training.

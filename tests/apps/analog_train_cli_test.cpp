@@ -105,14 +105,16 @@ TEST_F(AnalogTrainCli, TimesTheLstmsMinibatchWithItsMeasuredActivity) {
 
 TEST_F(AnalogTrainCli, BadInputIsExitTwoNamingTheOptionOrKey) {
   const std::string onnx = scratch_path("bad") + ".onnx";
-  test::expect_refused_without_output({
-      {"train --analog --model cnn --train-images 300", "train.model"},
-      {small + " --pulse-length 0", "--pulse-length"},
-      {small + " --set training_device.up_down=1.5", "training_device.up_down"},
-      {small + " --set training_device.dw_min=0", "training_device.dw_min"},
-      {small + " --optimizer adam", "--optimizer"},
-      {"train --model mlp --zero-shift", "--zero-shift"},
-  }, onnx);
+  test::expect_refused_without_output(
+      {
+          {"train --analog --model cnn --train-images 300", "train.model"},
+          {small + " --pulse-length 0", "--pulse-length"},
+          {small + " --set training_device.up_down=1.5", "training_device.up_down"},
+          {small + " --set training_device.dw_min=0", "training_device.dw_min"},
+          {small + " --optimizer adam", "--optimizer"},
+          {"train --model mlp --zero-shift", "--zero-shift"},
+      },
+      onnx);
 }
 
 }  // namespace

@@ -24,8 +24,10 @@ class CharLstmCli : public ::testing::Test {
 
 TEST_F(CharLstmCli, TrainsDigitallyAndScoresTheWrittenFileInBitsPerCharacter) {
   const std::string onnx = scratch_path("char_lstm") + ".onnx";
-  const test::RunResult r = run_imcsim("train --model char-lstm --train-sequences 32 --batch 8 --epochs 1 "
-                                       "--optimizer adam --lr 0.01 --threads 2 --out " + onnx);
+  const test::RunResult r = run_imcsim(
+      "train --model char-lstm --train-sequences 32 --batch 8 --epochs 1 "
+      "--optimizer adam --lr 0.01 --threads 2 --out " +
+      onnx);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["train_sequences"], 32);
@@ -40,8 +42,10 @@ TEST_F(CharLstmCli, TrainsDigitallyAndScoresTheWrittenFileInBitsPerCharacter) {
 
 TEST_F(CharLstmCli, TrainsOnThePulsedArrays) {
   const std::string onnx = scratch_path("char_lstm_analog") + ".onnx";
-  const test::RunResult r = run_imcsim("train --analog --model char-lstm --train-sequences 16 --batch 8 --epochs 1 "
-                                       "--lr 0.1 --update-management --bl-management --threads 2 --out " + onnx);
+  const test::RunResult r = run_imcsim(
+      "train --analog --model char-lstm --train-sequences 16 --batch 8 --epochs 1 "
+      "--lr 0.1 --update-management --bl-management --threads 2 --out " +
+      onnx);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["model"], "char-lstm");
@@ -56,11 +60,13 @@ TEST_F(CharLstmCli, TrainsOnThePulsedArrays) {
 
 TEST_F(CharLstmCli, ImageAndTextOptionsAreNotMixedUp) {
   const std::string onnx = scratch_path("char_lstm_bad") + ".onnx";
-  test::expect_refused_without_output({
-      {"train --model char-lstm --train-images 10", "--train-images"},
-      {"train --model mlp --train-sequences 10", "--train-sequences"},
-      {"train --analog --model char-lstm --train-images 10", "--train-images"},
-  }, onnx);
+  test::expect_refused_without_output(
+      {
+          {"train --model char-lstm --train-images 10", "--train-images"},
+          {"train --model mlp --train-sequences 10", "--train-sequences"},
+          {"train --analog --model char-lstm --train-images 10", "--train-images"},
+      },
+      onnx);
 }
 
 }  // namespace

@@ -42,7 +42,8 @@ TEST(TextSet, MinibatchesAreOneHotSequencesWithTheirNextSymbolsAsTargets) {
       const auto one_hot = b.x[0].row(r).segment(t * text_symbols, text_symbols);
       EXPECT_EQ(one_hot.sum(), 1.0f);
       EXPECT_EQ(one_hot(text[static_cast<std::size_t>(sequence * 10 + t)]), 1.0f);
-      EXPECT_EQ(b.labels[0][static_cast<std::size_t>(r * 10 + t)], text[static_cast<std::size_t>(sequence * 10 + t + 1)]);
+      EXPECT_EQ(b.labels[0][static_cast<std::size_t>(r * 10 + t)],
+                text[static_cast<std::size_t>(sequence * 10 + t + 1)]);
     }
   }
   EXPECT_EQ(TextSet(text, 10, 4).size(), 4);

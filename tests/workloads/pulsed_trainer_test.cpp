@@ -245,7 +245,8 @@ TEST(PulsedTrainer, AResumedRunEqualsOneThatNeverStopped) {
   EXPECT_EQ(resumed.epochs_done(), 1);
   resumed.train(train, test, file);
   for (std::size_t k = 0; k < straight.pulsed_layers().size(); ++k) {
-    EXPECT_TRUE(straight.pulsed_layers()[k]->matrix().effective_weights() == resumed.pulsed_layers()[k]->matrix().effective_weights())
+    EXPECT_TRUE(straight.pulsed_layers()[k]->matrix().effective_weights() ==
+                resumed.pulsed_layers()[k]->matrix().effective_weights())
         << k;
   }
   ASSERT_EQ(resumed.learning_curve().size(), 2u);

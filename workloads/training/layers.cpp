@@ -663,8 +663,8 @@ void Lstm::forward(std::vector<Matrix>& x, const Pass& pass) {
     const auto step_of = [&](int t) -> LstmStep& {
       return cache ? cache->steps[static_cast<std::size_t>(t)] : scratch;
     };
-    x[k] = lstm_forward(x[k], m_steps, m_inputs, h_n, m_sequence, m_b.value, product, step_of,
-                        [](int, const Matrix&) {});
+    x[k] =
+        lstm_forward(x[k], m_steps, m_inputs, h_n, m_sequence, m_b.value, product, step_of, [](int, const Matrix&) {});
   });
   if (pass.training) m_product.end_forward(product_caches());
 }

@@ -18,8 +18,9 @@ std::vector<int> epoch_order(int n, std::uint64_t seed, int epoch) {
   return order;
 }
 
-Minibatch chunked_minibatch(int rows, ChunkPool& pool, std::uint64_t step,
-                            const std::function<void(int first, int size, Matrix& x, std::vector<int>& labels)>& chunk) {
+Minibatch chunked_minibatch(
+    int rows, ChunkPool& pool, std::uint64_t step,
+    const std::function<void(int first, int size, Matrix& x, std::vector<int>& labels)>& chunk) {
   Minibatch b;
   b.pass.pool = &pool;
   b.pass.training = true;

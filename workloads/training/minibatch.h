@@ -35,6 +35,15 @@ struct LossSum {
   double loss = 0;           ///< summed cross-entropy of the minibatch's targets (nats)
   std::int64_t correct = 0;  ///< targets whose largest logit is their label
   std::int64_t targets = 0;  ///< targets (samples x steps)
+
+  LossSum& operator+=(const LossSum& o) {
+    loss += o.loss;
+    correct += o.correct;
+    targets += o.targets;
+    return *this;
+  }
+  double mean_loss() const { return loss / static_cast<double>(targets); }
+  double accuracy() const { return static_cast<double>(correct) / static_cast<double>(targets); }
 };
 /// Softmax cross-entropy of the logits in `b.x`, `steps` targets per sample (logits: rows x steps classes,
 /// step-contiguous; labels: sample-major, r steps + t); replaces them by the gradient of the minibatch's mean over

@@ -74,8 +74,7 @@ PulsedTrainer::PulsedTrainer(PulsedTrainingConfig config) : m_config(std::move(c
     m_pulsed.push_back(layer.get());
     return layer;
   };
-  factories.lstm = [this](const std::string& name, int steps, int inputs, int hidden, bool sequence,
-                          std::uint32_t id) {
+  factories.lstm = [this](const std::string& name, int steps, int inputs, int hidden, bool sequence, std::uint32_t id) {
     auto layer = std::make_unique<PulsedLstm>(name, steps, inputs, hidden, m_config.layers, *m_device, id, sequence);
     m_pulsed.push_back(layer.get());
     return layer;
@@ -93,10 +92,7 @@ void PulsedTrainer::minibatch_step(const TrainingSet& train, const std::vector<i
                                    LossSum& sum) {
   Minibatch b = train.minibatch(order, first, rows, *m_pool, m_step);
   m_network->forward(b.x, b.pass);
-  const LossSum s = train.loss(b);
-  sum.loss += s.loss;
-  sum.correct += s.correct;
-  sum.targets += s.targets;
+  sum += train.loss(b);
   m_network->backward(b.x, b.pass);
   for (Parameter* p : m_network->parameters()) p->value -= static_cast<float>(m_config.learning_rate) * p->grad;
   const auto lr = static_cast<float>(m_config.learning_rate);
@@ -117,6 +113,7 @@ void PulsedTrainer::train(const TrainingSet& train, const TrainingSet& test, con
                           const std::function<void(const Progress&)>& progress) {
   check_network_input(train, *m_network);
   check_network_input(test, *m_network);
+  const Matrix test_inputs = test.inputs();
   const int n = train.size();
   const int batches = (n + m_config.batch - 1) / m_config.batch;
   const auto start = std::chrono::steady_clock::now();
@@ -137,17 +134,17 @@ void PulsedTrainer::train(const TrainingSet& train, const TrainingSet& test, con
         p.epochs = m_config.epochs;
         p.batch = bi + 1;
         p.batches = batches;
-        p.loss = sum.loss / static_cast<double>(sum.targets);
-        p.accuracy = static_cast<double>(sum.correct) / static_cast<double>(sum.targets);
+        p.loss = sum.mean_loss();
+        p.accuracy = sum.accuracy();
         p.seconds = seconds_since(start);
         progress(p);
       }
     }
     EpochRecord r;
     r.epoch = epoch;
-    r.loss = sum.loss / static_cast<double>(sum.targets);
-    r.train_accuracy = static_cast<double>(sum.correct) / static_cast<double>(sum.targets);
-    r.test_score = test.score(predict(test.inputs(), static_cast<std::uint64_t>(epoch)));
+    r.loss = sum.mean_loss();
+    r.train_accuracy = sum.accuracy();
+    r.test_score = test.score(predict(test_inputs, static_cast<std::uint64_t>(epoch)));
     r.seconds = seconds_since(epoch_start);
     m_curve.push_back(r);
     if (!checkpoint.empty()) save(checkpoint);
@@ -194,7 +191,8 @@ void PulsedTrainer::save(const std::string& checkpoint) const {
   for (const PulsedLayer* l : m_pulsed) {
     nlohmann::json layer{{"name", l->name()}};
     layer["bias"] = bytes_of(l->bias().data(), l->bias().size());
-    for (const hw::WeightMatrix* m : l->matrix().device_state()) layer["state"].push_back(bytes_of(m->data(), m->size()));
+    for (const hw::WeightMatrix* m : l->matrix().device_state())
+      layer["state"].push_back(bytes_of(m->data(), m->size()));
     j["layers"].push_back(layer);
   }
   const std::vector<std::uint8_t> cbor = nlohmann::json::to_cbor(j);

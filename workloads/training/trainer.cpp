@@ -34,8 +34,8 @@ struct Builder {
   /// Adds a Dropout after the last layer of `net`, if dropout is on.
   void dropout(Network& net, const std::string& name) {
     if (dropout_config.p > 0) {
-      net.add(std::make_unique<Dropout>(name, net.next_input(), dropout_config.p, dropout_config.seed,
-                                        next_dropout_id++));
+      net.add(
+          std::make_unique<Dropout>(name, net.next_input(), dropout_config.p, dropout_config.seed, next_dropout_id++));
     }
   }
 
@@ -128,8 +128,8 @@ std::unique_ptr<Network> lstm(Builder& b) {
 /// One-hot symbols -> LSTM -> LSTM -> per-step dense (the LSTM2-64 language model of arXiv:1806.00166).
 std::unique_ptr<Network> char_lstm(Builder& b) {
   constexpr int steps = text_sequence_length, symbols = text_symbols, hidden = char_lstm_hidden;
-  auto net = std::make_unique<Network>("char-lstm", Shape{1, 1, steps * symbols},
-                                       std::vector<std::int64_t>{steps, symbols});
+  auto net =
+      std::make_unique<Network>("char-lstm", Shape{1, 1, steps * symbols}, std::vector<std::int64_t>{steps, symbols});
   add(*net, b.lstm("lstm1", steps, symbols, hidden, true));
   b.dropout(*net, "dropout1");
   add(*net, b.lstm("lstm2", steps, hidden, hidden, true));
@@ -234,10 +234,7 @@ void Trainer::train(const TrainingSet& data, const std::function<void(const Prog
       const int rows = std::min(m_config.batch, n - first);
       Minibatch b = data.minibatch(order, first, rows, *m_pool, step);
       m_network->forward(b.x, b.pass);
-      const LossSum s = data.loss(b);
-      sum.loss += s.loss;
-      sum.correct += s.correct;
-      sum.targets += s.targets;
+      sum += data.loss(b);
       m_network->backward(b.x, b.pass);
       double lr = m_config.optimizer.learning_rate;
       if (m_config.schedule == "cosine") lr *= 0.5 * (1.0 + std::cos(M_PI * static_cast<double>(step) / total_steps));
@@ -250,8 +247,8 @@ void Trainer::train(const TrainingSet& data, const std::function<void(const Prog
         p.epochs = m_config.epochs;
         p.batch = bi + 1;
         p.batches = batches;
-        p.loss = sum.loss / static_cast<double>(sum.targets);
-        p.accuracy = static_cast<double>(sum.correct) / static_cast<double>(sum.targets);
+        p.loss = sum.mean_loss();
+        p.accuracy = sum.accuracy();
         p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         progress(p);
       }

@@ -12,8 +12,8 @@ namespace imcsim::workloads::training {
 void check_network_input(const TrainingSet& data, const Network& network) {
   if (data.features() != network.input_shape().size()) {
     throw ParameterError("train.dataset", "the network " + network.name() + " reads samples of " +
-                                              std::to_string(network.input_shape().size()) + " values, the data set's have " +
-                                              std::to_string(data.features()));
+                                              std::to_string(network.input_shape().size()) +
+                                              " values, the data set's have " + std::to_string(data.features()));
   }
 }
 
@@ -41,14 +41,21 @@ void TextSet::sequences(const std::vector<int>& order, int first, int rows, Matr
                         std::vector<int>& targets) const {
   const SymbolBatch batch = make_symbol_batch(m_symbols, m_length, order, first, rows);
   x = Matrix::Zero(rows, static_cast<Eigen::Index>(m_length) * text_symbols);
-  targets.resize(static_cast<std::size_t>(rows) * static_cast<std::size_t>(m_length));
   for (int r = 0; r < rows; ++r) {
     for (int t = 0; t < m_length; ++t) {
       const auto id = static_cast<std::size_t>(t) * static_cast<std::size_t>(rows) + static_cast<std::size_t>(r);
       x(r, static_cast<Eigen::Index>(t) * text_symbols + batch.inputs[id]) = 1.0f;
-      targets[static_cast<std::size_t>(r * m_length + t)] = batch.targets[id];
     }
   }
+  targets = sample_major_targets(batch);
+}
+
+std::vector<int> TextSet::sample_major_targets(const SymbolBatch& batch) const {
+  const auto rows = static_cast<std::size_t>(batch.sequences), steps = static_cast<std::size_t>(m_length);
+  std::vector<int> targets(rows * steps);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t t = 0; t < steps; ++t) targets[r * steps + t] = batch.targets[t * rows + r];
+  return targets;
 }
 
 Minibatch TextSet::minibatch(const std::vector<int>& order, int first, int rows, ChunkPool& pool,
@@ -78,9 +85,8 @@ double TextSet::score(const Matrix& logits) const {
     throw Error("TextSet::score: logits of " + std::to_string(logits.rows()) + " x " + std::to_string(logits.cols()) +
                 " for " + std::to_string(m_sequences) + " sequences of " + std::to_string(m_length));
   }
-  Matrix x;
-  std::vector<int> targets;
-  sequences(in_order(), 0, m_sequences, x, targets);
+  const std::vector<int> targets =
+      sample_major_targets(make_symbol_batch(m_symbols, m_length, in_order(), 0, m_sequences));
   double nats = 0;
   Eigen::ArrayXf z(text_symbols);
   for (int r = 0; r < m_sequences; ++r) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "workloads/dataset.h"
+#include "workloads/text_corpus.h"
 #include "workloads/training/minibatch.h"
 
 namespace imcsim::workloads::training {
@@ -22,7 +23,7 @@ namespace imcsim::workloads::training {
 class TrainingSet {
  public:
   virtual ~TrainingSet() = default;
-  virtual int size() const = 0;  ///< samples (images or sequences)
+  virtual int size() const = 0;      ///< samples (images or sequences)
   virtual int features() const = 0;  ///< values of one sample as a network input
   /// Samples order[first .. first + rows) in chunks of chunk_samples, with their targets.
   virtual Minibatch minibatch(const std::vector<int>& order, int first, int rows, ChunkPool& pool,
@@ -77,6 +78,8 @@ class TextSet : public TrainingSet {
  private:
   /// Samples order[first .. first + rows): one-hot inputs (rows x L V) and targets, sample-major (r L + t).
   void sequences(const std::vector<int>& order, int first, int rows, Matrix& x, std::vector<int>& targets) const;
+  /// The batch's targets sample-major (r L + t), as the loss reads its labels.
+  std::vector<int> sample_major_targets(const SymbolBatch& batch) const;
   /// 0, 1, ..., size() - 1.
   std::vector<int> in_order() const;
 
