@@ -24,5 +24,6 @@ void add_calibrate_command(CLI::App& app, int& exit_code);
 void add_trace_command(CLI::App& app, int& exit_code);
 void add_regress_command(CLI::App& app, int& exit_code);
 void add_sweep_command(CLI::App& app, int& exit_code);
+void add_rla_command(CLI::App& app, int& exit_code);
 
 }  // namespace imcsim::apps

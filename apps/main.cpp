@@ -58,6 +58,7 @@ int sc_main(int argc, char* argv[]) {
   imcsim::apps::add_trace_command(app, exit_code);
   imcsim::apps::add_regress_command(app, exit_code);
   imcsim::apps::add_sweep_command(app, exit_code);
+  imcsim::apps::add_rla_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

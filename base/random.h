@@ -34,6 +34,7 @@ enum class RandomPurpose : std::uint32_t {
   reference_programming = 18,
   pulse_train_tie = 19,
   dropout = 20,
+  sketch_matrix = 21,
   user = 100,
 };
 

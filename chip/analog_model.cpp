@@ -5,6 +5,7 @@
 #include <limits>
 #include <mutex>
 
+#include "chip/adc_range_rule.h"
 #include "chip/input_range_rule.h"
 #include "hw/drift_compensation.h"
 #include "workloads/reference_executor.h"
@@ -44,37 +45,6 @@ class CapturingEngine : public workloads::Fp32Engine {
   int m_limit;
 };
 
-/// The ADC full scale r <= largest that minimises the mean squared conversion error over `outputs`: clipping
-/// (|y| - r)^2 above r plus rounding and conversion noise, (r / max_code)^2 (1/12 + noise_std_lsb^2).
-float mse_optimal_range(const BatchMatrix& outputs, const hw::AdcConfig& adc, float largest) {
-  std::vector<float> v(outputs.data(), outputs.data() + outputs.size());
-  for (auto& y : v) y = std::abs(y);
-  std::sort(v.begin(), v.end());
-  const double max_code = std::ldexp(1.0, adc.bits - 1) - 1.0;
-  const double per_lsb2 = (1.0 / 12.0 + double(adc.noise_std_lsb) * adc.noise_std_lsb) / (max_code * max_code);
-  // Suffix sums of y and y^2 over the sorted magnitudes give the clipping error of any r in O(log n).
-  std::vector<double> tail_sum(v.size() + 1, 0.0), tail_sq(v.size() + 1, 0.0);
-  for (std::size_t i = v.size(); i-- > 0;) {
-    tail_sum[i] = tail_sum[i + 1] + v[i];
-    tail_sq[i] = tail_sq[i + 1] + double(v[i]) * v[i];
-  }
-  float best = largest;
-  double best_error = std::numeric_limits<double>::infinity();
-  constexpr int candidates = 200;
-  for (int c = 1; c <= candidates; ++c) {
-    const double r = largest * c / candidates;
-    const auto first = static_cast<std::size_t>(std::upper_bound(v.begin(), v.end(), r) - v.begin());
-    const double clipped = double(v.size() - first);
-    const double clip_error = tail_sq[first] - 2.0 * r * tail_sum[first] + clipped * r * r;
-    const double error = clip_error / double(v.size()) + r * r * per_lsb2;
-    if (error < best_error) {
-      best_error = error;
-      best = static_cast<float>(r);
-    }
-  }
-  return best;
-}
-
 hw::WeightMatrix tile_weights(const workloads::WeightLayer& layer, const firmware::Tile& t) {
   return layer.matrix.block(t.row0, t.col0, t.rows, t.cols);
 }
@@ -109,8 +79,9 @@ AnalogModel::AnalogModel(const ChipConfig& config, std::vector<workloads::Weight
         const hw::Vector kappa = Eigen::Map<const hw::Vector>(calibrated.column_kappa.data(), t.cols);
         array.program(weights, hw::mapping_scales(weights, config.mapping).cwiseProduct(kappa));
       }
-      adc_ranges.push_back(calibrated.adc_range ? *calibrated.adc_range
-                                                : adc_range_of(array, c.middleCols(t.row0, t.rows) / input_scales.back()));
+      adc_ranges.push_back(calibrated.adc_range
+                               ? *calibrated.adc_range
+                               : adc_range_of(array, c.middleCols(t.row0, t.rows) / input_scales.back()));
       arrays.push_back(std::move(array));
       column_kappa.push_back(calibrated.column_kappa);
     }
@@ -185,8 +156,8 @@ std::shared_ptr<const AnalogEngine> AnalogModel::analog_engine_at(double t_s, bo
       if (kind != hw::DriftCompensationKind::none && m_calibration[k].rows() > 0) {
         hw::Crossbar programmed(tile_xbar, m_config.sim.seed, core);
         programmed.set_weights(array.programmed_normalised_weights(), array.column_scales());
-        hw::DriftCompensation compensation(kind, BatchMatrix(m_calibration[k].middleCols(t.row0, t.rows) /
-                                                             m_input_scales[k][i]));
+        hw::DriftCompensation compensation(
+            kind, BatchMatrix(m_calibration[k].middleCols(t.row0, t.rows) / m_input_scales[k][i]));
         compensation.set_reference([&](const BatchMatrix& probe) {
           return programmed.forward(probe, hw::ReadId{calibration_pass, 0});
         });

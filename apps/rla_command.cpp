@@ -1,0 +1,142 @@
+// imcsim rla: randomized linear algebra on the chip's multi-way arrays (docs/rla.md; issue 19, arXiv:2401.13754).
+// Each subcommand is one experiment of the rla libraries (rla/*_experiment.h) on a data set: it prints a summary
+// and, with --out DIR, writes NAME.json, NAME-TABLE.csv and NAME.html there (rla/experiment_files.h).
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "apps/chip_options.h"
+#include "apps/commands.h"
+#include "base/durations.h"
+#include "base/errors.h"
+#include "rla/chip_cost.h"
+#include "rla/experiment_data.h"
+#include "rla/experiment_files.h"
+#include "rla/svd_experiment.h"
+
+namespace imcsim::apps {
+
+namespace {
+
+/// What every rla experiment takes.
+struct CommonOptions {
+  ChipOptions chip;
+  std::string dataset = "fashion-mnist:train";
+  int rows = 0;
+  std::vector<std::uint64_t> seeds{1, 2, 3};
+  std::string drift_time = "1h";
+  int threads = 2;
+  double pj_per_mac = rla::DigitalBaseline{}.pj_per_mac;
+  double macs_per_s = rla::DigitalBaseline{}.macs_per_s;
+  std::string out;
+};
+
+void add_common_options(CLI::App* cmd, CommonOptions& o) {
+  add_chip_options(cmd, o.chip);
+  cmd->add_option("--dataset", o.dataset, "The data: fashion-mnist:train, fashion-mnist or a data set YAML file")
+      ->capture_default_str();
+  cmd->add_option("--rows", o.rows, "Use the first N samples (0: all)")
+      ->check(CLI::Range(0, 1 << 24))
+      ->capture_default_str();
+  cmd->add_option("--seeds", o.seeds, "Seeds of the chip's noise and the random matrices (comma-separated)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--drift-time", o.drift_time, "Time after programming the arrays are read (s, m, h, d, y)")
+      ->capture_default_str();
+  cmd->add_option("--threads", o.threads, "Worker threads (the result does not depend on them)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--digital-pj-per-mac", o.pj_per_mac, "The digital baseline's energy per multiply-accumulate, pJ")
+      ->capture_default_str();
+  cmd->add_option("--digital-macs-per-s", o.macs_per_s, "The digital baseline's multiply-accumulates per second")
+      ->capture_default_str();
+  cmd->add_option("-o,--out", o.out, "Write NAME.json, NAME-TABLE.csv and NAME.html into this directory");
+}
+
+rla::DigitalBaseline baseline_of(const CommonOptions& o) {
+  const rla::DigitalBaseline b{o.pj_per_mac, o.macs_per_s};
+  rla::check_digital_baseline(b);
+  return b;
+}
+
+/// Prints every table of the result, then writes its files (the directory only now: a run that fails writes nothing).
+void finish(const CommonOptions& o, const std::string& name, nlohmann::ordered_json result,
+            std::chrono::steady_clock::time_point start) {
+  result["chip"] = o.chip.chip;
+  result["overrides"] = o.chip.overrides;
+  result["dataset"] = o.dataset;
+  result["wall_time_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& t : result.at("tables")) {
+    std::printf("%s\n", t.at("name").get<std::string>().c_str());
+    for (const auto& c : t.at("columns")) std::printf(" %14.14s", c.get<std::string>().c_str());
+    std::printf("\n");
+    for (const auto& row : t.at("rows")) {
+      for (const auto& v : row) {
+        if (v.is_number())
+          std::printf(" %14.6g", v.get<double>());
+        else
+          std::printf(" %14.14s", v.is_null() ? "-" : v.get<std::string>().c_str());
+      }
+      std::printf("\n");
+    }
+  }
+  if (o.out.empty()) return;
+  std::filesystem::create_directories(o.out);
+  rla::write_experiment_files(o.out, name, result);
+}
+
+std::function<void(const std::string&)> progress() {
+  return [](const std::string& s) { std::cerr << "imcsim rla: " << s << "\n"; };
+}
+
+void add_svd(CLI::App* rla, int& exit_code) {
+  auto o = std::make_shared<CommonOptions>();
+  auto s = std::make_shared<rla::SvdExperimentOptions>();
+  auto variants =
+      std::make_shared<std::vector<std::string>>(std::vector<std::string>{"exact", "digital", "omega", "a"});
+  CLI::App* cmd = rla->add_subcommand("svd", "Randomized range finder and SVD: rank-k error and cost of each variant");
+  add_common_options(cmd, *o);
+  cmd->add_option("--rank", s->ranks, "Ranks k (comma-separated)")->delimiter(',')->capture_default_str();
+  cmd->add_option("--power", s->power_iterations, "Power iterations q (comma-separated)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--oversampling", s->oversampling, "Oversampling p")->capture_default_str();
+  cmd->add_option("--variants", *variants, "exact, digital, omega (Omega on the arrays), a (A on the arrays)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(rla::svd_variant_names().names()))
+      ->capture_default_str();
+  cmd->add_option("--block-rows", s->block_rows, "A on the arrays: data rows per programming (0: the most that fit)")
+      ->capture_default_str();
+  cmd->callback([o, s, variants, &exit_code]() {
+    const auto start = std::chrono::steady_clock::now();
+    const chip::ChipConfig chip = o->chip.load();
+    rla::SvdExperimentOptions options = *s;
+    options.variants.clear();
+    for (const std::string& v : *variants)
+      options.variants.push_back(rla::svd_variant_names().parse(v, "--variants", "variant"));
+    options.seeds = o->seeds;
+    options.t_s = parse_duration_s(o->drift_time, "--drift-time");
+    options.threads = o->threads;
+    rla::ChipCostModel cost(chip, baseline_of(*o));
+    const rla::DataMatrix data = rla::load_data_matrix(o->dataset, o->rows);
+    rla::check_svd_options(chip, options, data.a.rows(), data.a.cols());
+    finish(*o, "rla-svd", rla::svd_experiment(chip, data.a, options, cost, progress()), start);
+    exit_code = 0;
+  });
+}
+
+}  // namespace
+
+void add_rla_command(CLI::App& app, int& exit_code) {
+  CLI::App* rla = app.add_subcommand(
+      "rla", "Randomized linear algebra on the multi-way arrays: SVD, PCA, sketched least squares, streaming sketch");
+  rla->require_subcommand(1);
+  add_svd(rla, exit_code);
+}
+
+}  // namespace imcsim::apps
