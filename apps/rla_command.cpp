@@ -2,6 +2,7 @@
 // Each subcommand is one experiment of the rla libraries (rla/*_experiment.h) on a data set: it prints a summary
 // and, with --out DIR, writes NAME.json, NAME-TABLE.csv and NAME.html there (rla/experiment_files.h).
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -17,6 +18,8 @@
 #include "rla/chip_cost.h"
 #include "rla/experiment_data.h"
 #include "rla/experiment_files.h"
+#include "rla/lstsq_experiment.h"
+#include "rla/pca_experiment.h"
 #include "rla/svd_experiment.h"
 
 namespace imcsim::apps {
@@ -94,6 +97,12 @@ std::function<void(const std::string&)> progress() {
   return [](const std::string& s) { std::cerr << "imcsim rla: " << s << "\n"; };
 }
 
+std::vector<rla::SvdVariant> parse_variants(const std::vector<std::string>& names) {
+  std::vector<rla::SvdVariant> v;
+  for (const std::string& n : names) v.push_back(rla::svd_variant_names().parse(n, "--variants", "variant"));
+  return v;
+}
+
 void add_svd(CLI::App* rla, int& exit_code) {
   auto o = std::make_shared<CommonOptions>();
   auto s = std::make_shared<rla::SvdExperimentOptions>();
@@ -130,6 +139,99 @@ void add_svd(CLI::App* rla, int& exit_code) {
   });
 }
 
+/// The test set of the classification experiments.
+struct TestOptions {
+  std::string dataset = "fashion-mnist";
+  int rows = 0;
+};
+
+void add_test_options(CLI::App* cmd, TestOptions& t) {
+  cmd->add_option("--test-dataset", t.dataset, "The test data the classifiers are scored on")->capture_default_str();
+  cmd->add_option("--test-rows", t.rows, "Use the first N test samples (0: all)")
+      ->check(CLI::Range(0, 1 << 24))
+      ->capture_default_str();
+}
+
+void add_pca(CLI::App* rla, int& exit_code) {
+  auto o = std::make_shared<CommonOptions>();
+  auto t = std::make_shared<TestOptions>();
+  auto p = std::make_shared<rla::PcaExperimentOptions>();
+  auto variants =
+      std::make_shared<std::vector<std::string>>(std::vector<std::string>{"exact", "digital", "omega", "a"});
+  CLI::App* cmd = rla->add_subcommand("pca", "Randomized PCA features and classifiers on them: test accuracy and cost");
+  add_common_options(cmd, *o);
+  add_test_options(cmd, *t);
+  cmd->add_option("--rank", p->rank, "Principal components k")->capture_default_str();
+  cmd->add_option("--power", p->power_iterations, "Power iterations q (comma-separated)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--oversampling", p->oversampling, "Oversampling p")->capture_default_str();
+  cmd->add_option("--variants", *variants, "exact (digital PCA), digital, omega, a")
+      ->delimiter(',')
+      ->check(CLI::IsMember(rla::svd_variant_names().names()))
+      ->capture_default_str();
+  cmd->add_option("--block-rows", p->block_rows, "A on the arrays: data rows per programming (0: the most that fit)")
+      ->capture_default_str();
+  cmd->callback([o, t, p, variants, &exit_code]() {
+    const auto start = std::chrono::steady_clock::now();
+    const chip::ChipConfig chip = o->chip.load();
+    rla::PcaExperimentOptions options = *p;
+    options.variants = parse_variants(*variants);
+    options.seeds = o->seeds;
+    options.t_s = parse_duration_s(o->drift_time, "--drift-time");
+    options.threads = o->threads;
+    rla::ChipCostModel cost(chip, baseline_of(*o));
+    const rla::DataMatrix train = rla::load_data_matrix(o->dataset, o->rows);
+    const rla::DataMatrix test = rla::load_data_matrix(t->dataset, t->rows);
+    finish(*o, "rla-pca", rla::pca_experiment(chip, train, test, options, cost, progress()), start);
+    exit_code = 0;
+  });
+}
+
+void add_lstsq(CLI::App* rla, int& exit_code) {
+  auto o = std::make_shared<CommonOptions>();
+  auto t = std::make_shared<TestOptions>();
+  auto l = std::make_shared<rla::LstsqExperimentOptions>();
+  auto kinds = std::make_shared<std::vector<std::string>>(std::vector<std::string>{"gaussian", "count"});
+  auto where = std::make_shared<std::vector<std::string>>(std::vector<std::string>{"digital", "arrays"});
+  CLI::App* cmd = rla->add_subcommand(
+      "lstsq", "Sketch-and-solve least squares (one-hot labels on pixels), with and without digital refinement");
+  add_common_options(cmd, *o);
+  add_test_options(cmd, *t);
+  cmd->add_option("--sketch-rows", l->sketch_rows, "Sketch sizes s (comma-separated)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--sketch", *kinds, "gaussian, count (comma-separated)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(rla::sketch_kind_names().names()))
+      ->capture_default_str();
+  cmd->add_option("--refine", l->refinement_steps, "Digital refinement steps (comma-separated)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--where", *where, "Where the sketch is applied: digital, arrays (comma-separated)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"digital", "arrays"}))
+      ->capture_default_str();
+  cmd->callback([o, t, l, kinds, where, &exit_code]() {
+    const auto start = std::chrono::steady_clock::now();
+    const chip::ChipConfig chip = o->chip.load();
+    rla::LstsqExperimentOptions options = *l;
+    options.kinds.clear();
+    for (const std::string& k : *kinds)
+      options.kinds.push_back(rla::sketch_kind_names().parse(k, "--sketch", "sketch"));
+    options.digital = std::find(where->begin(), where->end(), "digital") != where->end();
+    options.on_arrays = std::find(where->begin(), where->end(), "arrays") != where->end();
+    options.seeds = o->seeds;
+    options.t_s = parse_duration_s(o->drift_time, "--drift-time");
+    options.threads = o->threads;
+    rla::ChipCostModel cost(chip, baseline_of(*o));
+    const rla::DataMatrix train = rla::load_data_matrix(o->dataset, o->rows);
+    const rla::DataMatrix test = rla::load_data_matrix(t->dataset, t->rows);
+    finish(*o, "rla-lstsq", rla::lstsq_experiment(chip, train, test, options, cost, progress()), start);
+    exit_code = 0;
+  });
+}
+
 }  // namespace
 
 void add_rla_command(CLI::App& app, int& exit_code) {
@@ -137,6 +239,8 @@ void add_rla_command(CLI::App& app, int& exit_code) {
       "rla", "Randomized linear algebra on the multi-way arrays: SVD, PCA, sketched least squares, streaming sketch");
   rla->require_subcommand(1);
   add_svd(rla, exit_code);
+  add_pca(rla, exit_code);
+  add_lstsq(rla, exit_code);
 }
 
 }  // namespace imcsim::apps

@@ -15,12 +15,19 @@ namespace {
 
 using hw::BatchMatrix;
 
-/// Read passes of the drift-compensation probes (never a caller's pass).
-constexpr std::uint32_t probe_pass = 0xFFFFFF00u;
+/// A read's pass key: the programming in the high 16 bits, the caller's pass (below probe_pass) in the low 16.
+constexpr int programming_shift = 16;
+/// Passes of the drift-compensation probes (never a caller's pass).
+constexpr std::uint32_t probe_pass = 0xFFF0u;
 /// Vectors of one task of a read call.
 constexpr Eigen::Index chunk_vectors = 2048;
-/// A programming's reads are keyed apart from another's: image = programming x 2^40 + vector.
-constexpr int programming_shift = 40;
+
+std::uint32_t pass_key(std::uint32_t programming, std::uint32_t pass) {
+  if (pass >= probe_pass || programming >= (1u << programming_shift))
+    throw Error("rla: read pass " + std::to_string(pass) + " of programming " + std::to_string(programming) +
+                " is beyond the read keys (65,520 passes of 65,536 programmings)");
+  return (programming << programming_shift) | pass;
+}
 
 /// The programming noise, drift exponents and faults of programming `programming` of the chip's devices.
 std::uint64_t programming_seed(std::uint64_t seed, std::uint32_t programming) {
@@ -101,7 +108,6 @@ AnalogMatrix::AnalogMatrix(const chip::ChipConfig& config, const hw::WeightMatri
               hw::Crossbar(transposed_xbar, config.sim.seed, core), hw::Vector::Ones(t.cols), hw::Vector::Ones(t.rows)};
     tile.forward.set_weights(now, scales);
     tile.transposed.set_weights(now, scales);
-    const std::uint64_t probe_image = std::uint64_t{programming} << programming_shift;
     if (kind != hw::DriftCompensationKind::none) {
       hw::Crossbar forward_then(forward_xbar, config.sim.seed, core),
           transposed_then(transposed_xbar, config.sim.seed, core);
@@ -109,16 +115,22 @@ AnalogMatrix::AnalogMatrix(const chip::ChipConfig& config, const hw::WeightMatri
       transposed_then.set_weights(programmed, scales);
       if (forward_probe.rows() > 0) {
         hw::DriftCompensation c(kind, forward_probe);
-        c.set_reference([&](const BatchMatrix& p) { return forward_then.forward(p, {probe_pass, probe_image}); });
-        c.measure([&](const BatchMatrix& p) { return tile.forward.forward(p, {probe_pass + 1, probe_image}); });
+        c.set_reference([&](const BatchMatrix& p) {
+          return forward_then.forward(p, {(programming << programming_shift) | probe_pass, 0});
+        });
+        c.measure([&](const BatchMatrix& p) {
+          return tile.forward.forward(p, {(programming << programming_shift) | (probe_pass + 1), 0});
+        });
         tile.forward_factors = c.factors();
       }
       if (transposed_probe.rows() > 0) {
         hw::DriftCompensation c(kind, transposed_probe);
         c.set_reference([&](const BatchMatrix& p) {
-          return transposed_then.backward(p, {probe_pass + 2, probe_image});
+          return transposed_then.backward(p, {(programming << programming_shift) | (probe_pass + 2), 0});
         });
-        c.measure([&](const BatchMatrix& p) { return tile.transposed.backward(p, {probe_pass + 3, probe_image}); });
+        c.measure([&](const BatchMatrix& p) {
+          return tile.transposed.backward(p, {(programming << programming_shift) | (probe_pass + 3), 0});
+        });
         tile.transposed_factors = c.factors();
       }
     }
@@ -160,11 +172,11 @@ BatchMatrix AnalogMatrix::read(const BatchMatrix& x, bool forward, std::uint32_t
       scales.push_back(input_scale(d));
     }
   }
-  const std::uint64_t image0 = (std::uint64_t{m_programming} << programming_shift) + first_vector;
+  const std::uint32_t key = pass_key(m_programming, pass);
   run_tasks(static_cast<std::size_t>(chunks), threads, [&](std::size_t c) {
     const Eigen::Index b0 = static_cast<Eigen::Index>(c) * chunk_vectors;
     const Eigen::Index n = std::min(chunk_vectors, x.rows() - b0);
-    const hw::ReadId id{pass, image0 + static_cast<std::uint64_t>(b0)};
+    const hw::ReadId id{key, first_vector + static_cast<std::uint64_t>(b0)};
     for (std::size_t i = 0; i < m_tiles.size(); ++i) {
       const Tile& t = m_tiles[i];
       const float s = scales[i];

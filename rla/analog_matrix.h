@@ -17,9 +17,10 @@
 // (noise.drift_compensation) reads the calibration vectors right after programming and at t_s and scales each
 // tile's outputs by the ratio (hw/drift_compensation.h).
 //
-// Noise keys: a read call's vector b is image first_vector + b of pass `pass`; results do not depend on how a
-// caller cuts a batch or on the thread count. The programming draw is keyed by `programming`, so a block
-// programmed again (the same data after another) gets fresh programming noise.
+// Noise keys: a read call's vector b is image first_vector + b of pass (programming, `pass`); results do not
+// depend on how a caller cuts a batch or on the thread count. The programming draw is keyed by `programming`, so a
+// block programmed again (the same data after another) gets fresh programming noise, and its reads fresh read
+// noise. Passes below 65,520 and programmings below 65,536 (imcsim::Error beyond).
 //
 // Contract: the matrix must fit the chip (ParameterError("matrix") naming the cores it needs otherwise); reads
 // are const and thread-safe.

@@ -111,9 +111,25 @@ Eigen::MatrixXd sketch_and_solve(const Eigen::MatrixXd& sketch, const Eigen::Mat
   log.macs(s * nn * nn + s * nn * c + nn * nn * c);
   const Eigen::MatrixXd precondition = gram_pseudo_inverse(sa.transpose() * sa, log);
   Eigen::MatrixXd x = precondition * (sa.transpose() * sb);
+  if (refinement_steps == 0) return x;
+  // Conjugate gradients on A^T A X = A^T B, column by column at once, preconditioned by the sketch's Gram inverse.
+  log.macs(2.0 * m * nn * c + nn * nn * c);
+  Eigen::MatrixXd r = a.transpose() * (b - a * x);
+  Eigen::MatrixXd z = precondition * r;
+  Eigen::MatrixXd p = z;
+  Eigen::ArrayXd rz = (r.array() * z.array()).colwise().sum().transpose();
   for (int step = 0; step < refinement_steps; ++step) {
     log.macs(2.0 * m * nn * c + nn * nn * c);
-    x += precondition * (a.transpose() * (b - a * x));
+    const Eigen::MatrixXd w = a.transpose() * (a * p);
+    const Eigen::ArrayXd pw = (p.array() * w.array()).colwise().sum().transpose();
+    const Eigen::ArrayXd alpha = (pw > 0).select(rz / pw, 0.0);
+    x += p * alpha.matrix().asDiagonal();
+    r -= w * alpha.matrix().asDiagonal();
+    z = precondition * r;
+    const Eigen::ArrayXd rz_next = (r.array() * z.array()).colwise().sum().transpose();
+    const Eigen::ArrayXd beta = (rz > 0).select(rz_next / rz, 0.0);
+    p = z + p * beta.matrix().asDiagonal();
+    rz = rz_next;
   }
   return x;
 }

@@ -8,6 +8,7 @@
 #include "base/errors.h"
 #include "chip/accuracy.h"
 #include "rla/experiment_stats.h"
+#include "rla/experiment_tables.h"
 #include "rla/matrix_products.h"
 #include "rla/randomized_svd.h"
 
@@ -21,10 +22,6 @@ struct Outcome {
   WorkLog log;
 };
 
-nlohmann::ordered_json table(const std::string& name, const std::vector<std::string>& columns) {
-  return {{"name", name}, {"columns", columns}, {"rows", nlohmann::ordered_json::array()}};
-}
-
 }  // namespace
 
 const NameTable<SvdVariant>& svd_variant_names() {
@@ -33,6 +30,23 @@ const NameTable<SvdVariant>& svd_variant_names() {
                                            {SvdVariant::omega_on_arrays, "omega"},
                                            {SvdVariant::a_on_arrays, "a"}};
   return names;
+}
+
+std::unique_ptr<MatrixProducts> make_products(SvdVariant v, const chip::ChipConfig& chip, const Eigen::MatrixXd& a,
+                                              std::uint64_t seed, int max_sketch_cols, double t_s, int block_rows,
+                                              int threads) {
+  switch (v) {
+    case SvdVariant::omega_on_arrays:
+      return std::make_unique<OmegaOnArrays>(chip, a, seed, max_sketch_cols, t_s, threads);
+    case SvdVariant::a_on_arrays:
+      return std::make_unique<AOnArrays>(
+          chip, a, seed, block_rows > 0 ? block_rows : block_rows_that_fit(chip, static_cast<int>(a.cols())), t_s,
+          threads);
+    case SvdVariant::digital:
+    case SvdVariant::exact:
+      break;
+  }
+  return std::make_unique<DigitalProducts>(a, seed);
 }
 
 int block_rows_that_fit(const chip::ChipConfig& chip, int n) {
@@ -79,12 +93,8 @@ nlohmann::ordered_json svd_experiment(const chip::ChipConfig& chip, const Eigen:
     for (const SvdVariant v : o.variants) {
       if (v == SvdVariant::exact) continue;
       say("seed " + std::to_string(o.seeds[s]) + ": " + svd_variant_names().name(v));
-      std::unique_ptr<MatrixProducts> products;
-      if (v == SvdVariant::digital) products = std::make_unique<DigitalProducts>(a, o.seeds[s]);
-      if (v == SvdVariant::omega_on_arrays)
-        products = std::make_unique<OmegaOnArrays>(seeded, a, o.seeds[s], max_l, o.t_s, o.threads);
-      if (v == SvdVariant::a_on_arrays)
-        products = std::make_unique<AOnArrays>(seeded, a, o.seeds[s], block_rows, o.t_s, o.threads);
+      const std::unique_ptr<MatrixProducts> products =
+          make_products(v, seeded, a, o.seeds[s], max_l, o.t_s, block_rows, o.threads);
       for (const int k : o.ranks)
         for (const int q : o.power_iterations) {
           WorkLog log;
@@ -108,10 +118,9 @@ nlohmann::ordered_json svd_experiment(const chip::ChipConfig& chip, const Eigen:
                   {"blocks", (a.rows() + block_rows - 1) / block_rows}};
   nlohmann::ordered_json errors = table("errors", {"variant", "rank", "power_iterations", "error_mean", "error_std",
                                                    "relative_to_digital_mean", "relative_to_digital_max"});
-  nlohmann::ordered_json costs = table(
-      "cost", {"variant", "rank", "power_iterations", "time_ns", "energy_uj", "static_energy_uj", "programming_time_ns",
-               "programming_energy_uj", "digital_part_energy_uj", "baseline_time_ns", "baseline_energy_uj",
-               "time_ratio", "energy_ratio", "dynamic_energy_ratio", "energy_ratio_with_programming"});
+  std::vector<std::string> cost_header{"variant", "rank", "power_iterations"};
+  for (const std::string& c : cost_columns()) cost_header.push_back(c);
+  nlohmann::ordered_json costs = table("cost", cost_header);
   j["results"] = nlohmann::ordered_json::array();
   for (const SvdVariant v : o.variants)
     for (const int k : o.ranks)
@@ -152,12 +161,9 @@ nlohmann::ordered_json svd_experiment(const chip::ChipConfig& chip, const Eigen:
         if (digital != outcomes.end()) {
           const ChipCost b = cost.cost(digital->second.log);
           r["baseline"] = chip_cost_json(b);
-          const double dynamic = c.energy_uj() - c.static_energy_uj();
-          costs["rows"].push_back({r["variant"], k, r["power_iterations"], c.time_ns(), c.energy_uj(),
-                                   c.static_energy_uj(), c.programming_time_ns, c.programming_energy_uj,
-                                   c.digital_energy_uj, b.time_ns(), b.energy_uj(), c.time_ns() / b.time_ns(),
-                                   c.energy_uj() / b.energy_uj(), dynamic / b.energy_uj(),
-                                   (c.energy_uj() + c.programming_energy_uj) / b.energy_uj()});
+          nlohmann::ordered_json row{r["variant"], k, r["power_iterations"]};
+          for (nlohmann::ordered_json& cell : cost_cells(c, b)) row.push_back(std::move(cell));
+          costs["rows"].push_back(std::move(row));
         }
         j["results"].push_back(std::move(r));
       }

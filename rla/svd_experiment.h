@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "base/name_table.h"
 #include "chip/chip_config.h"
 #include "rla/chip_cost.h"
+#include "rla/matrix_products.h"
 
 namespace imcsim::rla {
 
@@ -36,6 +38,12 @@ struct SvdExperimentOptions {
   int block_rows = 0;  ///< A on the arrays: data rows per programming (0: the most that fit the chip)
   int threads = 2;
 };
+
+/// The products of variant `v` (exact and digital: DigitalProducts) on `chip`, whose seed keys the noise; `seed` draws
+/// Omega. block_rows 0: the most that fit.
+std::unique_ptr<MatrixProducts> make_products(SvdVariant v, const chip::ChipConfig& chip, const Eigen::MatrixXd& a,
+                                              std::uint64_t seed, int max_sketch_cols, double t_s, int block_rows,
+                                              int threads);
 
 /// Data rows of the largest block of an m x n matrix's rows that fits the chip as A^T (n x rows).
 int block_rows_that_fit(const chip::ChipConfig& chip, int n);
