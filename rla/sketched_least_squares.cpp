@@ -40,7 +40,7 @@ Eigen::MatrixXd sketch_block(const LeastSquaresOptions& o, Eigen::Index first, E
 }
 
 /// The most data rows per programming: whole row tiles of the chip's cores next to the sketch's column tiles.
-Eigen::Index block_rows_that_fit(const chip::ChipConfig& chip, int sketch_rows) {
+Eigen::Index sketch_block_rows(const chip::ChipConfig& chip, int sketch_rows) {
   const firmware::ChipGeometry geometry = chip::chip_geometry(chip);
   const int col_tiles = (sketch_rows + geometry.core_cols - 1) / geometry.core_cols;
   const int cores = geometry.cores();
@@ -87,7 +87,7 @@ Eigen::MatrixXd sketch_rows(const Eigen::MatrixXd& ab, const LeastSquaresOptions
     log.macs((o.kind == SketchKind::count ? 1.0 : double(o.sketch_rows)) * double(m) * double(width));
     return sketch;
   }
-  const Eigen::Index block = block_rows_that_fit(*chip, o.sketch_rows);
+  const Eigen::Index block = sketch_block_rows(*chip, o.sketch_rows);
   std::uint32_t programming = 0;
   for (Eigen::Index first = 0; first < m; first += block) {
     const Eigen::Index rows = std::min(block, m - first);

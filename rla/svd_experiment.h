@@ -19,13 +19,9 @@
 #include "base/name_table.h"
 #include "chip/chip_config.h"
 #include "rla/chip_cost.h"
-#include "rla/matrix_products.h"
+#include "rla/variants.h"
 
 namespace imcsim::rla {
-
-enum class SvdVariant { exact, digital, omega_on_arrays, a_on_arrays };
-/// exact, digital, omega, a.
-const NameTable<SvdVariant>& svd_variant_names();
 
 struct SvdExperimentOptions {
   std::vector<int> ranks{10, 20, 50, 100};
@@ -38,15 +34,6 @@ struct SvdExperimentOptions {
   int block_rows = 0;  ///< A on the arrays: data rows per programming (0: the most that fit the chip)
   int threads = 2;
 };
-
-/// The products of variant `v` (exact and digital: DigitalProducts) on `chip`, whose seed keys the noise; `seed` draws
-/// Omega. block_rows 0: the most that fit.
-std::unique_ptr<MatrixProducts> make_products(SvdVariant v, const chip::ChipConfig& chip, const Eigen::MatrixXd& a,
-                                              std::uint64_t seed, int max_sketch_cols, double t_s, int block_rows,
-                                              int threads);
-
-/// Data rows of the largest block of an m x n matrix's rows that fits the chip as A^T (n x rows).
-int block_rows_that_fit(const chip::ChipConfig& chip, int n);
 
 /// Throws ParameterError for options the matrix cannot take (rla.rank, rla.oversampling, rla.power_iterations,
 /// rla.block_rows, rla.seeds).
