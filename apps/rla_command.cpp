@@ -103,6 +103,22 @@ std::vector<rla::SvdVariant> parse_variants(const std::vector<std::string>& name
   return v;
 }
 
+/// The range finder's options of `rla svd` and `rla pca`.
+void add_range_finder_options(CLI::App* cmd, std::vector<int>& power_iterations, int& oversampling,
+                              std::vector<std::string>& variants, int& block_rows) {
+  cmd->add_option("--power", power_iterations, "Power iterations q (comma-separated)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--oversampling", oversampling, "Oversampling p")->capture_default_str();
+  cmd->add_option("--variants", variants,
+                  "exact (exact SVD, digital PCA), digital, omega (Omega on the arrays), a (A on the arrays)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(rla::svd_variant_names().names()))
+      ->capture_default_str();
+  cmd->add_option("--block-rows", block_rows, "A on the arrays: data rows per programming (0: the most that fit)")
+      ->capture_default_str();
+}
+
 void add_svd(CLI::App* rla, int& exit_code) {
   auto o = std::make_shared<CommonOptions>();
   auto s = std::make_shared<rla::SvdExperimentOptions>();
@@ -111,23 +127,12 @@ void add_svd(CLI::App* rla, int& exit_code) {
   CLI::App* cmd = rla->add_subcommand("svd", "Randomized range finder and SVD: rank-k error and cost of each variant");
   add_common_options(cmd, *o);
   cmd->add_option("--rank", s->ranks, "Ranks k (comma-separated)")->delimiter(',')->capture_default_str();
-  cmd->add_option("--power", s->power_iterations, "Power iterations q (comma-separated)")
-      ->delimiter(',')
-      ->capture_default_str();
-  cmd->add_option("--oversampling", s->oversampling, "Oversampling p")->capture_default_str();
-  cmd->add_option("--variants", *variants, "exact, digital, omega (Omega on the arrays), a (A on the arrays)")
-      ->delimiter(',')
-      ->check(CLI::IsMember(rla::svd_variant_names().names()))
-      ->capture_default_str();
-  cmd->add_option("--block-rows", s->block_rows, "A on the arrays: data rows per programming (0: the most that fit)")
-      ->capture_default_str();
+  add_range_finder_options(cmd, s->power_iterations, s->oversampling, *variants, s->block_rows);
   cmd->callback([o, s, variants, &exit_code]() {
     const auto start = std::chrono::steady_clock::now();
     const chip::ChipConfig chip = o->chip.load();
     rla::SvdExperimentOptions options = *s;
-    options.variants.clear();
-    for (const std::string& v : *variants)
-      options.variants.push_back(rla::svd_variant_names().parse(v, "--variants", "variant"));
+    options.variants = parse_variants(*variants);
     options.seeds = o->seeds;
     options.t_s = parse_duration_s(o->drift_time, "--drift-time");
     options.threads = o->threads;
@@ -162,16 +167,7 @@ void add_pca(CLI::App* rla, int& exit_code) {
   add_common_options(cmd, *o);
   add_test_options(cmd, *t);
   cmd->add_option("--rank", p->rank, "Principal components k")->capture_default_str();
-  cmd->add_option("--power", p->power_iterations, "Power iterations q (comma-separated)")
-      ->delimiter(',')
-      ->capture_default_str();
-  cmd->add_option("--oversampling", p->oversampling, "Oversampling p")->capture_default_str();
-  cmd->add_option("--variants", *variants, "exact (digital PCA), digital, omega, a")
-      ->delimiter(',')
-      ->check(CLI::IsMember(rla::svd_variant_names().names()))
-      ->capture_default_str();
-  cmd->add_option("--block-rows", p->block_rows, "A on the arrays: data rows per programming (0: the most that fit)")
-      ->capture_default_str();
+  add_range_finder_options(cmd, p->power_iterations, p->oversampling, *variants, p->block_rows);
   cmd->callback([o, t, p, variants, &exit_code]() {
     const auto start = std::chrono::steady_clock::now();
     const chip::ChipConfig chip = o->chip.load();

@@ -12,11 +12,14 @@
 #include <vector>
 
 #include "tests/apps/cli_run.h"
+#include "tests/support/npy_file.h"
 
 namespace imcsim {
 namespace {
 
 using test::contains;
+using test::npy;
+using test::raw;
 using test::read_file;
 using test::run_imcsim;
 using test::scratch_path;
@@ -99,28 +102,14 @@ TEST_F(RlaCli, PcaAndLeastSquaresScoreTheirClassifiersOnTheTestSet) {
   std::filesystem::remove_all(out);
 }
 
-std::string npy(const std::string& descr, const std::string& shape, const std::string& data) {
-  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + shape + "), }";
-  while ((10 + header.size() + 1) % 64 != 0) header.push_back(' ');
-  header.push_back('\n');
-  std::string s = "\x93NUMPY";
-  s.push_back(1);
-  s.push_back(0);
-  s.push_back(static_cast<char>(header.size() & 0xFF));
-  s.push_back(static_cast<char>(header.size() >> 8));
-  return s + header + data;
-}
-
 TEST_F(RlaCli, BadInputIsOneClearErrorAndWritesNothing) {
   const std::string dir = scratch_path("rla_bad");
   std::filesystem::create_directories(dir);
   std::vector<float> pixels(40 * 6, 0.5f);
   pixels[7] = std::numeric_limits<float>::quiet_NaN();
   std::vector<std::int32_t> labels(40, 1);
-  std::ofstream(dir + "/x.npy", std::ios::binary)
-      << npy("<f4", "40, 6", std::string(reinterpret_cast<const char*>(pixels.data()), pixels.size() * 4));
-  std::ofstream(dir + "/y.npy", std::ios::binary)
-      << npy("<i4", "40,", std::string(reinterpret_cast<const char*>(labels.data()), labels.size() * 4));
+  std::ofstream(dir + "/x.npy", std::ios::binary) << npy("<f4", "40, 6", raw(pixels));
+  std::ofstream(dir + "/y.npy", std::ios::binary) << npy("<i4", "40,", raw(labels));
   std::ofstream(dir + "/nan.yaml") << "images: x.npy\nlabels: y.npy\npreprocess:\n  scale: 1\n";
   test::expect_refused_without_output({{"rla svd --rows 600 --rank 700", "rla.rank"},
                                        {"rla svd --rows 600 --rank 10 --oversampling 600", "rla.oversampling"},

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "base/errors.h"
+#include "tests/support/npy_file.h"
 #include "tests/support/thrown.h"
 #include "workloads/tensor_file.h"
 
@@ -41,24 +42,8 @@ std::string idx_u8(const std::vector<std::uint32_t>& shape, const std::vector<st
   return s;
 }
 
-/// An NPY (version 1) file.
-std::string npy(const std::string& descr, const std::string& shape, const std::string& data, bool fortran = false) {
-  std::string header =
-      "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': (" + shape + "), }";
-  while ((10 + header.size() + 1) % 64 != 0) header.push_back(' ');
-  header.push_back('\n');
-  std::string s = "\x93NUMPY";
-  s.push_back(1);
-  s.push_back(0);
-  s.push_back(static_cast<char>(header.size() & 0xFF));
-  s.push_back(static_cast<char>(header.size() >> 8));
-  return s + header + data;
-}
-
-template <typename T>
-std::string raw(const std::vector<T>& values) {
-  return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
-}
+using test::npy;
+using test::raw;
 
 TEST(FashionMnist, TestSplitLoadsAsPublished) {
   const Dataset d = load_fashion_mnist("test");
