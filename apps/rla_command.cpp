@@ -20,6 +20,7 @@
 #include "rla/experiment_files.h"
 #include "rla/lstsq_experiment.h"
 #include "rla/pca_experiment.h"
+#include "rla/stream_experiment.h"
 #include "rla/svd_experiment.h"
 
 namespace imcsim::apps {
@@ -228,6 +229,31 @@ void add_lstsq(CLI::App* rla, int& exit_code) {
   });
 }
 
+void add_stream(CLI::App* rla, int& exit_code) {
+  auto o = std::make_shared<CommonOptions>();
+  auto s = std::make_shared<rla::StreamExperimentOptions>();
+  CLI::App* cmd = rla->add_subcommand(
+      "stream", "Streaming sketch by pulsed rank-1 updates on two alternating arrays, against Frequent Directions");
+  add_common_options(cmd, *o);
+  cmd->add_option("--sketch-rows", s->sketch_rows, "Sketch sizes l (comma-separated)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--window-rows", s->window_rows, "Rows one array accumulates before the banks swap")
+      ->capture_default_str();
+  cmd->add_option("--pulse-length", s->pulse_length, "Pulse slots BL of each rank-1 update")->capture_default_str();
+  cmd->callback([o, s, &exit_code]() {
+    const auto start = std::chrono::steady_clock::now();
+    const chip::ChipConfig chip = o->chip.load();
+    rla::StreamExperimentOptions options = *s;
+    options.seeds = o->seeds;
+    options.threads = o->threads;
+    const rla::DigitalBaseline baseline = baseline_of(*o);
+    const rla::DataMatrix data = rla::load_data_matrix(o->dataset, o->rows);
+    finish(*o, "rla-stream", rla::stream_experiment(chip, data.a, options, baseline, progress()), start);
+    exit_code = 0;
+  });
+}
+
 }  // namespace
 
 void add_rla_command(CLI::App& app, int& exit_code) {
@@ -237,6 +263,7 @@ void add_rla_command(CLI::App& app, int& exit_code) {
   add_svd(rla, exit_code);
   add_pca(rla, exit_code);
   add_lstsq(rla, exit_code);
+  add_stream(rla, exit_code);
 }
 
 }  // namespace imcsim::apps

@@ -9,7 +9,7 @@
 namespace imcsim::rla {
 
 /// Which random matrix of a run a stream draws (part of its key).
-enum class SketchId : std::uint32_t { range_finder = 1, least_squares = 2 };
+enum class SketchId : std::uint32_t { range_finder = 1, least_squares = 2, streaming = 3 };
 
 /// rows x cols of independent N(0, 1); entry (i, j) is value j rows + i of its stream, so the first c columns
 /// of a wider matrix are the matrix with c columns.
